@@ -1,0 +1,520 @@
+// BaseEventLoop: the ready queue, the timer heap, one iteration, and running on a host that cannot block.
+
+import {
+  MAX_ITERATIONS_PER_TURN,
+  MAX_SECONDS_PER_TURN,
+  MIN_CANCELLED_TIMER_HANDLES_FRACTION,
+  MIN_SCHEDULED_TIMER_HANDLES,
+} from './constants.js';
+import { iscoroutine, iscoroutinefunction } from './coroutines.js';
+import { Deque } from './deque.js';
+import {
+  AbstractEventLoop,
+  BaseDefaultEventLoopPolicy,
+  Handle,
+  TimerHandle,
+  _mark_running,
+  _set_default_policy_factory,
+  _set_running_loop,
+  type ExceptionContext,
+  type ExceptionHandler,
+  type Executor,
+  type TaskFactory,
+} from './events.js';
+import { RuntimeError } from './exceptions.js';
+import { SynchronousExecutor } from './executor.js';
+import { repr } from './format_helpers.js';
+import { Future, isfuture, wrap_future } from './futures.js';
+import { TimerHeap } from './heap.js';
+import { logger } from './log.js';
+import { get_platform, type Platform, type TimerToken } from './platform.js';
+import { ensure_future } from './task_helpers.js';
+import { Task } from './tasks.js';
+
+function stop_loop_when_done(future: Future<unknown>): void {
+  future._loop.stop();
+}
+
+/**
+ * The event loop (asyncio's `BaseEventLoop`), running on top of the host's own
+ * loop: it cannot block, so `run_forever()` and `run_until_complete()` return
+ * Promises, and each iteration is started by the platform's scheduler hook.
+ *
+ * Ordering is asyncio's: `call_soon` callbacks run FIFO; one iteration runs
+ * only the callbacks that were ready when it began (those they schedule run in
+ * the next one); timers run when due, equal deadlines in scheduling order.
+ */
+export class BaseEventLoop extends AbstractEventLoop {
+  /** Callbacks taking longer than this many seconds are logged in debug mode. */
+  slow_callback_duration = 0.1;
+
+  /** @internal */ _ready = new Deque<Handle>();
+  /** @internal */ _scheduled = new TimerHeap<TimerHandle>();
+  /** @internal */ _timer_cancelled_count = 0;
+  /** @internal */ _debug = false;
+  /** @internal The task whose step is running. */ _current_task: Task<unknown> | null = null;
+  /** @internal Pending tasks. */ _tasks = new Set<Task<unknown>>();
+  /** @internal Set when a Promise was settled: end the batch so its reactions run. */
+  _yield_to_microtasks = false;
+  /** @internal */ _clock_resolution: number;
+  /** @internal */ readonly _platform: Platform;
+
+  private _closed = false;
+  private _running = false;
+  private _stopping = false;
+  /** A host turn is running or requested: no need to wake the loop. */
+  private _awake = false;
+  private _turn_started = 0;
+  private _iterations_this_turn = 0;
+  private _host_timer: TimerToken | null = null;
+  private _host_timer_when = Infinity;
+  private _timer_seq = 0;
+  private _on_stopped: (() => void) | null = null;
+  private _exception_handler: ExceptionHandler | null = null;
+  private _task_factory: TaskFactory | null = null;
+  private _default_executor: Executor | null = null;
+
+  /** @param platform the host backend; default: the one the bundle installed. */
+  constructor(platform: Platform = get_platform()) {
+    super();
+    this._platform = platform;
+    this._clock_resolution = platform.clock_resolution;
+    this.set_debug(Boolean(platform.getenv('TROLLIUSDEBUG')));
+  }
+
+  override toString(): string {
+    return `<${this.constructor.name} running=${this._running} closed=${this._closed} debug=${this._debug}>`;
+  }
+
+  // ---- running and stopping ------------------------------------------------
+
+  /**
+   * Run the loop until `stop()` is called. Returns a Promise that settles when
+   * the loop has stopped: `await loop.run_forever()`.
+   */
+  override run_forever(): Promise<void> {
+    this._check_closed();
+    if (this._running) throw new RuntimeError('This event loop is already running');
+    this._running = true;
+    _mark_running(this, true);
+    return new Promise<void>((resolve) => {
+      this._on_stopped = resolve;
+      this._wake();
+    });
+  }
+
+  /**
+   * Run the loop until `future` is done and resolve to its result, or reject
+   * with its exception. A coroutine is wrapped in a Task, a Promise in a Future.
+   *
+   * @example
+   * const loop = get_event_loop();
+   * const answer = await loop.run_until_complete(main());
+   */
+  override run_until_complete<T>(future: unknown): Promise<T> {
+    this._check_closed();
+    if (this._running) throw new RuntimeError('This event loop is already running');
+    const new_task = !isfuture(future);
+    const fut = ensure_future(future, { loop: this }) as Future<T>;
+    if (new_task && fut instanceof Task) fut._log_destroy_pending = false;
+    fut.add_done_callback(stop_loop_when_done);
+    return this.run_forever().then(() => {
+      fut.remove_done_callback(stop_loop_when_done);
+      if (!fut.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+      return fut.result();
+    });
+  }
+
+  /**
+   * Stop the loop: the current iteration finishes, then `run_forever()`
+   * settles. Called before `run_forever()`, the next run does one iteration.
+   */
+  override stop(): void {
+    this._stopping = true;
+    if (this._running && !this._awake) this._wake();
+  }
+
+  override is_running(): boolean {
+    return this._running;
+  }
+
+  override is_closed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Close the loop: pending callbacks and timers are dropped, the default
+   * executor is shut down. Idempotent; refused while the loop runs.
+   */
+  override close(): void {
+    if (this._running) throw new RuntimeError('Cannot close a running event loop');
+    if (this._closed) return;
+    this._closed = true;
+    this._ready.clear();
+    this._scheduled.clear();
+    this._timer_cancelled_count = 0;
+    this._disarm_host_timer();
+    const executor = this._default_executor;
+    this._default_executor = null;
+    executor?.shutdown?.(false);
+  }
+
+  // ---- scheduling -----------------------------------------------------------
+
+  /** Run `callback(...args)` on the next iteration, after what is already queued. */
+  override call_soon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    this._check_callback(callback, 'call_soon');
+    return this._call_soon(callback, args);
+  }
+
+  /** Like `call_soon`; the loop is single-threaded in JavaScript, so they are the same. */
+  override call_soon_threadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    this._check_callback(callback, 'call_soon_threadsafe');
+    return this._call_soon(callback, args);
+  }
+
+  /** Run `callback(...args)` in `delay` seconds (negative: as soon as possible). */
+  override call_later<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    if (typeof delay !== 'number' || Number.isNaN(delay)) {
+      throw new TypeError(`delay must be a number of seconds, got ${repr(delay)}`);
+    }
+    this._check_callback(callback, 'call_later');
+    return this._call_at(this.time() + delay, callback, args);
+  }
+
+  /** Run `callback(...args)` when `time()` reaches `when`. */
+  override call_at<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    if (typeof when !== 'number' || Number.isNaN(when)) {
+      throw new TypeError(`when must be a loop time in seconds, got ${repr(when)}`);
+    }
+    this._check_callback(callback, 'call_at');
+    return this._call_at(when, callback, args);
+  }
+
+  /** The loop's clock: seconds on a monotonic clock with an unspecified epoch. */
+  override time(): number {
+    return this._platform.monotonic();
+  }
+
+  /** Queue a handle without argument checks. @internal */
+  _call_soon(callback: (...args: never[]) => unknown, args: readonly unknown[] | null): Handle {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+    const handle = new Handle(callback, args, this);
+    this._ready.push(handle);
+    if (!this._awake && this._running) this._wake();
+    return handle;
+  }
+
+  private _call_at(when: number, callback: (...args: never[]) => unknown, args: readonly unknown[]): TimerHandle {
+    this._check_closed();
+    const timer = new TimerHandle(when, this._timer_seq++, callback, args, this);
+    timer._scheduled = true;
+    this._scheduled.push(timer);
+    if (!this._awake && this._running) this._wake();
+    return timer;
+  }
+
+  private _check_callback(callback: unknown, method: string): void {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`a callable object was expected by ${method}(), got ${repr(callback)}`);
+    }
+    if (iscoroutinefunction(callback) || iscoroutine(callback)) {
+      throw new TypeError(`coroutines cannot be used with ${method}()`);
+    }
+  }
+
+  /** Count a cancelled timer, so that the heap is rebuilt when too many are. @internal */
+  override _timer_handle_cancelled(handle: TimerHandle): void {
+    if (handle._scheduled) this._timer_cancelled_count++;
+  }
+
+  // ---- futures and tasks ----------------------------------------------------
+
+  /** A new Future attached to this loop. */
+  override create_future<T = unknown>(): Future<T> {
+    return new Future<T>({ loop: this });
+  }
+
+  /** Wrap a coroutine in a Task (or what the task factory makes) and schedule its first step. */
+  override create_task<T>(coro: Generator<unknown, T, unknown>): Task<T> {
+    this._check_closed();
+    if (this._task_factory !== null) return this._task_factory(this, coro) as Task<T>;
+    return new Task<T>(coro, { loop: this });
+  }
+
+  /** Set how `create_task` makes tasks: `factory(loop, coro)`; `null` restores `Task`. */
+  override set_task_factory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== 'function') {
+      throw new TypeError('task factory must be a callable or None');
+    }
+    this._task_factory = factory;
+  }
+
+  override get_task_factory(): TaskFactory | null {
+    return this._task_factory;
+  }
+
+  // ---- executor ---------------------------------------------------------------
+
+  /**
+   * Run `func(...args)` in `executor` (default: the default executor) and
+   * return a Future of its result.
+   */
+  override run_in_executor<A extends unknown[], R>(
+    executor: Executor | null,
+    func: (...args: A) => R,
+    ...args: A
+  ): Future<Awaited<R>> {
+    this._check_closed();
+    this._check_callback(func, 'run_in_executor');
+    if (executor === null || executor === undefined) {
+      executor = this._default_executor ??= new SynchronousExecutor();
+    }
+    return wrap_future(executor.submit(func, ...args), { loop: this }) as Future<Awaited<R>>;
+  }
+
+  /** Replace the executor `run_in_executor(null, ...)` uses. */
+  override set_default_executor(executor: Executor | null): void {
+    if (executor !== null && typeof executor?.submit !== 'function') {
+      throw new TypeError('executor must have a submit(fn, ...args) method');
+    }
+    this._default_executor = executor;
+  }
+
+  // ---- errors -------------------------------------------------------------------
+
+  override set_exception_handler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== 'function') {
+      throw new TypeError(`A callable object or None is expected, got ${repr(handler)}`);
+    }
+    this._exception_handler = handler;
+  }
+
+  override get_exception_handler(): ExceptionHandler | null {
+    return this._exception_handler;
+  }
+
+  /**
+   * Log the context through `logger.error`: the message, then every other
+   * key sorted, one `key: value` line each, and the exception's stack.
+   */
+  override default_exception_handler(context: ExceptionContext): void {
+    const lines = [context.message || 'Unhandled exception in event loop'];
+    for (const key of Object.keys(context).sort()) {
+      if (key === 'message' || key === 'exception') continue;
+      const value = context[key];
+      if (key === 'source_traceback') lines.push(`Object created at (most recent call last):\n${String(value)}`);
+      else if (key === 'handle_traceback') lines.push(`Handle created at (most recent call last):\n${String(value)}`);
+      else lines.push(`${key}: ${repr(value)}`);
+    }
+    logger.error(lines.join('\n'), context.exception === undefined ? undefined : { exc_info: context.exception });
+  }
+
+  /**
+   * Report an error that has no caller to go to: to the custom handler if one
+   * is set, else to `default_exception_handler`. Never throws.
+   */
+  override call_exception_handler(context: ExceptionContext): void {
+    const handler = this._exception_handler;
+    if (handler === null) {
+      try {
+        this.default_exception_handler(context);
+      } catch (exc) {
+        logger.error('Exception in default exception handler', { exc_info: exc });
+      }
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (exc) {
+      try {
+        this.default_exception_handler({
+          message: 'Unhandled error in exception handler',
+          exception: exc,
+          context,
+        });
+      } catch (exc2) {
+        logger.error(
+          'Exception in default exception handler while handling an unexpected error in custom exception handler',
+          { exc_info: exc2 },
+        );
+      }
+    }
+  }
+
+  // ---- debug ----------------------------------------------------------------------
+
+  override get_debug(): boolean {
+    return this._debug;
+  }
+
+  /** Turn debug mode on or off: source tracebacks and slow-callback warnings. */
+  override set_debug(enabled: boolean): void {
+    this._debug = Boolean(enabled);
+  }
+
+  // ---- the iteration --------------------------------------------------------------
+
+  /**
+   * One iteration: purge cancelled timers, move due timers to the ready
+   * queue, then run exactly the callbacks that are ready now.
+   * @internal
+   */
+  _run_once(): void {
+    const scheduled = this._scheduled;
+    if (scheduled.length > 0) {
+      if (
+        scheduled.length > MIN_SCHEDULED_TIMER_HANDLES &&
+        this._timer_cancelled_count / scheduled.length > MIN_CANCELLED_TIMER_HANDLES_FRACTION
+      ) {
+        scheduled.filter((timer) => {
+          if (timer._cancelled) timer._scheduled = false;
+          return !timer._cancelled;
+        });
+        this._timer_cancelled_count = 0;
+      } else {
+        while (scheduled.length > 0 && scheduled.peek()!._cancelled) {
+          this._timer_cancelled_count--;
+          scheduled.pop()!._scheduled = false;
+        }
+      }
+      const end = this.time() + this._clock_resolution;
+      while (scheduled.length > 0 && scheduled.peek()!._when < end) {
+        const timer = scheduled.pop()!;
+        timer._scheduled = false;
+        this._ready.push(timer);
+      }
+    }
+    const ready = this._ready;
+    let ntodo = ready.length;
+    if (this._debug) {
+      while (ntodo-- > 0) {
+        const handle = ready.shift()!;
+        if (!handle._cancelled) this._run_handle_debug(handle);
+      }
+      return;
+    }
+    while (ntodo-- > 0) {
+      const handle = ready.shift()!;
+      if (!handle._cancelled) handle._run();
+    }
+  }
+
+  private _run_handle_debug(handle: Handle): void {
+    const t0 = this.time();
+    handle._run();
+    const dt = this.time() - t0;
+    if (dt >= this.slow_callback_duration) {
+      logger.warning(`Executing ${handle} took ${dt.toFixed(3)} seconds`);
+    }
+  }
+
+  // ---- driving the loop from the host ------------------------------------------
+
+  /** Ask the host for a turn. */
+  private _wake(): void {
+    this._awake = true;
+    this._platform.schedule(this._host_turn);
+  }
+
+  /** A host turn: run iterations until idle, stopped, or the turn's budget is spent. */
+  private readonly _host_turn = (): void => {
+    this._turn_started = this._platform.monotonic();
+    this._iterations_this_turn = 0;
+    this._run_iterations();
+  };
+
+  /** Resume a turn after letting Promise reactions run. */
+  private readonly _microtask_turn = (): void => {
+    this._run_iterations();
+  };
+
+  private _run_iterations(): void {
+    if (!this._running) {
+      this._awake = false;
+      return;
+    }
+    const previous = _set_running_loop(this);
+    try {
+      for (;;) {
+        this._run_once();
+        this._iterations_this_turn++;
+        if (this._stopping) return this._finish_run();
+        if (this._yield_to_microtasks) {
+          this._yield_to_microtasks = false;
+          queueMicrotask(this._microtask_turn);
+          return;
+        }
+        if (this._ready.length === 0) {
+          if (this._scheduled.length === 0 || this._scheduled.peek()!._when >= this.time() + this._clock_resolution) {
+            break;
+          }
+        }
+        if (
+          this._iterations_this_turn >= MAX_ITERATIONS_PER_TURN ||
+          ((this._iterations_this_turn & 15) === 0 &&
+            this._platform.monotonic() - this._turn_started >= MAX_SECONDS_PER_TURN)
+        ) {
+          this._platform.schedule(this._host_turn);
+          return;
+        }
+      }
+      this._awake = false;
+      this._arm_host_timer();
+    } finally {
+      _set_running_loop(previous);
+    }
+  }
+
+  private _finish_run(): void {
+    this._stopping = false;
+    this._running = false;
+    this._awake = false;
+    _mark_running(this, false);
+    this._disarm_host_timer();
+    const on_stopped = this._on_stopped;
+    this._on_stopped = null;
+    on_stopped?.();
+  }
+
+  /** Sleep until the earliest timer is due (or until something wakes the loop). */
+  private _arm_host_timer(): void {
+    const next = this._scheduled.peek();
+    if (next === undefined) return this._disarm_host_timer();
+    if (this._host_timer !== null) {
+      if (this._host_timer_when === next._when) return;
+      this._platform.clear_timer(this._host_timer);
+    }
+    this._host_timer_when = next._when;
+    this._host_timer = this._platform.set_timer(this._on_host_timer, Math.max(0, next._when - this.time()));
+  }
+
+  private _disarm_host_timer(): void {
+    if (this._host_timer === null) return;
+    this._platform.clear_timer(this._host_timer);
+    this._host_timer = null;
+    this._host_timer_when = Infinity;
+  }
+
+  private readonly _on_host_timer = (): void => {
+    this._host_timer = null;
+    this._host_timer_when = Infinity;
+    if (!this._running || this._awake) return;
+    this._awake = true;
+    this._host_turn();
+  };
+
+  /** @internal */
+  _check_closed(): void {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+  }
+}
+
+/** The default policy: one loop per JavaScript realm, a `BaseEventLoop`. */
+export class DefaultEventLoopPolicy extends BaseDefaultEventLoopPolicy {
+  override new_event_loop(): BaseEventLoop {
+    return new BaseEventLoop();
+  }
+}
+
+_set_default_policy_factory(() => new DefaultEventLoopPolicy());

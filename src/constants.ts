@@ -1,0 +1,30 @@
+// Constants shared by the loop, the task helpers and the transports (asyncio constants.py).
+
+/** `wait()` returns when any future finishes or is cancelled. */
+export const FIRST_COMPLETED = 'FIRST_COMPLETED';
+/** `wait()` returns when any future finishes by raising, or when all finish. */
+export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
+/** `wait()` returns when every future has finished or been cancelled. */
+export const ALL_COMPLETED = 'ALL_COMPLETED';
+
+/** After this many writes to a lost connection, each further write logs a warning. */
+export const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+
+/**
+ * The loop rebuilds its timer heap when it holds more than this many timers and
+ * more than `MIN_CANCELLED_TIMER_HANDLES_FRACTION` of them are cancelled.
+ * @internal
+ */
+export const MIN_SCHEDULED_TIMER_HANDLES = 100;
+/** @internal */
+export const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+
+/**
+ * At most this many loop iterations run in one host turn before the loop hands
+ * the thread back to the host, so an endless `call_soon` chain cannot starve
+ * host timers and I/O.
+ * @internal
+ */
+export const MAX_ITERATIONS_PER_TURN = 256;
+/** At most this many seconds of callbacks run in one host turn (checked between iterations). @internal */
+export const MAX_SECONDS_PER_TURN = 0.005;

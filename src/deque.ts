@@ -1,0 +1,58 @@
+// A growable ring buffer: the loop's ready queue (asyncio uses collections.deque).
+
+/**
+ * FIFO queue with O(1) push and shift and no per-item allocation.
+ * @internal
+ */
+export class Deque<T> {
+  private _buf: (T | undefined)[];
+  private _head = 0;
+  private _mask: number;
+  /** Number of items held. */
+  length = 0;
+
+  constructor(capacity_log2 = 4) {
+    this._buf = new Array<T | undefined>(1 << capacity_log2);
+    this._mask = this._buf.length - 1;
+  }
+
+  push(item: T): void {
+    if (this.length === this._buf.length) this._grow();
+    this._buf[(this._head + this.length) & this._mask] = item;
+    this.length++;
+  }
+
+  /** Remove and return the oldest item; `undefined` when empty. */
+  shift(): T | undefined {
+    if (this.length === 0) return undefined;
+    const item = this._buf[this._head];
+    this._buf[this._head] = undefined;
+    this._head = (this._head + 1) & this._mask;
+    this.length--;
+    return item;
+  }
+
+  /** The oldest item without removing it. */
+  peek(): T | undefined {
+    return this.length === 0 ? undefined : this._buf[this._head];
+  }
+
+  clear(): void {
+    this._buf.fill(undefined);
+    this._head = 0;
+    this.length = 0;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = 0; i < this.length; i++) yield this._buf[(this._head + i) & this._mask] as T;
+  }
+
+  private _grow(): void {
+    const old = this._buf;
+    const grown = new Array<T | undefined>(old.length * 2);
+    for (let i = 0; i < this.length; i++) grown[i] = old[(this._head + i) & this._mask];
+    this._buf = grown;
+    this._head = 0;
+    this._mask = grown.length - 1;
+  }
+}

@@ -1,0 +1,377 @@
+// Handles, the abstract event loop and server, and the event loop policy (asyncio events.py).
+
+import { NotImplementedError, RuntimeError } from './exceptions.js';
+import { created_at, extract_stack, format_callback } from './format_helpers.js';
+import type { Future } from './futures.js';
+import type { Task } from './tasks.js';
+
+/** What `call_exception_handler` receives: asyncio's context dict. */
+export interface ExceptionContext {
+  /** What went wrong, in words; always present. */
+  message: string;
+  exception?: unknown;
+  future?: Future<unknown>;
+  task?: Task<unknown>;
+  handle?: Handle;
+  protocol?: unknown;
+  transport?: unknown;
+  socket?: unknown;
+  /** Debug mode: where the object in question was created. */
+  source_traceback?: string;
+  /** Debug mode: where the handle that was running was created. */
+  handle_traceback?: string;
+  [key: string]: unknown;
+}
+
+/** A custom exception handler, set with `loop.set_exception_handler()`. */
+export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
+
+/** A task factory, set with `loop.set_task_factory()`. */
+export type TaskFactory = (loop: AbstractEventLoop, coro: Generator<unknown, unknown, unknown>) => Future<unknown>;
+
+/** The part of a loop that handles need. @internal */
+export interface HandleOwner {
+  _debug: boolean;
+  call_exception_handler(context: ExceptionContext): void;
+  _timer_handle_cancelled(handle: TimerHandle): void;
+}
+
+const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * A callback scheduled with `call_soon()`; `cancel()` keeps it from running.
+ * asyncio's `Handle`: the loop owns it, users only cancel it.
+ */
+export class Handle {
+  /** @internal */ _callback: ((...args: never[]) => unknown) | null;
+  /** @internal */ _args: readonly unknown[] | null;
+  /** @internal */ _cancelled = false;
+  /** @internal */ _loop: HandleOwner;
+  /** @internal */ _repr: string | null = null;
+  /** @internal */ _source_traceback: string | null = null;
+
+  constructor(callback: (...args: never[]) => unknown, args: readonly unknown[] | null, loop: HandleOwner) {
+    this._callback = callback;
+    this._args = args === null || args.length === 0 ? EMPTY_ARGS : args;
+    this._loop = loop;
+    if (loop._debug) this._source_traceback = extract_stack();
+  }
+
+  /** Keep the callback from running; calling it again does nothing. */
+  cancel(): void {
+    if (this._cancelled) return;
+    this._cancelled = true;
+    if (this._loop._debug) this._repr = this.toString();
+    this._callback = null;
+    this._args = null;
+  }
+
+  /** Whether `cancel()` was called. */
+  cancelled(): boolean {
+    return this._cancelled;
+  }
+
+  /**
+   * Call the callback; an exception goes to the loop's exception handler.
+   * This is the only place where loop callbacks are actually called.
+   * @internal
+   */
+  _run(): void {
+    const callback = this._callback as (...args: unknown[]) => unknown;
+    const args = this._args!;
+    try {
+      switch (args.length) {
+        case 0:
+          callback();
+          break;
+        case 1:
+          callback(args[0]);
+          break;
+        default:
+          callback(...args);
+      }
+    } catch (exc) {
+      const context: ExceptionContext = {
+        message: `Exception in callback ${format_callback(callback, args)}`,
+        exception: exc,
+        handle: this,
+      };
+      if (this._source_traceback) context.source_traceback = this._source_traceback;
+      this._loop.call_exception_handler(context);
+    }
+  }
+
+  /** @internal */
+  _repr_info(): string[] {
+    const info = [this.constructor.name];
+    if (this._cancelled) info.push('cancelled');
+    if (this._callback !== null) info.push(format_callback(this._callback, this._args));
+    return info;
+  }
+
+  toString(): string {
+    if (this._repr !== null) return this._repr;
+    return `<${this._repr_info().join(' ')}${created_at(this._source_traceback)}>`;
+  }
+}
+
+/** A callback scheduled for a given loop time with `call_later()` or `call_at()`. */
+export class TimerHandle extends Handle {
+  /** @internal */ _when: number;
+  /** @internal */ _seq: number;
+  /** @internal Whether the handle is still in the loop's timer heap. */ _scheduled = false;
+
+  constructor(
+    when: number,
+    seq: number,
+    callback: (...args: never[]) => unknown,
+    args: readonly unknown[] | null,
+    loop: HandleOwner,
+  ) {
+    super(callback, args, loop);
+    this._when = when;
+    this._seq = seq;
+  }
+
+  /** The loop time at which the callback is due. */
+  when(): number {
+    return this._when;
+  }
+
+  override cancel(): void {
+    if (!this._cancelled) this._loop._timer_handle_cancelled(this);
+    super.cancel();
+  }
+
+  /** @internal */
+  override _repr_info(): string[] {
+    const info = super._repr_info();
+    info.splice(this._cancelled ? 2 : 1, 0, `when=${this._when}`);
+    return info;
+  }
+}
+
+/** A server returned by `create_server()`: stop it with `close()`, then `wait_closed()`. */
+export abstract class AbstractServer {
+  /** Stop serving: close the listening sockets. Connections already accepted stay open. */
+  abstract close(): void;
+  /** A Future that resolves once the server is closed. */
+  abstract wait_closed(): Future<void>;
+}
+
+function not_implemented(name: string): never {
+  throw new NotImplementedError(`${name}() is not implemented by this event loop`);
+}
+
+/**
+ * The event loop interface (asyncio's `AbstractEventLoop`). Every method
+ * raises `NotImplementedError` here; `BaseEventLoop` implements them.
+ */
+export abstract class AbstractEventLoop {
+  run_forever(): Promise<void> {
+    return not_implemented('run_forever');
+  }
+  run_until_complete<T>(_future: unknown): Promise<T> {
+    return not_implemented('run_until_complete');
+  }
+  stop(): void {
+    not_implemented('stop');
+  }
+  is_running(): boolean {
+    return not_implemented('is_running');
+  }
+  is_closed(): boolean {
+    return not_implemented('is_closed');
+  }
+  close(): void {
+    not_implemented('close');
+  }
+  call_soon<A extends unknown[]>(_callback: (...args: A) => unknown, ..._args: A): Handle {
+    return not_implemented('call_soon');
+  }
+  call_soon_threadsafe<A extends unknown[]>(_callback: (...args: A) => unknown, ..._args: A): Handle {
+    return not_implemented('call_soon_threadsafe');
+  }
+  call_later<A extends unknown[]>(_delay: number, _callback: (...args: A) => unknown, ..._args: A): TimerHandle {
+    return not_implemented('call_later');
+  }
+  call_at<A extends unknown[]>(_when: number, _callback: (...args: A) => unknown, ..._args: A): TimerHandle {
+    return not_implemented('call_at');
+  }
+  time(): number {
+    return not_implemented('time');
+  }
+  create_future<T = unknown>(): Future<T> {
+    return not_implemented('create_future');
+  }
+  create_task<T>(_coro: Generator<unknown, T, unknown>): Task<T> {
+    return not_implemented('create_task');
+  }
+  set_task_factory(_factory: TaskFactory | null): void {
+    not_implemented('set_task_factory');
+  }
+  get_task_factory(): TaskFactory | null {
+    return not_implemented('get_task_factory');
+  }
+  set_exception_handler(_handler: ExceptionHandler | null): void {
+    not_implemented('set_exception_handler');
+  }
+  get_exception_handler(): ExceptionHandler | null {
+    return not_implemented('get_exception_handler');
+  }
+  default_exception_handler(_context: ExceptionContext): void {
+    not_implemented('default_exception_handler');
+  }
+  call_exception_handler(_context: ExceptionContext): void {
+    not_implemented('call_exception_handler');
+  }
+  get_debug(): boolean {
+    return not_implemented('get_debug');
+  }
+  set_debug(_enabled: boolean): void {
+    not_implemented('set_debug');
+  }
+  run_in_executor<A extends unknown[], R>(
+    _executor: Executor | null,
+    _func: (...args: A) => R,
+    ..._args: A
+  ): Future<Awaited<R>> {
+    return not_implemented('run_in_executor');
+  }
+  set_default_executor(_executor: Executor | null): void {
+    not_implemented('set_default_executor');
+  }
+  /** @internal */
+  _timer_handle_cancelled(_handle: TimerHandle): void {
+    not_implemented('_timer_handle_cancelled');
+  }
+}
+
+/**
+ * What `run_in_executor` accepts: any object whose `submit(fn, ...args)`
+ * returns a Future or a Promise of `fn(...args)` (concurrent.futures' shape).
+ */
+export interface Executor {
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): PromiseLike<Awaited<R>> | Future<Awaited<R>>;
+  shutdown?(wait?: boolean): void;
+}
+
+// ---- the running loop ------------------------------------------------------
+
+let running_loop: AbstractEventLoop | null = null;
+const running_loops = new Set<AbstractEventLoop>();
+
+/**
+ * The loop whose callbacks are running right now; outside them, the one loop
+ * that is running if there is exactly one (code resumed from a Promise runs
+ * between the loop's turns); otherwise `null`.
+ */
+export function _get_running_loop(): AbstractEventLoop | null {
+  if (running_loop !== null) return running_loop;
+  if (running_loops.size === 1) return running_loops.values().next().value!;
+  return null;
+}
+
+/** Set the loop whose callbacks are running; returns the previous one. @internal */
+export function _set_running_loop(loop: AbstractEventLoop | null): AbstractEventLoop | null {
+  const previous = running_loop;
+  running_loop = loop;
+  return previous;
+}
+
+/** Record that `loop` started or stopped running. @internal */
+export function _mark_running(loop: AbstractEventLoop, running: boolean): void {
+  if (running) running_loops.add(loop);
+  else running_loops.delete(loop);
+}
+
+/** The running loop; throws `RuntimeError` when no loop is running (asyncio 3.7). */
+export function get_running_loop(): AbstractEventLoop {
+  const loop = _get_running_loop();
+  if (loop === null) throw new RuntimeError('no running event loop');
+  return loop;
+}
+
+// ---- policy ----------------------------------------------------------------
+
+/** The policy interface: where `get_event_loop()` finds its loop. */
+export abstract class AbstractEventLoopPolicy {
+  /** The current context's loop. */
+  get_event_loop(): AbstractEventLoop {
+    return not_implemented('get_event_loop');
+  }
+  /** Make `loop` the current context's loop. */
+  set_event_loop(_loop: AbstractEventLoop | null): void {
+    not_implemented('set_event_loop');
+  }
+  /** Create a new loop; it is not made current. */
+  new_event_loop(): AbstractEventLoop {
+    return not_implemented('new_event_loop');
+  }
+}
+
+/**
+ * The default policy's behaviour (asyncio's `BaseDefaultEventLoopPolicy`): the
+ * first `get_event_loop()` creates the loop, unless `set_event_loop()` was called.
+ * A JavaScript realm (a page, a Worker, a Node process) is one "main thread".
+ */
+export abstract class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy {
+  private _loop: AbstractEventLoop | null = null;
+  private _set_called = false;
+
+  override get_event_loop(): AbstractEventLoop {
+    if (this._loop === null && !this._set_called) this.set_event_loop(this.new_event_loop());
+    if (this._loop === null) {
+      throw new RuntimeError("There is no current event loop in thread 'MainThread'.");
+    }
+    return this._loop;
+  }
+
+  override set_event_loop(loop: AbstractEventLoop | null): void {
+    this._set_called = true;
+    if (loop !== null && !(loop instanceof AbstractEventLoop)) {
+      throw new TypeError(`loop must be an AbstractEventLoop or null, not ${String(loop)}`);
+    }
+    this._loop = loop;
+  }
+}
+
+let policy: AbstractEventLoopPolicy | null = null;
+let default_policy_factory: (() => AbstractEventLoopPolicy) | null = null;
+
+/** Register how to make the default policy (base_events.ts does, at load). @internal */
+export function _set_default_policy_factory(factory: () => AbstractEventLoopPolicy): void {
+  default_policy_factory = factory;
+}
+
+/** The current policy; the default one is created on first use. */
+export function get_event_loop_policy(): AbstractEventLoopPolicy {
+  if (policy === null) policy = default_policy_factory!();
+  return policy;
+}
+
+/** Replace the policy; `null` restores the default. */
+export function set_event_loop_policy(new_policy: AbstractEventLoopPolicy | null): void {
+  if (new_policy !== null && !(new_policy instanceof AbstractEventLoopPolicy)) {
+    throw new TypeError('policy must be an AbstractEventLoopPolicy or null');
+  }
+  policy = new_policy;
+}
+
+/**
+ * The running loop when called from code the loop runs; otherwise the policy's
+ * current loop, created on first use (asyncio 3.6 semantics).
+ */
+export function get_event_loop(): AbstractEventLoop {
+  return _get_running_loop() ?? get_event_loop_policy().get_event_loop();
+}
+
+/** Make `loop` the policy's current loop. */
+export function set_event_loop(loop: AbstractEventLoop | null): void {
+  get_event_loop_policy().set_event_loop(loop);
+}
+
+/** Create a new loop with the policy; it is not made current. */
+export function new_event_loop(): AbstractEventLoop {
+  return get_event_loop_policy().new_event_loop();
+}

@@ -1,0 +1,226 @@
+// asyncio's exceptions, and the Python builtins ValueError, RuntimeError and NotImplementedError.
+
+/**
+ * Give an error class its Python name, once, on its prototype.
+ *
+ * `name` becomes a non-enumerable prototype property, like `Error.prototype.name`,
+ * so `String(err)` reads `ValueError: msg`, the stack header says `ValueError`,
+ * and the property does not appear among an instance's own keys. The name is
+ * written out as a string rather than read from `cls.name`, because a minifier
+ * (the terser pass of the IIFE bundle) renames classes.
+ *
+ * @param cls - the error class; call it from the class's `static {}` block.
+ * @param name - the class's public (Python/asyncio) name.
+ * @internal
+ */
+export function _set_error_name(cls: { readonly prototype: Error }, name: string): void {
+  Object.defineProperty(cls.prototype, 'name', {
+    value: name,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+/**
+ * The Future or Task was cancelled (asyncio's `CancelledError`).
+ *
+ * As in asyncio 3.5 and Trollius (`concurrent.futures.CancelledError`), this is
+ * an ordinary exception: a `catch` that catches every `Error` also catches
+ * cancellation, so re-throw it when a coroutine must stay cancellable.
+ * asyncio raises it without a message.
+ */
+export class CancelledError extends Error {
+  static {
+    _set_error_name(this, 'CancelledError');
+  }
+
+  /**
+   * @param message - optional text; asyncio uses none.
+   * @param options - `cause`: the error that led to the cancellation, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The operation exceeded the given deadline (asyncio's `TimeoutError`, raised by
+ * `wait_for()` and `as_completed()`).
+ *
+ * This is asyncio's class, not Python's builtin `TimeoutError` (an `OSError`
+ * for `ETIMEDOUT`); trollius maps `ETIMEDOUT` to a plain `OSError` instead.
+ */
+export class TimeoutError extends Error {
+  static {
+    _set_error_name(this, 'TimeoutError');
+  }
+
+  /**
+   * @param message - optional text; asyncio uses none.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The Future or Task is in a state that does not allow this operation
+ * (asyncio's `InvalidStateError`), e.g. `Result is not ready.` from
+ * `Future.result()` on a pending Future.
+ */
+export class InvalidStateError extends Error {
+  static {
+    _set_error_name(this, 'InvalidStateError');
+  }
+
+  /**
+   * @param message - what was attempted in which state.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The stream reached EOF before the requested number of bytes was read
+ * (asyncio's `IncompleteReadError`, raised by `StreamReader.readexactly()`).
+ *
+ * The message is asyncio 3.6's `'%d bytes read on a total of %r expected
+ * bytes'`, with `null` in place of Python's `None`:
+ * `"3 bytes read on a total of 10 expected bytes"`.
+ * asyncio derives it from the builtin `EOFError`; trollius has no `EOFError`
+ * class, so it derives directly from `Error`.
+ */
+export class IncompleteReadError extends Error {
+  static {
+    _set_error_name(this, 'IncompleteReadError');
+  }
+
+  /** The bytes read before EOF. */
+  readonly partial: Uint8Array;
+  /** How many bytes were expected in total, or `null` when unbounded (readuntil). */
+  readonly expected: number | null;
+
+  /**
+   * @param partial - the bytes read before EOF.
+   * @param expected - the total number of bytes expected, or `null`
+   *   (`undefined` is taken as `null`).
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(partial: Uint8Array, expected: number | null | undefined, options?: ErrorOptions) {
+    const total = expected ?? null;
+    super(`${partial.length} bytes read on a total of ${String(total)} expected bytes`, options);
+    this.partial = partial;
+    this.expected = total;
+  }
+}
+
+/**
+ * The buffer limit was reached while looking for a separator (asyncio 3.6's
+ * `LimitOverrunError`, raised by `StreamReader.readuntil()`).
+ *
+ * `consumed` is the number of bytes to consume to get past the overrun.
+ */
+export class LimitOverrunError extends Error {
+  static {
+    _set_error_name(this, 'LimitOverrunError');
+  }
+
+  /** The number of bytes to be consumed. */
+  readonly consumed: number;
+
+  /**
+   * @param message - e.g. `'Separator is not found, and chunk exceed the limit'`.
+   * @param consumed - the number of bytes to be consumed.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(message: string, consumed: number, options?: ErrorOptions) {
+    super(message, options);
+    this.consumed = consumed;
+  }
+}
+
+/**
+ * `Queue.get_nowait()` was called on an empty queue (asyncio's `QueueEmpty`).
+ * It carries no message, as in asyncio, so `String(err)` is `'QueueEmpty'`.
+ */
+export class QueueEmpty extends Error {
+  static {
+    _set_error_name(this, 'QueueEmpty');
+  }
+
+  /** Create the error; it takes no message, as in asyncio. */
+  constructor() {
+    super();
+  }
+}
+
+/**
+ * `Queue.put_nowait()` was called on a full queue (asyncio's `QueueFull`).
+ * It carries no message, as in asyncio, so `String(err)` is `'QueueFull'`.
+ */
+export class QueueFull extends Error {
+  static {
+    _set_error_name(this, 'QueueFull');
+  }
+
+  /** Create the error; it takes no message, as in asyncio. */
+  constructor() {
+    super();
+  }
+}
+
+/**
+ * An argument has the right type but an inappropriate value (Python's builtin
+ * `ValueError`), e.g. `Semaphore initial value must be >= 0`.
+ *
+ * Wrong types throw JavaScript's own `TypeError`, which plays the part of
+ * Python's `TypeError`.
+ */
+export class ValueError extends Error {
+  static {
+    _set_error_name(this, 'ValueError');
+  }
+
+  /**
+   * @param message - names the argument and the bad value.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The operation is not allowed right now (Python's builtin `RuntimeError`),
+ * e.g. `Event loop is closed` or `Lock is not acquired.`.
+ */
+export class RuntimeError extends Error {
+  static {
+    _set_error_name(this, 'RuntimeError');
+  }
+
+  /**
+   * @param message - what went wrong.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/**
+ * The method is abstract, or the host cannot do this (Python's builtin
+ * `NotImplementedError`, which derives from `RuntimeError` as in Python).
+ *
+ * Platform stubs throw it with a message naming the alternative, e.g.
+ * "create_connection(host, port) needs TCP, which browsers do not have; …".
+ */
+export class NotImplementedError extends RuntimeError {
+  static {
+    _set_error_name(this, 'NotImplementedError');
+  }
+}

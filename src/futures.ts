@@ -1,0 +1,323 @@
+// Future: a result that arrives later, with done callbacks scheduled on the loop (asyncio futures.py).
+
+import type { BaseEventLoop } from './base_events.js';
+import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { CancelledError, InvalidStateError } from './exceptions.js';
+import { created_at, extract_stack, repr } from './format_helpers.js';
+
+type State = 'PENDING' | 'CANCELLED' | 'FINISHED';
+
+/**
+ * A done callback: called with the future, through `loop.call_soon`, once it
+ * is done. (Declared method-style so that `Future<number>` stays assignable
+ * to `Future<unknown>`.)
+ */
+export type DoneCallback<T> = { bivariant(future: Future<T>): unknown }['bivariant'];
+
+/** Options of `new Future()`: asyncio's keyword-only `loop`. */
+export interface FutureOptions {
+  /** The loop the future belongs to; default `get_event_loop()`. */
+  loop?: AbstractEventLoop | null;
+}
+
+/**
+ * What `yield* From(x)` delegates to: an iterable that yields the awaited
+ * object to the Task once and returns the value the Task sends back.
+ */
+export interface YieldFrom<T> {
+  [Symbol.iterator](): Iterator<unknown, T, unknown>;
+}
+
+/** Held by the finalization registry for a failed future nobody looked at. */
+interface UnretrievedException {
+  loop: BaseEventLoop;
+  kind: string;
+  exception: unknown;
+  source_traceback: string | null;
+}
+
+// A future whose exception was never retrieved is reported when it is
+// garbage-collected (asyncio: Future.__del__). Only failed futures register.
+const unretrieved = new FinalizationRegistry<UnretrievedException>((held) => {
+  const context: Parameters<BaseEventLoop['call_exception_handler']>[0] = {
+    message: `${held.kind} exception was never retrieved`,
+    exception: held.exception,
+  };
+  if (held.source_traceback) context.source_traceback = held.source_traceback;
+  held.loop.call_exception_handler(context);
+});
+
+/** Make an error ready to throw from a thenable that reports a cancellation. @internal */
+export function cancelled_error(): CancelledError {
+  return new CancelledError();
+}
+
+/**
+ * A result that is not available yet (asyncio's `Future`).
+ *
+ * Done callbacks never run inline: completing the future schedules each one
+ * with `loop.call_soon(cb, future)`, in registration order. A Future is a lazy
+ * thenable, so `await fut` works in an `async function`; it makes no Promise
+ * until `then` is called, so a failed future nobody awaits never becomes an
+ * unhandled rejection (it is reported as "exception was never retrieved").
+ * `yield From(fut)` and `yield* fut` wait for it in a coroutine.
+ */
+export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
+  /** @internal */ _state: State = 'PENDING';
+  /** @internal */ _result: T | undefined = undefined;
+  /** @internal `null` when there is none. */ _exception: unknown = null;
+  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _callbacks: DoneCallback<T>[] | null = null;
+  /** @internal */ _log_traceback = false;
+  /** @internal */ _source_traceback: string | null = null;
+
+  constructor(options?: FutureOptions) {
+    this._loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
+    if (this._loop._debug) this._source_traceback = extract_stack();
+  }
+
+  /** The loop this future belongs to. */
+  get_loop(): AbstractEventLoop {
+    return this._loop;
+  }
+
+  /**
+   * Cancel the future and schedule its callbacks. Returns `false` if it was
+   * already done or cancelled, else `true`.
+   */
+  cancel(): boolean {
+    if (this._state !== 'PENDING') return false;
+    this._state = 'CANCELLED';
+    this._schedule_callbacks();
+    return true;
+  }
+
+  /** Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this._state === 'CANCELLED';
+  }
+
+  /** Whether the future has a result, an exception, or was cancelled. */
+  done(): boolean {
+    return this._state !== 'PENDING';
+  }
+
+  /**
+   * The result; throws the exception if one was set, `CancelledError` if
+   * cancelled, and `InvalidStateError` if not done yet.
+   */
+  result(): T {
+    if (this._state === 'CANCELLED') throw new CancelledError();
+    if (this._state === 'PENDING') throw new InvalidStateError('Result is not ready.');
+    this._retrieved();
+    if (this._exception !== null) throw this._exception;
+    return this._result as T;
+  }
+
+  /** The exception, or `null` if the future has a result; throws like `result()` otherwise. */
+  exception(): unknown {
+    if (this._state === 'CANCELLED') throw new CancelledError();
+    if (this._state === 'PENDING') throw new InvalidStateError('Exception is not set.');
+    this._retrieved();
+    return this._exception;
+  }
+
+  /** Call `fn(future)` once the future is done, through `loop.call_soon` (at once if already done). */
+  add_done_callback(fn: DoneCallback<T>): void {
+    if (this._state !== 'PENDING') {
+      this._loop._call_soon(fn, [this]);
+    } else if (this._callbacks === null) {
+      this._callbacks = [fn];
+    } else {
+      this._callbacks.push(fn);
+    }
+  }
+
+  /** Remove every registration of `fn`; returns how many were removed. */
+  remove_done_callback(fn: DoneCallback<T>): number {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return 0;
+    const kept = callbacks.filter((cb) => cb !== fn);
+    const removed = callbacks.length - kept.length;
+    if (removed > 0) this._callbacks = kept.length > 0 ? kept : null;
+    return removed;
+  }
+
+  /** Mark the future done with a result and schedule its callbacks. */
+  set_result(result: T): void {
+    if (this._state !== 'PENDING') throw new InvalidStateError(`${this._state}: ${this}`);
+    this._result = result;
+    this._state = 'FINISHED';
+    this._schedule_callbacks();
+  }
+
+  /**
+   * Mark the future done with an exception and schedule its callbacks. An
+   * error class is instantiated, as asyncio does.
+   */
+  set_exception(exception: unknown): void {
+    if (this._state !== 'PENDING') throw new InvalidStateError(`${this._state}: ${this}`);
+    if (typeof exception === 'function') exception = new (exception as new () => unknown)();
+    if (exception === null || exception === undefined) {
+      throw new TypeError('set_exception() needs an exception, got ' + String(exception));
+    }
+    this._exception = exception;
+    this._state = 'FINISHED';
+    this._schedule_callbacks();
+    this._log_traceback = true;
+    unretrieved.register(
+      this,
+      {
+        loop: this._loop,
+        kind: this._kind(),
+        exception,
+        source_traceback: this._source_traceback,
+      },
+      this,
+    );
+  }
+
+  /** Set the result unless the future was cancelled (used by timers). @internal */
+  _set_result_unless_cancelled(result: T): void {
+    if (this._state === 'PENDING') this.set_result(result);
+  }
+
+  /** Schedule every done callback, in registration order. @internal */
+  _schedule_callbacks(): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) return;
+    this._callbacks = null;
+    const loop = this._loop;
+    const args = [this];
+    for (let i = 0; i < callbacks.length; i++) loop._call_soon(callbacks[i]!, args);
+  }
+
+  /** Mark the exception as seen, so it is not reported at collection. @internal */
+  _retrieved(): void {
+    if (this._log_traceback) {
+      this._log_traceback = false;
+      unretrieved.unregister(this);
+    }
+  }
+
+  /** 'Future' or 'Task', for messages. @internal */
+  _kind(): string {
+    return 'Future';
+  }
+
+  /**
+   * Promise interop: settle a new Promise with the outcome once the future is
+   * done (a cancellation rejects with `CancelledError`).
+   */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return new Promise<R1 | R2>((resolve, reject) => {
+      const settle = (): void => {
+        try {
+          if (this._state === 'FINISHED' && this._exception === null) {
+            resolve(onfulfilled ? onfulfilled(this._result as T) : (this._result as unknown as R1));
+            return;
+          }
+          this._retrieved();
+          const error = this._state === 'CANCELLED' ? new CancelledError() : this._exception;
+          if (onrejected) resolve(onrejected(error));
+          else reject(error);
+        } catch (err) {
+          reject(err);
+        }
+      };
+      if (this._state !== 'PENDING') {
+        queueMicrotask(settle);
+      } else {
+        this.add_done_callback(() => {
+          settle();
+          // Let the awaiting async function resume before the loop goes on.
+          this._loop._yield_to_microtasks = true;
+        });
+      }
+    });
+  }
+
+  /** `yield* fut` inside a coroutine waits for the future and evaluates to its result. */
+  [Symbol.iterator](): Iterator<unknown, T, unknown> {
+    return new FutureIterator<T>(this);
+  }
+
+  /** @internal */
+  _repr_info(): string[] {
+    const info = [this._state.toLowerCase()];
+    if (this._state === 'FINISHED') {
+      info.push(this._exception !== null ? `exception=${repr(this._exception)}` : `result=${repr(this._result)}`);
+    }
+    const callbacks = this._callbacks;
+    if (callbacks !== null) {
+      const names = callbacks.map((cb) => (cb.name || 'anonymous') + '()');
+      info.push(`cb=[${names.length > 2 ? `${names[0]}, <${names.length - 2} more>, ${names.at(-1)}` : names.join(', ')}]`);
+    }
+    return info;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} ${this._repr_info().join(' ')}${created_at(this._source_traceback)}>`;
+  }
+}
+
+/** The iterator behind `yield* fut`: yields the future once, returns what the Task sends back. */
+class FutureIterator<T> implements Iterator<unknown, T, unknown> {
+  private _started = false;
+  constructor(private readonly _future: Future<T>) {}
+
+  next(value?: unknown): IteratorResult<unknown, T> {
+    if (this._started) return { done: true, value: value as T };
+    this._started = true;
+    return { done: false, value: this._future };
+  }
+
+  throw(error?: unknown): IteratorResult<unknown, T> {
+    throw error;
+  }
+
+  return(value?: T): IteratorResult<unknown, T> {
+    return { done: true, value: value as T };
+  }
+}
+
+/** Whether `obj` is a trollius Future (or Task). */
+export function isfuture(obj: unknown): obj is Future<unknown> {
+  return obj instanceof Future;
+}
+
+/** Whether `obj` has a callable `then`. @internal */
+export function is_thenable(obj: unknown): obj is PromiseLike<unknown> {
+  return (
+    obj !== null &&
+    (typeof obj === 'object' || typeof obj === 'function') &&
+    typeof (obj as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Wrap a Promise (or any thenable) in a Future of `loop`; a Future is returned
+ * unchanged. Cancelling the wrapper cannot stop the Promise: its outcome is
+ * then ignored.
+ */
+export function wrap_future<T>(future: PromiseLike<T> | Future<T>, options?: FutureOptions): Future<T> {
+  if (future instanceof Future) return future;
+  if (!is_thenable(future)) {
+    throw new TypeError(`wrap_future() needs a Future or a Promise, got ${repr(future)}`);
+  }
+  const wrapper = new Future<T>(options);
+  future.then(
+    (value) => {
+      if (wrapper._state === 'PENDING') wrapper.set_result(value);
+    },
+    (error: unknown) => {
+      if (wrapper._state === 'PENDING') {
+        wrapper.set_exception(error ?? new Error(`Promise rejected with ${String(error)}`));
+      }
+    },
+  );
+  return wrapper;
+}

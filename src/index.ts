@@ -1,0 +1,93 @@
+// The public surface of trollius: everything a user imports (asyncio's __init__.py and __all__).
+
+export { BaseEventLoop, DefaultEventLoopPolicy } from './base_events.js';
+export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
+export {
+  From,
+  Return,
+  coroutine,
+  iscoroutine,
+  iscoroutinefunction,
+  type Awaitable,
+  type Coroutine,
+} from './coroutines.js';
+export {
+  AbstractEventLoop,
+  AbstractEventLoopPolicy,
+  AbstractServer,
+  Handle,
+  TimerHandle,
+  get_event_loop,
+  get_event_loop_policy,
+  get_running_loop,
+  new_event_loop,
+  set_event_loop,
+  set_event_loop_policy,
+  type ExceptionContext,
+  type ExceptionHandler,
+  type Executor,
+  type TaskFactory,
+} from './events.js';
+export {
+  CancelledError,
+  IncompleteReadError,
+  InvalidStateError,
+  LimitOverrunError,
+  NotImplementedError,
+  QueueEmpty,
+  QueueFull,
+  RuntimeError,
+  TimeoutError,
+  ValueError,
+} from './exceptions.js';
+export { SynchronousExecutor } from './executor.js';
+export { Future, isfuture, wrap_future, type DoneCallback, type FutureOptions, type YieldFrom } from './futures.js';
+export {
+  logger,
+  logging,
+  Logger,
+  type LevelName,
+  type LogHandler,
+  type LogOptions,
+  type LogRecord,
+} from './log.js';
+export {
+  BACKPORT_SSL_CONTEXT,
+  BACKPORT_SSL_ERRORS,
+  BlockingIOError,
+  BrokenPipeError,
+  ChildProcessError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  OSError,
+  PermissionError,
+  ProcessLookupError,
+  SSLCertVerificationError,
+  SSLEOFError,
+  SSLError,
+  SSLSyscallError,
+  SSLWantReadError,
+  SSLWantWriteError,
+  SSLZeroReturnError,
+} from './os_errors.js';
+export {
+  as_completed,
+  ensure_future,
+  gather,
+  shield,
+  sleep,
+  wait,
+  wait_for,
+  type GatherOptions,
+  type LoopOption,
+  type ResultOf,
+  type WaitOptions,
+} from './task_helpers.js';
+export { Task, all_tasks, current_task } from './tasks.js';

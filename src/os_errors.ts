@@ -1,0 +1,451 @@
+// Python's OSError and ssl.SSLError trees, and ERRNO_TABLE: the one host-code -> class table.
+
+import { _set_error_name } from './exceptions.js';
+
+/** Options for {@link OSError} and its subclasses. */
+export interface OSErrorOptions extends ErrorOptions {
+  /** The host's error code string, e.g. `'ECONNRESET'` (Node's `err.code`). */
+  code?: string;
+  /** The file the error is about, as in Python's `OSError(errno, strerror, filename)`. */
+  filename?: string | null;
+}
+
+/**
+ * An operating-system or I/O error (Python's builtin `OSError`).
+ *
+ * Two forms, as in Python:
+ * - `new OSError(errno, strerror, options?)`: `errno` and `strerror` are set
+ *   and the message is `[Errno 104] Connection reset by peer` (with
+ *   `: 'name'` appended when `filename` is given). When `errno` is `null` the
+ *   message is just `strerror` (Python would print `[Errno None] …`).
+ * - `new OSError(message?, options?)`: `errno` and `strerror` are `null` and
+ *   the message is the text as given.
+ *
+ * Unlike Python, `new OSError(104, …)` does not pick the subclass by itself;
+ * use {@link os_error_from_code} for that. Host errors keep their code string
+ * in `code` and the original error in `cause`.
+ */
+export class OSError extends Error {
+  static {
+    _set_error_name(this, 'OSError');
+  }
+
+  /** The numeric error code (Linux values), or `null` when unknown. */
+  readonly errno: number | null;
+  /** The error text that goes with `errno`, or `null` in the single-message form. */
+  readonly strerror: string | null;
+  /** The file the error is about, or `null`. */
+  readonly filename: string | null;
+  /** The host's error code string (e.g. `'ECONNRESET'`); absent when there is none. */
+  declare readonly code?: string;
+
+  /**
+   * @param message - the whole message; `errno` and `strerror` stay `null`.
+   * @param options - `code`, `cause`, `filename`.
+   */
+  constructor(message?: string, options?: OSErrorOptions);
+  /**
+   * @param errno - the numeric error code, or `null` when unknown.
+   * @param strerror - the error text.
+   * @param options - `code`, `cause`, `filename`.
+   */
+  constructor(errno: number | null, strerror: string, options?: OSErrorOptions);
+  constructor(
+    first?: number | string | null,
+    second?: string | OSErrorOptions,
+    third?: OSErrorOptions,
+  ) {
+    const errno_form = typeof second === 'string';
+    const errno = errno_form ? ((first as number | null | undefined) ?? null) : null;
+    const strerror = errno_form ? (second as string) : null;
+    const options = (errno_form ? third : (second as OSErrorOptions | undefined)) ?? {};
+    const filename = options.filename ?? null;
+    const message = errno_form
+      ? new.target._format(errno, strerror as string, filename)
+      : first == null
+        ? ''
+        : String(first);
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.errno = errno;
+    this.strerror = strerror;
+    this.filename = filename;
+    if (options.code !== undefined) this.code = options.code;
+  }
+
+  /**
+   * Build the message of the `(errno, strerror)` form, as Python's `OSError.__str__`.
+   * @internal
+   */
+  protected static _format(
+    errno: number | null,
+    strerror: string,
+    filename: string | null,
+  ): string {
+    const text = errno === null ? strerror : `[Errno ${errno}] ${strerror}`;
+    return filename === null ? text : `${text}: '${filename}'`;
+  }
+}
+
+/**
+ * An operation would block on an object set for non-blocking operation
+ * (`EAGAIN`, `EWOULDBLOCK`, `EALREADY`, `EINPROGRESS`).
+ */
+export class BlockingIOError extends OSError {
+  static {
+    _set_error_name(this, 'BlockingIOError');
+  }
+}
+
+/** An operation on a child process failed (`ECHILD`). */
+export class ChildProcessError extends OSError {
+  static {
+    _set_error_name(this, 'ChildProcessError');
+  }
+}
+
+/** The base class for connection-related errors (Python's `ConnectionError`). */
+export class ConnectionError extends OSError {
+  static {
+    _set_error_name(this, 'ConnectionError');
+  }
+}
+
+/**
+ * Writing to a pipe or socket whose other end is closed, or that was shut down
+ * for writing (`EPIPE`, `ESHUTDOWN`).
+ */
+export class BrokenPipeError extends ConnectionError {
+  static {
+    _set_error_name(this, 'BrokenPipeError');
+  }
+}
+
+/** The peer aborted a connection attempt (`ECONNABORTED`). */
+export class ConnectionAbortedError extends ConnectionError {
+  static {
+    _set_error_name(this, 'ConnectionAbortedError');
+  }
+}
+
+/** The peer refused a connection attempt (`ECONNREFUSED`). */
+export class ConnectionRefusedError extends ConnectionError {
+  static {
+    _set_error_name(this, 'ConnectionRefusedError');
+  }
+}
+
+/**
+ * The peer reset the connection (`ECONNRESET`); also what asyncio's `drain()`
+ * raises after the connection was lost (`Connection lost`).
+ */
+export class ConnectionResetError extends ConnectionError {
+  static {
+    _set_error_name(this, 'ConnectionResetError');
+  }
+}
+
+/** Creating a file or directory that already exists (`EEXIST`). */
+export class FileExistsError extends OSError {
+  static {
+    _set_error_name(this, 'FileExistsError');
+  }
+}
+
+/** A file or directory does not exist (`ENOENT`). */
+export class FileNotFoundError extends OSError {
+  static {
+    _set_error_name(this, 'FileNotFoundError');
+  }
+}
+
+/** A system call was interrupted by a signal (`EINTR`). */
+export class InterruptedError extends OSError {
+  static {
+    _set_error_name(this, 'InterruptedError');
+  }
+}
+
+/** A file operation was requested on a directory (`EISDIR`). */
+export class IsADirectoryError extends OSError {
+  static {
+    _set_error_name(this, 'IsADirectoryError');
+  }
+}
+
+/** A directory operation was requested on something that is not a directory (`ENOTDIR`). */
+export class NotADirectoryError extends OSError {
+  static {
+    _set_error_name(this, 'NotADirectoryError');
+  }
+}
+
+/** The operation lacks the access rights (`EACCES`, `EPERM`). */
+export class PermissionError extends OSError {
+  static {
+    _set_error_name(this, 'PermissionError');
+  }
+}
+
+/** A given process does not exist (`ESRCH`). */
+export class ProcessLookupError extends OSError {
+  static {
+    _set_error_name(this, 'ProcessLookupError');
+  }
+}
+
+/** Options for {@link SSLError} and its subclasses. */
+export interface SSLErrorOptions extends OSErrorOptions {
+  /** The OpenSSL sub-library the error comes from, e.g. `'SSL routines'` (Node's `err.library`). */
+  library?: string | null;
+  /** The OpenSSL reason, e.g. `'wrong version number'` (Node's `err.reason`). */
+  reason?: string | null;
+}
+
+/**
+ * A TLS error (Python's `ssl.SSLError`, a subclass of `OSError`).
+ *
+ * Constructed like {@link OSError}, plus `library` and `reason` options. As in
+ * Python, the message of the `(errno, strerror)` form is `strerror` alone,
+ * without an `[Errno N]` prefix. Host TLS errors are always wrapped into this
+ * class or a subclass (see {@link BACKPORT_SSL_ERRORS}).
+ */
+export class SSLError extends OSError {
+  static {
+    _set_error_name(this, 'SSLError');
+  }
+
+  /** The OpenSSL sub-library the error comes from, or `null`. */
+  readonly library: string | null;
+  /** The OpenSSL reason text, or `null`. */
+  readonly reason: string | null;
+
+  /**
+   * @param message - the whole message.
+   * @param options - `library`, `reason`, `code`, `cause`, `filename`.
+   */
+  constructor(message?: string, options?: SSLErrorOptions);
+  /**
+   * @param errno - the numeric SSL error code, or `null`.
+   * @param strerror - the error text, which is also the message.
+   * @param options - `library`, `reason`, `code`, `cause`, `filename`.
+   */
+  constructor(errno: number | null, strerror: string, options?: SSLErrorOptions);
+  constructor(
+    first?: number | string | null,
+    second?: string | SSLErrorOptions,
+    third?: SSLErrorOptions,
+  ) {
+    let options: SSLErrorOptions | undefined;
+    if (typeof second === 'string') {
+      super(first as number | null, second, third);
+      options = third;
+    } else {
+      super(first as string | undefined, second);
+      options = second;
+    }
+    this.library = options?.library ?? null;
+    this.reason = options?.reason ?? null;
+  }
+
+  /**
+   * Build the message of the `(errno, strerror)` form: `strerror`, as Python's `SSLError.__str__`.
+   * @internal
+   */
+  protected static override _format(
+    _errno: number | null,
+    strerror: string,
+    filename: string | null,
+  ): string {
+    return filename === null ? strerror : `${strerror}: '${filename}'`;
+  }
+}
+
+/** The TLS connection was closed cleanly by the peer's close_notify (`ssl.SSLZeroReturnError`). */
+export class SSLZeroReturnError extends SSLError {
+  static {
+    _set_error_name(this, 'SSLZeroReturnError');
+  }
+}
+
+/** The TLS layer needs more incoming data before it can go on (`ssl.SSLWantReadError`). */
+export class SSLWantReadError extends SSLError {
+  static {
+    _set_error_name(this, 'SSLWantReadError');
+  }
+}
+
+/** The TLS layer needs to send data before it can go on (`ssl.SSLWantWriteError`). */
+export class SSLWantWriteError extends SSLError {
+  static {
+    _set_error_name(this, 'SSLWantWriteError');
+  }
+}
+
+/** A system error happened inside the TLS layer (`ssl.SSLSyscallError`). */
+export class SSLSyscallError extends SSLError {
+  static {
+    _set_error_name(this, 'SSLSyscallError');
+  }
+}
+
+/** The transport closed in the middle of the TLS protocol, without close_notify (`SSLEOFError`). */
+export class SSLEOFError extends SSLError {
+  static {
+    _set_error_name(this, 'SSLEOFError');
+  }
+}
+
+/** Options for {@link SSLCertVerificationError}. */
+export interface SSLCertVerificationErrorOptions extends SSLErrorOptions {
+  /** The numeric X.509 verification error code, or `null`. */
+  verify_code?: number | null;
+  /** The verification error text, e.g. `'self-signed certificate'`, or `null`. */
+  verify_message?: string | null;
+}
+
+/**
+ * The peer's certificate failed verification (`ssl.SSLCertVerificationError`,
+ * Python 3.7+; older Pythons raise a plain `SSLError`).
+ */
+export class SSLCertVerificationError extends SSLError {
+  static {
+    _set_error_name(this, 'SSLCertVerificationError');
+  }
+
+  /** The numeric X.509 verification error code, or `null`. */
+  readonly verify_code: number | null;
+  /** The verification error text, or `null`. */
+  readonly verify_message: string | null;
+
+  /**
+   * @param message - the whole message.
+   * @param options - `verify_code`, `verify_message`, `library`, `reason`, `code`, `cause`.
+   */
+  constructor(message?: string, options?: SSLCertVerificationErrorOptions);
+  /**
+   * @param errno - the numeric SSL error code, or `null`.
+   * @param strerror - the error text, which is also the message.
+   * @param options - `verify_code`, `verify_message`, `library`, `reason`, `code`, `cause`.
+   */
+  constructor(errno: number | null, strerror: string, options?: SSLCertVerificationErrorOptions);
+  constructor(
+    first?: number | string | null,
+    second?: string | SSLCertVerificationErrorOptions,
+    third?: SSLCertVerificationErrorOptions,
+  ) {
+    let options: SSLCertVerificationErrorOptions | undefined;
+    if (typeof second === 'string') {
+      super(first as number | null, second, third);
+      options = third;
+    } else {
+      super(first as string | undefined, second);
+      options = second;
+    }
+    this.verify_code = options?.verify_code ?? null;
+    this.verify_message = options?.verify_message ?? null;
+  }
+}
+
+/** A class of the OSError tree that {@link ERRNO_TABLE} names: built as `new cls(errno, strerror, options)`. */
+export type OSErrorClass = new (
+  errno: number | null,
+  strerror: string,
+  options?: OSErrorOptions,
+) => OSError;
+
+/** One {@link ERRNO_TABLE} row: the Linux errno, Linux's strerror text, and the class to raise. */
+export type ErrnoEntry = readonly [errno: number, strerror: string, cls: OSErrorClass];
+
+/**
+ * Map a host error code string (Node/libuv `err.code`) to its Linux errno,
+ * Linux's strerror text and the OSError subclass to raise: the one table every
+ * host error goes through (Trollius `py33_exceptions._MAP_ERRNO`).
+ *
+ * Classes follow PEP 3151 (Python 3.3+'s builtin mapping), which is a superset
+ * of Trollius's `_MAP_ERRNO`, except that `ETIMEDOUT` gives a plain `OSError`:
+ * Python's builtin `TimeoutError` is not exported here because its name would
+ * clash with asyncio's `TimeoutError`. Codes without a dedicated class
+ * (`EADDRINUSE`, `EINVAL`, …) give a plain `OSError` with the right errno.
+ * errno values are Linux's whatever the host, so they are stable across hosts.
+ */
+export const ERRNO_TABLE: Readonly<Record<string, ErrnoEntry>> = Object.freeze({
+  EPERM: [1, 'Operation not permitted', PermissionError],
+  ENOENT: [2, 'No such file or directory', FileNotFoundError],
+  ESRCH: [3, 'No such process', ProcessLookupError],
+  EINTR: [4, 'Interrupted system call', InterruptedError],
+  EBADF: [9, 'Bad file descriptor', OSError],
+  ECHILD: [10, 'No child processes', ChildProcessError],
+  EAGAIN: [11, 'Resource temporarily unavailable', BlockingIOError],
+  EWOULDBLOCK: [11, 'Resource temporarily unavailable', BlockingIOError],
+  ENOMEM: [12, 'Cannot allocate memory', OSError],
+  EACCES: [13, 'Permission denied', PermissionError],
+  EEXIST: [17, 'File exists', FileExistsError],
+  ENOTDIR: [20, 'Not a directory', NotADirectoryError],
+  EISDIR: [21, 'Is a directory', IsADirectoryError],
+  EINVAL: [22, 'Invalid argument', OSError],
+  ENFILE: [23, 'Too many open files in system', OSError],
+  EMFILE: [24, 'Too many open files', OSError],
+  EPIPE: [32, 'Broken pipe', BrokenPipeError],
+  EPROTO: [71, 'Protocol error', OSError],
+  ENOTSOCK: [88, 'Socket operation on non-socket', OSError],
+  EADDRINUSE: [98, 'Address already in use', OSError],
+  EADDRNOTAVAIL: [99, 'Cannot assign requested address', OSError],
+  ENETDOWN: [100, 'Network is down', OSError],
+  ENETUNREACH: [101, 'Network is unreachable', OSError],
+  ECONNABORTED: [103, 'Software caused connection abort', ConnectionAbortedError],
+  ECONNRESET: [104, 'Connection reset by peer', ConnectionResetError],
+  ENOBUFS: [105, 'No buffer space available', OSError],
+  ENOTCONN: [107, 'Transport endpoint is not connected', OSError],
+  ESHUTDOWN: [108, 'Cannot send after transport endpoint shutdown', BrokenPipeError],
+  ETIMEDOUT: [110, 'Connection timed out', OSError],
+  ECONNREFUSED: [111, 'Connection refused', ConnectionRefusedError],
+  EHOSTDOWN: [112, 'Host is down', OSError],
+  EHOSTUNREACH: [113, 'No route to host', OSError],
+  EALREADY: [114, 'Operation already in progress', BlockingIOError],
+  EINPROGRESS: [115, 'Operation now in progress', BlockingIOError],
+  ECANCELED: [125, 'Operation canceled', OSError],
+} satisfies Record<string, ErrnoEntry>);
+
+/**
+ * Build the OSError for a host error code, through {@link ERRNO_TABLE}.
+ *
+ * A known code gives its class with the table's `errno`; `strerror` is
+ * `message` when given (as asyncio's `OSError(errno, 'Connect call failed …')`),
+ * else the table's text. An unknown code gives a plain `OSError` with `errno`
+ * `null` and `strerror` = `message`, or the code itself. Either way `code` is
+ * kept, and `cause` (the original host error) when given.
+ *
+ * @example
+ * os_error_from_code('ECONNRESET', undefined, node_err)
+ * // -> ConnectionResetError: [Errno 104] Connection reset by peer
+ * //    with code 'ECONNRESET' and cause node_err
+ */
+export function os_error_from_code(code: string, message?: string, cause?: unknown): OSError {
+  const options: OSErrorOptions = cause === undefined ? { code } : { code, cause };
+  const entry = Object.hasOwn(ERRNO_TABLE, code) ? ERRNO_TABLE[code] : undefined;
+  if (entry === undefined) return new OSError(null, message ?? code, options);
+  const [errno, strerror, cls] = entry;
+  return new cls(errno, message ?? strerror, options);
+}
+
+/**
+ * Always `true`: trollius wraps every host TLS error into its own
+ * {@link SSLError} classes (`SSLWantReadError`, `SSLEOFError`, …), never
+ * passing the host's error through (it stays as `cause`).
+ *
+ * In Trollius (`py3_ssl`) the flag says the `ssl` module lacked these classes
+ * and Trollius's backports are used; code written for Trollius that checks it
+ * takes the path that works with the classes exported here.
+ */
+export const BACKPORT_SSL_ERRORS = true;
+
+/**
+ * Always `true`: trollius uses its own `SSLContext` class (a plain options
+ * carrier the platform's TLS layer reads), not a host object.
+ *
+ * In Trollius (`py3_ssl`) the flag says `ssl.SSLContext` was missing and the
+ * backport (with fewer options: no SNI, no `set_default_verify_paths()`) is
+ * used; code written for Trollius that checks it takes the path that works
+ * with this library's `SSLContext`.
+ */
+export const BACKPORT_SSL_CONTEXT = true;

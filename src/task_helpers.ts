@@ -1,0 +1,377 @@
+// Task helpers: ensure_future, sleep, gather, wait, wait_for, as_completed, shield (asyncio tasks.py).
+
+import type { BaseEventLoop } from './base_events.js';
+import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
+import { FromWrapper, iscoroutine, type Awaitable } from './coroutines.js';
+import { get_event_loop, type AbstractEventLoop, type Handle } from './events.js';
+import { CancelledError, TimeoutError, ValueError } from './exceptions.js';
+import { repr } from './format_helpers.js';
+import { Future, is_thenable, wrap_future } from './futures.js';
+import type { Task } from './tasks.js';
+
+/** The `loop` option most helpers take (asyncio's keyword-only `loop`). */
+export interface LoopOption {
+  loop?: AbstractEventLoop | null;
+}
+
+/** The result type of an awaitable. */
+export type ResultOf<A> =
+  A extends Future<infer T> ? T : A extends Generator<unknown, infer T, unknown> ? T : A extends PromiseLike<infer T> ? T : unknown;
+
+/**
+ * A Future whose cancellation also runs a cleanup (cancels a timer, a child).
+ * @internal
+ */
+class CancelHookFuture<T> extends Future<T> {
+  constructor(
+    loop: AbstractEventLoop,
+    private readonly _on_cancel: () => void,
+  ) {
+    super({ loop });
+  }
+
+  override cancel(): boolean {
+    if (!super.cancel()) return false;
+    this._on_cancel();
+    return true;
+  }
+}
+
+/**
+ * Wrap a coroutine in a Task, a Promise in a Future; return a Future as it is.
+ * Throws `TypeError` for anything else.
+ */
+export function ensure_future<T>(coro_or_future: Future<T>, options?: LoopOption): Future<T>;
+export function ensure_future<T>(coro_or_future: Generator<unknown, T, unknown>, options?: LoopOption): Task<T>;
+export function ensure_future<T>(coro_or_future: Awaitable<T>, options?: LoopOption): Future<T>;
+export function ensure_future(coro_or_future: unknown, options?: LoopOption): Future<unknown>;
+export function ensure_future(coro_or_future: unknown, options?: LoopOption): Future<unknown> {
+  let x = coro_or_future;
+  if (x instanceof FromWrapper) x = x.obj;
+  const loop = options?.loop;
+  if (x instanceof Future) {
+    if (loop && x._loop !== loop) throw new ValueError('loop argument must agree with Future');
+    return x;
+  }
+  if (iscoroutine(x)) return (loop ?? get_event_loop()).create_task(x);
+  if (is_thenable(x)) return wrap_future(x, { loop: loop ?? get_event_loop() });
+  throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${repr(x)}`);
+}
+
+/**
+ * A Future that resolves to `result` after `delay` seconds. Cancelling it (or
+ * the task waiting on it) also cancels its timer.
+ */
+export function sleep<T = null>(delay: number, result?: T, options?: LoopOption): Future<T> {
+  if (typeof delay !== 'number' || Number.isNaN(delay)) {
+    throw new TypeError(`sleep() delay must be a number of seconds, got ${repr(delay)}`);
+  }
+  const loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
+  const value = (result === undefined ? null : result) as T;
+  let timer: Handle | null = null;
+  const future = new CancelHookFuture<T>(loop, () => timer!.cancel());
+  timer =
+    delay <= 0
+      ? loop._call_soon(set_result_unless_cancelled, [future, value])
+      : loop.call_later(delay, set_result_unless_cancelled, future, value);
+  return future;
+}
+
+function set_result_unless_cancelled<T>(future: Future<T>, value: T): void {
+  future._set_result_unless_cancelled(value);
+}
+
+/** Options of `gather()`. */
+export interface GatherOptions extends LoopOption {
+  /** Put exceptions (and `CancelledError`s) in the result list instead of failing. */
+  return_exceptions?: boolean;
+}
+
+function is_options(x: unknown): x is GatherOptions {
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    !(x instanceof Future) &&
+    !(x instanceof FromWrapper) &&
+    !iscoroutine(x) &&
+    !is_thenable(x) &&
+    !Array.isArray(x)
+  );
+}
+
+/**
+ * Run awaitables concurrently and resolve to the list of their results, in
+ * argument order: `gather(a, b, c)` or `gather([a, b, c], {return_exceptions})`.
+ *
+ * Without `return_exceptions`, the first exception (or cancellation) of a
+ * child becomes the gather's exception. Cancelling the gather cancels every
+ * child that is not done; the gather then fails with `CancelledError`.
+ *
+ * @example
+ * const [a, b] = yield* From(gather(fetch('a'), fetch('b')));
+ */
+export function gather<A extends readonly unknown[]>(
+  awaitables: [...A],
+  options?: GatherOptions,
+): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
+export function gather<A extends unknown[]>(...awaitables: A): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
+export function gather(...args: unknown[]): Future<unknown[]> {
+  let items: unknown[];
+  let options: GatherOptions = {};
+  if (Array.isArray(args[0]) && (args.length === 1 || (args.length === 2 && is_options(args[1])))) {
+    items = args[0] as unknown[];
+    options = (args[1] as GatherOptions | undefined) ?? {};
+  } else {
+    items = args;
+    if (items.length > 0 && is_options(items[items.length - 1])) options = items.pop() as GatherOptions;
+  }
+  const return_exceptions = options.return_exceptions === true;
+  if (items.length === 0) {
+    const empty = new Future<unknown[]>({ loop: options.loop ?? get_event_loop() });
+    empty.set_result([]);
+    return empty;
+  }
+
+  const futures = new Map<unknown, Future<unknown>>();
+  let loop = options.loop ?? null;
+  for (const item of items) {
+    if (futures.has(item)) continue;
+    const future = ensure_future(item, { loop });
+    if (loop === null) loop = future._loop;
+    else if (future._loop !== loop) throw new ValueError('futures are tied to different event loops');
+    futures.set(item, future);
+  }
+  const children = items.map((item) => futures.get(item)!);
+  const outer = new GatheringFuture(children, loop!);
+  const results = new Array<unknown>(children.length);
+  let finished = 0;
+
+  children.forEach((child, index) => {
+    child.add_done_callback((fut: Future<unknown>) => {
+      if (outer.done()) {
+        if (!fut.cancelled()) fut._retrieved();
+        return;
+      }
+      let result: unknown;
+      if (fut._state === 'CANCELLED') {
+        result = new CancelledError();
+        if (!return_exceptions) return outer.set_exception(result);
+      } else if (fut._exception !== null) {
+        result = fut._exception;
+        fut._retrieved();
+        if (!return_exceptions) return outer.set_exception(result);
+      } else {
+        result = fut._result;
+      }
+      results[index] = result;
+      if (++finished === children.length) outer.set_result(results);
+    });
+  });
+  return outer;
+}
+
+/** The Future `gather()` returns: cancelling it cancels the children. */
+class GatheringFuture extends Future<unknown[]> {
+  constructor(
+    private readonly _children: Future<unknown>[],
+    loop: AbstractEventLoop,
+  ) {
+    super({ loop });
+  }
+
+  override cancel(): boolean {
+    if (this.done()) return false;
+    for (const child of this._children) child.cancel();
+    return true;
+  }
+}
+
+/** Options of `wait()`. */
+export interface WaitOptions extends LoopOption {
+  /** Seconds to wait at most; `null` waits as long as `return_when` needs. */
+  timeout?: number | null;
+  /** `FIRST_COMPLETED`, `FIRST_EXCEPTION` or `ALL_COMPLETED` (the default). */
+  return_when?: typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+}
+
+function check_iterable(fs: unknown, name: string): Iterable<unknown> {
+  if (fs instanceof Future || iscoroutine(fs) || is_thenable(fs) || fs === null || typeof fs !== 'object') {
+    throw new TypeError(`expect a list of futures, not ${describe_type(fs)}`);
+  }
+  if (typeof (fs as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`${name}() expects an iterable of futures, not ${describe_type(fs)}`);
+  }
+  return fs as Iterable<unknown>;
+}
+
+function describe_type(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x !== 'object') return typeof x;
+  return (x as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+}
+
+/**
+ * Wait for the futures and coroutines of `fs` and resolve to `[done, pending]`,
+ * two Sets. It never raises `TimeoutError` and never cancels anything: on
+ * timeout, whatever is not done is in `pending`.
+ */
+export function wait<T>(fs: Iterable<Awaitable<T>>, options?: WaitOptions): Future<[Set<Future<T>>, Set<Future<T>>]> {
+  const items = new Set(check_iterable(fs, 'wait'));
+  if (items.size === 0) throw new ValueError('Set of coroutines/Futures is empty.');
+  const return_when = options?.return_when ?? ALL_COMPLETED;
+  if (return_when !== FIRST_COMPLETED && return_when !== FIRST_EXCEPTION && return_when !== ALL_COMPLETED) {
+    throw new ValueError(`Invalid return_when value: ${String(return_when)}`);
+  }
+  const loop = options?.loop ?? get_event_loop();
+  const futures = new Set<Future<T>>();
+  for (const item of items) futures.add(ensure_future(item as Awaitable<T>, { loop }));
+  const timeout = options?.timeout ?? null;
+
+  const split = (): [Set<Future<T>>, Set<Future<T>>] => {
+    const done = new Set<Future<T>>();
+    const pending = new Set<Future<T>>();
+    for (const f of futures) (f.done() ? done : pending).add(f);
+    return [done, pending];
+  };
+  const already = [...futures].filter((f) => f.done());
+  let remaining = futures.size - already.length;
+  if (
+    remaining === 0 ||
+    (return_when === FIRST_COMPLETED && already.length > 0) ||
+    (return_when === FIRST_EXCEPTION && already.some((f) => !f.cancelled() && f._exception !== null))
+  ) {
+    const result = new Future<[Set<Future<T>>, Set<Future<T>>]>({ loop });
+    result.set_result(split());
+    return result;
+  }
+
+  let timer: Handle | null = null;
+  const cleanup = (): void => {
+    if (timer !== null) timer.cancel();
+    for (const f of futures) f.remove_done_callback(on_done);
+  };
+  const waiter = new CancelHookFuture<[Set<Future<T>>, Set<Future<T>>]>(loop, cleanup);
+  const finish = (): void => {
+    if (waiter.done()) return;
+    cleanup();
+    waiter.set_result(split());
+  };
+  const on_done = (f: Future<T>): void => {
+    remaining--;
+    if (
+      remaining === 0 ||
+      return_when === FIRST_COMPLETED ||
+      (return_when === FIRST_EXCEPTION && !f.cancelled() && f._exception !== null)
+    ) {
+      finish();
+    }
+  };
+  for (const f of futures) if (!f.done()) f.add_done_callback(on_done);
+  if (timeout !== null) timer = loop.call_later(timeout, finish);
+  return waiter;
+}
+
+/** Copy `source`'s outcome into `target`: result, exception or cancellation. */
+function copy_state<T>(source: Future<T>, target: Future<T>): void {
+  if (source._state === 'CANCELLED') target.cancel();
+  else if (source._exception !== null) {
+    source._retrieved();
+    target.set_exception(source._exception);
+  } else target.set_result(source._result as T);
+}
+
+/**
+ * Wait for one awaitable at most `timeout` seconds. On timeout the awaitable
+ * is cancelled and the result fails with `TimeoutError`; cancelling the
+ * result cancels the awaitable too. A `null` timeout waits as long as needed.
+ *
+ * @example
+ * try { yield From(wait_for(reader.readline(), 5)); }
+ * catch (e) { if (e instanceof TimeoutError) ... }
+ */
+export function wait_for<T>(fut: Awaitable<T>, timeout: number | null, options?: LoopOption): Future<T> {
+  const loop = options?.loop ?? get_event_loop();
+  const inner = ensure_future(fut, { loop });
+  if (timeout === null || timeout === undefined) return inner;
+
+  const on_done = (f: Future<T>): void => {
+    if (outer.done()) return;
+    timer.cancel();
+    copy_state(f, outer);
+  };
+  const outer = new CancelHookFuture<T>(loop, () => {
+    timer.cancel();
+    inner.remove_done_callback(on_done);
+    inner.cancel();
+  });
+  const timer = loop.call_later(timeout, () => {
+    if (outer.done()) return;
+    // A completion in the same iteration as the timeout wins.
+    if (inner.done()) return copy_state(inner, outer);
+    inner.remove_done_callback(on_done);
+    inner.cancel();
+    outer.set_exception(new TimeoutError());
+  });
+  inner.add_done_callback(on_done);
+  return outer;
+}
+
+/**
+ * An iterator of Futures, one per distinct awaitable of `fs`; the first
+ * resolves like whichever awaitable finishes first, the second like the
+ * next one, and so on. After `timeout` seconds, the remaining ones fail with
+ * `TimeoutError`.
+ *
+ * @example
+ * for (const next of as_completed([a, b, c])) {
+ *   const result = yield From(next);
+ * }
+ */
+export function as_completed<T>(
+  fs: Iterable<Awaitable<T>>,
+  options?: { timeout?: number | null } & LoopOption,
+): IterableIterator<Future<T>> {
+  const items = new Set(check_iterable(fs, 'as_completed'));
+  const loop = options?.loop ?? get_event_loop();
+  const todo = new Set<Future<T>>();
+  for (const item of items) todo.add(ensure_future(item as Awaitable<T>, { loop }));
+  const outs = [...todo].map(() => new Future<T>({ loop }));
+  let next_out = 0;
+  let timer: Handle | null = null;
+
+  const on_done = (f: Future<T>): void => {
+    if (!todo.delete(f)) return;
+    const out = outs[next_out++]!;
+    copy_state(f, out);
+    if (todo.size === 0 && timer !== null) timer.cancel();
+  };
+  for (const f of todo) f.add_done_callback(on_done);
+  const timeout = options?.timeout ?? null;
+  if (timeout !== null && todo.size > 0) {
+    timer = loop.call_later(timeout, () => {
+      for (const f of todo) f.remove_done_callback(on_done);
+      todo.clear();
+      while (next_out < outs.length) outs[next_out++]!.set_exception(new TimeoutError());
+    });
+  }
+  return outs.values();
+}
+
+/**
+ * Protect an awaitable from cancellation: cancelling the returned Future (or
+ * the task awaiting it) leaves the inner one running. If the inner one is
+ * cancelled, the outer one is too.
+ */
+export function shield<T>(arg: Awaitable<T>, options?: LoopOption): Future<T> {
+  const inner = ensure_future(arg, options);
+  if (inner.done()) return inner;
+  const outer = new Future<T>({ loop: inner._loop });
+  inner.add_done_callback((f: Future<T>) => {
+    if (outer.cancelled()) {
+      if (!f.cancelled()) f._retrieved();
+      return;
+    }
+    copy_state(f, outer);
+  });
+  return outer;
+}
