@@ -69,9 +69,12 @@ export function extract_stack(): string {
   return stack.split('\n').slice(2).join('\n');
 }
 
-/** `created at <first frame>` for reprs in debug mode. */
+/** `created at <first frame>` for reprs in debug mode: the first frame outside trollius itself. */
 export function created_at(source_traceback: string | null): string {
   if (!source_traceback) return '';
-  const first = source_traceback.split('\n').find((line) => !/format_helpers|futures|events|tasks/.test(line));
+  const first = source_traceback.split('\n').find((line) => !INTERNAL_FRAME.test(line));
   return first ? ` created at ${first.trim().replace(/^at /, '')}` : '';
 }
+
+// Frames of the library: its sources (src/, platform/) or its bundles (dist/trollius.*).
+const INTERNAL_FRAME = /[\\/](src|platform[\\/]\w+)[\\/]\w+\.[cm]?[jt]s|[\\/]trollius\.\w+\.(c|m)?js/;

@@ -136,7 +136,8 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   let loop = options.loop ?? null;
   for (const item of items) {
     if (futures.has(item)) continue;
-    const future = ensure_future(item, { loop });
+    // Coroutines go to the loop of the futures before them, as in asyncio.
+    const future = item instanceof Future ? item : ensure_future(item, { loop });
     if (loop === null) loop = future._loop;
     else if (future._loop !== loop) throw new ValueError('futures are tied to different event loops');
     futures.set(item, future);
@@ -304,14 +305,16 @@ export function wait_for<T>(fut: Awaitable<T>, timeout: number | null, options?:
     inner.remove_done_callback(on_done);
     inner.cancel();
   });
-  const timer = loop.call_later(timeout, () => {
+  const on_timeout = (): void => {
     if (outer.done()) return;
-    // A completion in the same iteration as the timeout wins.
     if (inner.done()) return copy_state(inner, outer);
     inner.remove_done_callback(on_done);
     inner.cancel();
     outer.set_exception(new TimeoutError());
-  });
+  };
+  // Decide one iteration later, as asyncio's waiter does: a completion in the
+  // same iteration as the timeout wins (Tulip #201).
+  const timer = loop.call_later(timeout, () => loop.call_soon(on_timeout));
   inner.add_done_callback(on_done);
   return outer;
 }

@@ -1,0 +1,81 @@
+// Virtual time for tests: a Platform whose clock jumps to the next deadline, and helpers to step a loop.
+
+import { BaseEventLoop } from '../../src/base_events.js';
+import type { Platform } from '../../src/platform.js';
+
+interface VirtualTimer {
+  callback: () => void;
+  deadline: number;
+  cancelled: boolean;
+}
+
+/**
+ * A Platform whose clock only moves when the loop would sleep: a timer's
+ * callback runs on the next host turn with the clock set to its deadline, so
+ * timeouts of any length take no wall time (Trollius' TestLoop idea).
+ */
+export class VirtualClockPlatform implements Platform {
+  readonly name = 'virtual';
+  readonly clock_resolution = 1e-9;
+  now = 0;
+  /** Every delay the loop asked to sleep for, in order. */
+  readonly sleeps: number[] = [];
+
+  schedule(callback: () => void): void {
+    setImmediate(callback);
+  }
+
+  set_timer(callback: () => void, delay: number): VirtualTimer {
+    const timer = { callback, deadline: this.now + Math.max(0, delay), cancelled: false };
+    this.sleeps.push(delay);
+    // Let other host work queued now (Promise reactions, I/O) go first.
+    setImmediate(() => {
+      if (timer.cancelled) return;
+      this.now = Math.max(this.now, timer.deadline);
+      timer.callback();
+    });
+    return timer;
+  }
+
+  clear_timer(token: unknown): void {
+    (token as VirtualTimer).cancelled = true;
+  }
+
+  monotonic(): number {
+    return this.now;
+  }
+
+  getenv(name: string): string | undefined {
+    return process.env[name];
+  }
+}
+
+/** A loop on a virtual clock; `advance_time(dt)` moves the clock by hand. */
+export class TestLoop extends BaseEventLoop {
+  declare readonly _platform: VirtualClockPlatform;
+
+  constructor() {
+    super(new VirtualClockPlatform());
+  }
+
+  advance_time(dt: number): void {
+    this._platform.now += dt;
+  }
+}
+
+/** Run exactly `steps` loop iterations (asyncio test_utils.run_briefly). */
+export async function run_briefly(loop: BaseEventLoop, steps = 1): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    loop.stop();
+    await loop.run_forever();
+  }
+}
+
+/** Collect what the loop reports to its exception handler. */
+export function capture_exceptions(loop: BaseEventLoop): Array<Record<string, unknown>> {
+  const seen: Array<Record<string, unknown>> = [];
+  loop.set_exception_handler((_loop, context) => {
+    seen.push(context);
+  });
+  return seen;
+}
