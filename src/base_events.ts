@@ -111,7 +111,7 @@ export class BaseEventLoop extends AbstractEventLoop {
    * const loop = get_event_loop();
    * const answer = await loop.run_until_complete(main());
    */
-  override run_until_complete<T>(future: unknown): Promise<T> {
+  override run_until_complete<T>(future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>): Promise<T> {
     this._check_closed();
     if (this._running) throw new RuntimeError('This event loop is already running');
     const new_task = !isfuture(future);

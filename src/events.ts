@@ -171,7 +171,7 @@ export abstract class AbstractEventLoop {
   run_forever(): Promise<void> {
     return not_implemented('run_forever');
   }
-  run_until_complete<T>(_future: unknown): Promise<T> {
+  run_until_complete<T>(_future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>): Promise<T> {
     return not_implemented('run_until_complete');
   }
   stop(): void {

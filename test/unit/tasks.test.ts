@@ -138,7 +138,7 @@ describe('yield forms', () => {
         return e;
       }
     });
-    const error = await loop.run_until_complete<Error>(caught());
+    const error = (await loop.run_until_complete(caught())) as Error;
     expect(error).toBeInstanceOf(RuntimeError);
     expect(error.message).toBe('Task got bad yield: 42');
     const uncaught = coroutine(function* () {

@@ -1,0 +1,64 @@
+// The ready queue's ring buffer and the timer heap.
+import { describe, expect, it } from 'vitest';
+
+import { Deque } from '../../src/deque.js';
+import { TimerHeap } from '../../src/heap.js';
+
+describe('Deque', () => {
+  it('keeps FIFO order across growth and wrap-around', () => {
+    const q = new Deque<number>(1);
+    const out: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      q.push(i);
+      if (i % 3 === 0) out.push(q.shift()!);
+    }
+    while (q.length > 0) out.push(q.shift()!);
+    expect(out).toEqual([...Array(100).keys()]);
+    expect(q.shift()).toBeUndefined();
+  });
+
+  it('iterates, peeks and clears', () => {
+    const q = new Deque<string>();
+    q.push('a');
+    q.push('b');
+    expect([...q]).toEqual(['a', 'b']);
+    expect(q.peek()).toBe('a');
+    q.clear();
+    expect(q.length).toBe(0);
+    expect(q.peek()).toBeUndefined();
+  });
+});
+
+describe('TimerHeap', () => {
+  const entry = (when: number, seq: number) => ({ _when: when, _seq: seq });
+
+  it('pops by deadline, then by scheduling order', () => {
+    const heap = new TimerHeap<{ _when: number; _seq: number }>();
+    const whens = [5, 1, 3, 1, 9, 0, 3, 3];
+    whens.forEach((w, i) => heap.push(entry(w, i)));
+    const popped: Array<[number, number]> = [];
+    while (heap.length > 0) {
+      const e = heap.pop()!;
+      popped.push([e._when, e._seq]);
+    }
+    expect(popped).toEqual([
+      [0, 5],
+      [1, 1],
+      [1, 3],
+      [3, 2],
+      [3, 6],
+      [3, 7],
+      [5, 0],
+      [9, 4],
+    ]);
+  });
+
+  it('filter() keeps the heap order', () => {
+    const heap = new TimerHeap<{ _when: number; _seq: number }>();
+    for (let i = 0; i < 50; i++) heap.push(entry((i * 37) % 50, i));
+    heap.filter((e) => e._when % 2 === 0);
+    const popped: number[] = [];
+    while (heap.length > 0) popped.push(heap.pop()!._when);
+    expect(popped).toEqual([...Array(25).keys()].map((i) => i * 2));
+  });
+});
