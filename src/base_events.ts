@@ -111,7 +111,9 @@ export class BaseEventLoop extends AbstractEventLoop {
    * const loop = get_event_loop();
    * const answer = await loop.run_until_complete(main());
    */
-  override run_until_complete<T>(future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>): Promise<T> {
+  override run_until_complete<T>(
+    future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>,
+  ): Promise<T> {
     this._check_closed();
     if (this._running) throw new RuntimeError('This event loop is already running');
     const new_task = !isfuture(future);
@@ -168,13 +170,20 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /** Like `call_soon`; the loop is single-threaded in JavaScript, so they are the same. */
-  override call_soon_threadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+  override call_soon_threadsafe<A extends unknown[]>(
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): Handle {
     this._check_callback(callback, 'call_soon_threadsafe');
     return this._call_soon(callback, args);
   }
 
   /** Run `callback(...args)` in `delay` seconds (negative: as soon as possible). */
-  override call_later<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+  override call_later<A extends unknown[]>(
+    delay: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
     if (typeof delay !== 'number' || Number.isNaN(delay)) {
       throw new TypeError(`delay must be a number of seconds, got ${repr(delay)}`);
     }
@@ -183,7 +192,11 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /** Run `callback(...args)` when `time()` reaches `when`. */
-  override call_at<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+  override call_at<A extends unknown[]>(
+    when: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
     if (typeof when !== 'number' || Number.isNaN(when)) {
       throw new TypeError(`when must be a loop time in seconds, got ${repr(when)}`);
     }
@@ -205,7 +218,11 @@ export class BaseEventLoop extends AbstractEventLoop {
     return handle;
   }
 
-  private _call_at(when: number, callback: (...args: never[]) => unknown, args: readonly unknown[]): TimerHandle {
+  private _call_at(
+    when: number,
+    callback: (...args: never[]) => unknown,
+    args: readonly unknown[],
+  ): TimerHandle {
     this._check_closed();
     const timer = new TimerHandle(when, this._timer_seq++, callback, args, this);
     timer._scheduled = true;
@@ -303,11 +320,16 @@ export class BaseEventLoop extends AbstractEventLoop {
     for (const key of Object.keys(context).sort()) {
       if (key === 'message' || key === 'exception') continue;
       const value = context[key];
-      if (key === 'source_traceback') lines.push(`Object created at (most recent call last):\n${String(value)}`);
-      else if (key === 'handle_traceback') lines.push(`Handle created at (most recent call last):\n${String(value)}`);
+      if (key === 'source_traceback')
+        lines.push(`Object created at (most recent call last):\n${String(value)}`);
+      else if (key === 'handle_traceback')
+        lines.push(`Handle created at (most recent call last):\n${String(value)}`);
       else lines.push(`${key}: ${repr(value)}`);
     }
-    logger.error(lines.join('\n'), context.exception === undefined ? undefined : { exc_info: context.exception });
+    logger.error(
+      lines.join('\n'),
+      context.exception === undefined ? undefined : { exc_info: context.exception },
+    );
   }
 
   /**
@@ -446,7 +468,10 @@ export class BaseEventLoop extends AbstractEventLoop {
           return;
         }
         if (this._ready.length === 0) {
-          if (this._scheduled.length === 0 || this._scheduled.peek()!._when >= this.time() + this._clock_resolution) {
+          if (
+            this._scheduled.length === 0 ||
+            this._scheduled.peek()!._when >= this.time() + this._clock_resolution
+          ) {
             break;
           }
         }
@@ -486,7 +511,10 @@ export class BaseEventLoop extends AbstractEventLoop {
       this._platform.clear_timer(this._host_timer);
     }
     this._host_timer_when = next._when;
-    this._host_timer = this._platform.set_timer(this._on_host_timer, Math.max(0, next._when - this.time()));
+    this._host_timer = this._platform.set_timer(
+      this._on_host_timer,
+      Math.max(0, next._when - this.time()),
+    );
   }
 
   private _disarm_host_timer(): void {

@@ -115,16 +115,24 @@ const IS_COROUTINE = Symbol.for('trollius.is_coroutine');
 export function coroutine<A extends unknown[], R>(
   fn: (...args: A) => Generator<unknown, R, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
 ): (...args: A) => Coroutine<R>;
-export function coroutine<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R>;
-export function coroutine<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => Coroutine<Awaited<R>>;
+export function coroutine<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R>;
+export function coroutine<A extends unknown[], R>(
+  fn: (...args: A) => R,
+): (...args: A) => Coroutine<Awaited<R>>;
 export function coroutine(fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
-  if (typeof fn !== 'function') throw new TypeError(`coroutine() needs a function, got ${String(fn)}`);
+  if (typeof fn !== 'function')
+    throw new TypeError(`coroutine() needs a function, got ${String(fn)}`);
   const proto = Object.getPrototypeOf(fn) as object;
   if (proto === GeneratorFunction || proto === AsyncFunction) {
     mark(fn, fn.name);
     return fn;
   }
-  const wrapped = function* (this: unknown, ...args: unknown[]): Generator<unknown, unknown, unknown> {
+  const wrapped = function* (
+    this: unknown,
+    ...args: unknown[]
+  ): Generator<unknown, unknown, unknown> {
     const result = fn.apply(this, args);
     if (result instanceof Future || iscoroutine(result) || is_thenable_value(result)) {
       return yield From(result);
@@ -147,7 +155,11 @@ function mark(fn: (...args: never[]) => unknown, name: string): void {
 }
 
 function is_thenable_value(obj: unknown): boolean {
-  return obj !== null && typeof obj === 'object' && typeof (obj as { then?: unknown }).then === 'function';
+  return (
+    obj !== null &&
+    typeof obj === 'object' &&
+    typeof (obj as { then?: unknown }).then === 'function'
+  );
 }
 
 /**

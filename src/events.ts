@@ -27,7 +27,10 @@ export interface ExceptionContext {
 export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
 
 /** A task factory, set with `loop.set_task_factory()`. */
-export type TaskFactory = (loop: AbstractEventLoop, coro: Generator<unknown, unknown, unknown>) => Future<unknown>;
+export type TaskFactory = (
+  loop: AbstractEventLoop,
+  coro: Generator<unknown, unknown, unknown>,
+) => Future<unknown>;
 
 /** The part of a loop that handles need. @internal */
 export interface HandleOwner {
@@ -50,7 +53,11 @@ export class Handle {
   /** @internal */ _repr: string | null = null;
   /** @internal */ _source_traceback: string | null = null;
 
-  constructor(callback: (...args: never[]) => unknown, args: readonly unknown[] | null, loop: HandleOwner) {
+  constructor(
+    callback: (...args: never[]) => unknown,
+    args: readonly unknown[] | null,
+    loop: HandleOwner,
+  ) {
     this._callback = callback;
     this._args = args === null || args.length === 0 ? EMPTY_ARGS : args;
     this._loop = loop;
@@ -171,7 +178,9 @@ export abstract class AbstractEventLoop {
   run_forever(): Promise<void> {
     return not_implemented('run_forever');
   }
-  run_until_complete<T>(_future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>): Promise<T> {
+  run_until_complete<T>(
+    _future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>,
+  ): Promise<T> {
     return not_implemented('run_until_complete');
   }
   stop(): void {
@@ -189,13 +198,24 @@ export abstract class AbstractEventLoop {
   call_soon<A extends unknown[]>(_callback: (...args: A) => unknown, ..._args: A): Handle {
     return not_implemented('call_soon');
   }
-  call_soon_threadsafe<A extends unknown[]>(_callback: (...args: A) => unknown, ..._args: A): Handle {
+  call_soon_threadsafe<A extends unknown[]>(
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): Handle {
     return not_implemented('call_soon_threadsafe');
   }
-  call_later<A extends unknown[]>(_delay: number, _callback: (...args: A) => unknown, ..._args: A): TimerHandle {
+  call_later<A extends unknown[]>(
+    _delay: number,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): TimerHandle {
     return not_implemented('call_later');
   }
-  call_at<A extends unknown[]>(_when: number, _callback: (...args: A) => unknown, ..._args: A): TimerHandle {
+  call_at<A extends unknown[]>(
+    _when: number,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): TimerHandle {
     return not_implemented('call_at');
   }
   time(): number {
@@ -252,7 +272,10 @@ export abstract class AbstractEventLoop {
  * returns a Future or a Promise of `fn(...args)` (concurrent.futures' shape).
  */
 export interface Executor {
-  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): PromiseLike<Awaited<R>> | Future<Awaited<R>>;
+  submit<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    ...args: A
+  ): PromiseLike<Awaited<R>> | Future<Awaited<R>>;
   shutdown?(wait?: boolean): void;
 }
 

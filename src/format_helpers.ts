@@ -55,8 +55,7 @@ export function coroutine_name(gen: object): string {
 
 /** Format a callback and its arguments as `name(arg1, arg2)`. */
 export function format_callback(callback: unknown, args: readonly unknown[] | null): string {
-  const name =
-    typeof callback === 'function' ? callback.name || 'anonymous' : repr(callback);
+  const name = typeof callback === 'function' ? callback.name || 'anonymous' : repr(callback);
   return `${name.replace(/^bound /, '')}(${args ? args.map(repr).join(', ') : ''})`;
 }
 
@@ -77,4 +76,5 @@ export function created_at(source_traceback: string | null): string {
 }
 
 // Frames of the library: its sources (src/, platform/) or its bundles (dist/trollius.*).
-const INTERNAL_FRAME = /[\\/](src|platform[\\/]\w+)[\\/]\w+\.[cm]?[jt]s|[\\/]trollius\.\w+\.(c|m)?js/;
+const INTERNAL_FRAME =
+  /[\\/](src|platform[\\/]\w+)[\\/]\w+\.[cm]?[jt]s|[\\/]trollius\.\w+\.(c|m)?js/;

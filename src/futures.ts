@@ -249,12 +249,18 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   _repr_info(): string[] {
     const info = [this._state.toLowerCase()];
     if (this._state === 'FINISHED') {
-      info.push(this._exception !== null ? `exception=${repr(this._exception)}` : `result=${repr(this._result)}`);
+      info.push(
+        this._exception !== null
+          ? `exception=${repr(this._exception)}`
+          : `result=${repr(this._result)}`,
+      );
     }
     const callbacks = this._callbacks;
     if (callbacks !== null) {
       const names = callbacks.map((cb) => (cb.name || 'anonymous') + '()');
-      info.push(`cb=[${names.length > 2 ? `${names[0]}, <${names.length - 2} more>, ${names.at(-1)}` : names.join(', ')}]`);
+      info.push(
+        `cb=[${names.length > 2 ? `${names[0]}, <${names.length - 2} more>, ${names.at(-1)}` : names.join(', ')}]`,
+      );
     }
     return info;
   }
@@ -303,7 +309,10 @@ export function is_thenable(obj: unknown): obj is PromiseLike<unknown> {
  * unchanged. Cancelling the wrapper cannot stop the Promise: its outcome is
  * then ignored.
  */
-export function wrap_future<T>(future: PromiseLike<T> | Future<T>, options?: FutureOptions): Future<T> {
+export function wrap_future<T>(
+  future: PromiseLike<T> | Future<T>,
+  options?: FutureOptions,
+): Future<T> {
   if (future instanceof Future) return future;
   if (!is_thenable(future)) {
     throw new TypeError(`wrap_future() needs a Future or a Promise, got ${repr(future)}`);

@@ -16,7 +16,13 @@ export interface LoopOption {
 
 /** The result type of an awaitable. */
 export type ResultOf<A> =
-  A extends Future<infer T> ? T : A extends Generator<unknown, infer T, unknown> ? T : A extends PromiseLike<infer T> ? T : unknown;
+  A extends Future<infer T>
+    ? T
+    : A extends Generator<unknown, infer T, unknown>
+      ? T
+      : A extends PromiseLike<infer T>
+        ? T
+        : unknown;
 
 /**
  * A Future whose cancellation also runs a cleanup (cancels a timer, a child).
@@ -42,7 +48,10 @@ class CancelHookFuture<T> extends Future<T> {
  * Throws `TypeError` for anything else.
  */
 export function ensure_future<T>(coro_or_future: Future<T>, options?: LoopOption): Future<T>;
-export function ensure_future<T>(coro_or_future: Generator<unknown, T, unknown>, options?: LoopOption): Task<T>;
+export function ensure_future<T>(
+  coro_or_future: Generator<unknown, T, unknown>,
+  options?: LoopOption,
+): Task<T>;
 export function ensure_future<T>(coro_or_future: Awaitable<T>, options?: LoopOption): Future<T>;
 export function ensure_future(coro_or_future: unknown, options?: LoopOption): Future<unknown>;
 export function ensure_future(coro_or_future: unknown, options?: LoopOption): Future<unknown> {
@@ -114,7 +123,9 @@ export function gather<A extends readonly unknown[]>(
   awaitables: [...A],
   options?: GatherOptions,
 ): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
-export function gather<A extends unknown[]>(...awaitables: A): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
+export function gather<A extends unknown[]>(
+  ...awaitables: A
+): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
 export function gather(...args: unknown[]): Future<unknown[]> {
   let items: unknown[];
   let options: GatherOptions = {};
@@ -123,7 +134,8 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     options = (args[1] as GatherOptions | undefined) ?? {};
   } else {
     items = args;
-    if (items.length > 0 && is_options(items[items.length - 1])) options = items.pop() as GatherOptions;
+    if (items.length > 0 && is_options(items[items.length - 1]))
+      options = items.pop() as GatherOptions;
   }
   const return_exceptions = options.return_exceptions === true;
   if (items.length === 0) {
@@ -139,7 +151,8 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     // Coroutines go to the loop of the futures before them, as in asyncio.
     const future = item instanceof Future ? item : ensure_future(item, { loop });
     if (loop === null) loop = future._loop;
-    else if (future._loop !== loop) throw new ValueError('futures are tied to different event loops');
+    else if (future._loop !== loop)
+      throw new ValueError('futures are tied to different event loops');
     futures.set(item, future);
   }
   const children = items.map((item) => futures.get(item)!);
@@ -196,7 +209,13 @@ export interface WaitOptions extends LoopOption {
 }
 
 function check_iterable(fs: unknown, name: string): Iterable<unknown> {
-  if (fs instanceof Future || iscoroutine(fs) || is_thenable(fs) || fs === null || typeof fs !== 'object') {
+  if (
+    fs instanceof Future ||
+    iscoroutine(fs) ||
+    is_thenable(fs) ||
+    fs === null ||
+    typeof fs !== 'object'
+  ) {
     throw new TypeError(`expect a list of futures, not ${describe_type(fs)}`);
   }
   if (typeof (fs as Iterable<unknown>)[Symbol.iterator] !== 'function') {
@@ -216,11 +235,18 @@ function describe_type(x: unknown): string {
  * two Sets. It never raises `TimeoutError` and never cancels anything: on
  * timeout, whatever is not done is in `pending`.
  */
-export function wait<T>(fs: Iterable<Awaitable<T>>, options?: WaitOptions): Future<[Set<Future<T>>, Set<Future<T>>]> {
+export function wait<T>(
+  fs: Iterable<Awaitable<T>>,
+  options?: WaitOptions,
+): Future<[Set<Future<T>>, Set<Future<T>>]> {
   const items = new Set(check_iterable(fs, 'wait'));
   if (items.size === 0) throw new ValueError('Set of coroutines/Futures is empty.');
   const return_when = options?.return_when ?? ALL_COMPLETED;
-  if (return_when !== FIRST_COMPLETED && return_when !== FIRST_EXCEPTION && return_when !== ALL_COMPLETED) {
+  if (
+    return_when !== FIRST_COMPLETED &&
+    return_when !== FIRST_EXCEPTION &&
+    return_when !== ALL_COMPLETED
+  ) {
     throw new ValueError(`Invalid return_when value: ${String(return_when)}`);
   }
   const loop = options?.loop ?? get_event_loop();
@@ -239,7 +265,8 @@ export function wait<T>(fs: Iterable<Awaitable<T>>, options?: WaitOptions): Futu
   if (
     remaining === 0 ||
     (return_when === FIRST_COMPLETED && already.length > 0) ||
-    (return_when === FIRST_EXCEPTION && already.some((f) => !f.cancelled() && f._exception !== null))
+    (return_when === FIRST_EXCEPTION &&
+      already.some((f) => !f.cancelled() && f._exception !== null))
   ) {
     const result = new Future<[Set<Future<T>>, Set<Future<T>>]>({ loop });
     result.set_result(split());
@@ -290,7 +317,11 @@ function copy_state<T>(source: Future<T>, target: Future<T>): void {
  * try { yield From(wait_for(reader.readline(), 5)); }
  * catch (e) { if (e instanceof TimeoutError) ... }
  */
-export function wait_for<T>(fut: Awaitable<T>, timeout: number | null, options?: LoopOption): Future<T> {
+export function wait_for<T>(
+  fut: Awaitable<T>,
+  timeout: number | null,
+  options?: LoopOption,
+): Future<T> {
   const loop = options?.loop ?? get_event_loop();
   const inner = ensure_future(fut, { loop });
   if (timeout === null || timeout === undefined) return inner;

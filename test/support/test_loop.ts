@@ -2,6 +2,7 @@
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import type { Platform } from '../../src/platform.js';
+import { node_platform } from '../../platform/node/platform.js';
 
 interface VirtualTimer {
   callback: () => void;
@@ -9,45 +10,50 @@ interface VirtualTimer {
   cancelled: boolean;
 }
 
+/** A Platform whose clock is virtual: `now` is moved by the loop's sleeps or by hand. */
+export interface VirtualClockPlatform extends Platform {
+  now: number;
+  /** Every delay the loop asked to sleep for, in order. */
+  readonly sleeps: number[];
+}
+
 /**
  * A Platform whose clock only moves when the loop would sleep: a timer's
  * callback runs on the next host turn with the clock set to its deadline, so
- * timeouts of any length take no wall time (Trollius' TestLoop idea).
+ * timeouts of any length take no wall time (Trollius' TestLoop idea). Host
+ * I/O is Node's own.
  */
-export class VirtualClockPlatform implements Platform {
-  readonly name = 'virtual';
-  readonly clock_resolution = 1e-9;
-  now = 0;
-  /** Every delay the loop asked to sleep for, in order. */
-  readonly sleeps: number[] = [];
-
-  schedule(callback: () => void): void {
-    setImmediate(callback);
-  }
-
-  set_timer(callback: () => void, delay: number): VirtualTimer {
-    const timer = { callback, deadline: this.now + Math.max(0, delay), cancelled: false };
-    this.sleeps.push(delay);
-    // Let other host work queued now (Promise reactions, I/O) go first.
-    setImmediate(() => {
-      if (timer.cancelled) return;
-      this.now = Math.max(this.now, timer.deadline);
-      timer.callback();
-    });
-    return timer;
-  }
-
-  clear_timer(token: unknown): void {
-    (token as VirtualTimer).cancelled = true;
-  }
-
-  monotonic(): number {
-    return this.now;
-  }
-
-  getenv(name: string): string | undefined {
-    return process.env[name];
-  }
+export function virtual_clock_platform(): VirtualClockPlatform {
+  const clock: VirtualClockPlatform = {
+    ...node_platform,
+    name: 'virtual',
+    clock_resolution: 1e-9,
+    now: 0,
+    sleeps: [],
+    schedule(callback) {
+      setImmediate(callback);
+    },
+    set_timer(callback, delay) {
+      const timer: VirtualTimer = {
+        callback,
+        deadline: clock.now + Math.max(0, delay),
+        cancelled: false,
+      };
+      clock.sleeps.push(delay);
+      // Let other host work queued now (Promise reactions, I/O) go first.
+      setImmediate(() => {
+        if (timer.cancelled) return;
+        clock.now = Math.max(clock.now, timer.deadline);
+        timer.callback();
+      });
+      return timer;
+    },
+    clear_timer(token) {
+      (token as VirtualTimer).cancelled = true;
+    },
+    monotonic: () => clock.now,
+  };
+  return clock;
 }
 
 /** A loop on a virtual clock; `advance_time(dt)` moves the clock by hand. */
@@ -55,7 +61,7 @@ export class TestLoop extends BaseEventLoop {
   declare readonly _platform: VirtualClockPlatform;
 
   constructor() {
-    super(new VirtualClockPlatform());
+    super(virtual_clock_platform());
   }
 
   advance_time(dt: number): void {

@@ -1,4 +1,5 @@
 // Type-level tests, checked by `tsc` (npm run typecheck): what `yield* From(x)` and `coroutine()` infer.
+/* eslint-disable @typescript-eslint/no-unused-vars -- values here exist only to have their types checked */
 import {
   Future,
   From,
@@ -10,7 +11,8 @@ import {
 } from '../../src/index.js';
 
 /** True when A and B are the same type (not merely assignable). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assert_type<_T extends true>(): void {}
 
 const fetch_number = coroutine(function* (base: number) {

@@ -13,7 +13,12 @@ import {
   type LogRecord,
 } from '../../src/index.js';
 import { MAX_ITERATIONS_PER_TURN } from '../../src/constants.js';
-import { TestLoop, VirtualClockPlatform, capture_exceptions, run_briefly } from '../support/test_loop.js';
+import {
+  TestLoop,
+  virtual_clock_platform,
+  capture_exceptions,
+  run_briefly,
+} from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -59,9 +64,15 @@ describe('call_soon', () => {
 
   it('refuses coroutine functions and coroutine objects (LOOP-5)', () => {
     const coro_fn = coroutine(function* () {});
-    expect(() => loop.call_soon(coro_fn)).toThrow(new TypeError('coroutines cannot be used with call_soon()'));
-    expect(() => loop.call_later(1, coro_fn)).toThrow(/coroutines cannot be used with call_later\(\)/);
-    expect(() => loop.call_at(1, async () => {})).toThrow(/coroutines cannot be used with call_at\(\)/);
+    expect(() => loop.call_soon(coro_fn)).toThrow(
+      new TypeError('coroutines cannot be used with call_soon()'),
+    );
+    expect(() => loop.call_later(1, coro_fn)).toThrow(
+      /coroutines cannot be used with call_later\(\)/,
+    );
+    expect(() => loop.call_at(1, async () => {})).toThrow(
+      /coroutines cannot be used with call_at\(\)/,
+    );
     expect(() => loop.call_soon(42 as never)).toThrow(TypeError);
   });
 
@@ -190,7 +201,9 @@ describe('stop and run', () => {
 
   it('refuses to run twice at once (RUN-1, test_run_until_complete_nesting)', async () => {
     const running = loop.run_forever();
-    expect(() => loop.run_forever()).toThrow(new RuntimeError('This event loop is already running'));
+    expect(() => loop.run_forever()).toThrow(
+      new RuntimeError('This event loop is already running'),
+    );
     expect(() => loop.run_until_complete(loop.create_future())).toThrow(RuntimeError);
     loop.stop();
     await running;
@@ -259,7 +272,10 @@ describe('close', () => {
 
   it('shuts the default executor down', () => {
     let shut: unknown = null;
-    loop.set_default_executor({ submit: () => Promise.resolve(1) as never, shutdown: (wait) => (shut = wait) });
+    loop.set_default_executor({
+      submit: () => Promise.resolve(1) as never,
+      shutdown: (wait) => (shut = wait),
+    });
     loop.close();
     expect(shut).toBe(false);
   });
@@ -301,7 +317,12 @@ describe('exception handler', () => {
     logger.set_handler((record) => records.push(record));
     try {
       const error = new Error('x');
-      loop.call_exception_handler({ message: 'Something broke', exception: error, zebra: 1, apple: 'a' });
+      loop.call_exception_handler({
+        message: 'Something broke',
+        exception: error,
+        zebra: 1,
+        apple: 'a',
+      });
       expect(records).toHaveLength(1);
       expect(records[0]!.message).toBe("Something broke\napple: 'a'\nzebra: 1");
       expect(records[0]!.exc_info).toBe(error);
@@ -344,10 +365,15 @@ describe('exception handler', () => {
 
 describe('tasks, executor and debug', () => {
   it('create_task goes through the task factory (test_set_task_factory)', async () => {
-    expect(() => loop.set_task_factory(1 as never)).toThrow(new TypeError('task factory must be a callable or None'));
+    expect(() => loop.set_task_factory(1 as never)).toThrow(
+      new TypeError('task factory must be a callable or None'),
+    );
     expect(loop.get_task_factory()).toBeNull();
     const made: unknown[] = [];
-    const factory = (l: AbstractEventLoop, coro: Generator<unknown, unknown, unknown>): Task<unknown> => {
+    const factory = (
+      l: AbstractEventLoop,
+      coro: Generator<unknown, unknown, unknown>,
+    ): Task<unknown> => {
       made.push(coro);
       return new Task(coro, { loop: l });
     };
@@ -381,7 +407,9 @@ describe('tasks, executor and debug', () => {
     };
     await loop.run_until_complete(loop.run_in_executor(executor, (x: number) => x * 2, 4));
     loop.set_default_executor(executor);
-    await expect(loop.run_until_complete(loop.run_in_executor(null, (x: number) => x * 3, 5))).resolves.toBe(15);
+    await expect(
+      loop.run_until_complete(loop.run_in_executor(null, (x: number) => x * 3, 5)),
+    ).resolves.toBe(15);
     expect(submitted).toEqual([[4], [5]]);
     expect(() => loop.set_default_executor({} as never)).toThrow(TypeError);
     expect(() => loop.run_in_executor(null, function* () {})).toThrow(
@@ -394,10 +422,10 @@ describe('tasks, executor and debug', () => {
     try {
       delete process.env.TROLLIUSDEBUG;
       process.env.PYTHONASYNCIODEBUG = '1';
-      const quiet = new BaseEventLoop(new VirtualClockPlatform());
+      const quiet = new BaseEventLoop(virtual_clock_platform());
       expect(quiet.get_debug()).toBe(false);
       process.env.TROLLIUSDEBUG = '1';
-      const loud = new BaseEventLoop(new VirtualClockPlatform());
+      const loud = new BaseEventLoop(virtual_clock_platform());
       expect(loud.get_debug()).toBe(true);
       loud.set_debug(false);
       expect(loud.get_debug()).toBe(false);

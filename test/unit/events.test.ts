@@ -45,7 +45,9 @@ describe('Handle', () => {
     loop.set_debug(true);
     const debug_handle = new Handle(noop, [], loop);
     debug_handle.cancel();
-    expect(String(debug_handle)).toMatch(/^<Handle cancelled noop\(\) created at .*events\.test\.ts/);
+    expect(String(debug_handle)).toMatch(
+      /^<Handle cancelled noop\(\) created at .*events\.test\.ts/,
+    );
     loop.close();
   });
 
@@ -86,7 +88,9 @@ describe('AbstractEventLoop', () => {
     class Bare extends AbstractEventLoop {}
     const bare = new Bare();
     expect(() => bare.run_forever()).toThrow(NotImplementedError);
-    expect(() => bare.call_soon(() => {})).toThrow('call_soon() is not implemented by this event loop');
+    expect(() => bare.call_soon(() => {})).toThrow(
+      'call_soon() is not implemented by this event loop',
+    );
     expect(() => bare.time()).toThrow(NotImplementedError);
     expect(() => bare.create_future()).toThrow(NotImplementedError);
   });

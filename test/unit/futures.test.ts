@@ -61,7 +61,9 @@ describe('states (FUT-1)', () => {
     expect(f.done()).toBe(true);
     expect(f.result()).toBe(42);
     expect(f.exception()).toBeNull();
-    expect(() => f.set_result(1)).toThrow(new InvalidStateError('FINISHED: <Future finished result=42>'));
+    expect(() => f.set_result(1)).toThrow(
+      new InvalidStateError('FINISHED: <Future finished result=42>'),
+    );
     expect(f.cancel()).toBe(false);
   });
 

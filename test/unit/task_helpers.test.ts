@@ -55,7 +55,9 @@ describe('ensure_future', () => {
   });
 
   it('refuses anything else and a future of another loop (test_ensure_future_neither)', () => {
-    expect(() => ensure_future(42)).toThrow(/An asyncio.Future, a coroutine or an awaitable is required/);
+    expect(() => ensure_future(42)).toThrow(
+      /An asyncio.Future, a coroutine or an awaitable is required/,
+    );
     const other = new TestLoop();
     expect(() => ensure_future(new Future({ loop }), { loop: other })).toThrow(
       new ValueError('loop argument must agree with Future'),
@@ -102,13 +104,20 @@ describe('gather', () => {
       order.push(n);
       yield null;
     });
-    await loop.run_until_complete(gather([0, 1, 2, 3, 4].map((n) => log(n)), { loop }));
+    await loop.run_until_complete(
+      gather(
+        [0, 1, 2, 3, 4].map((n) => log(n)),
+        { loop },
+      ),
+    );
     expect(order).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('fails with the first exception (test_one_exception, GATH-2)', async () => {
     const error = new RangeError('first');
-    const g = gather(after(0.1, error), after(0.2, new RangeError('second')), after(0.3, 'ok'), { loop });
+    const g = gather(after(0.1, error), after(0.2, new RangeError('second')), after(0.3, 'ok'), {
+      loop,
+    });
     await expect(loop.run_until_complete(g)).rejects.toBe(error);
   });
 
@@ -172,7 +181,9 @@ describe('wait', () => {
   it('returns on the first completion with FIRST_COMPLETED (test_wait_first_completed)', async () => {
     const a = ensure_future(after(1, 'a'), { loop });
     const b = ensure_future(after(0.1, 'b'), { loop });
-    const [done, pending] = await loop.run_until_complete(wait([a, b], { loop, return_when: FIRST_COMPLETED }));
+    const [done, pending] = await loop.run_until_complete(
+      wait([a, b], { loop, return_when: FIRST_COMPLETED }),
+    );
     expect(done).toEqual(new Set([b]));
     expect(pending).toEqual(new Set([a]));
     expect(a.done()).toBe(false);
@@ -182,7 +193,9 @@ describe('wait', () => {
   it('returns on the first exception with FIRST_EXCEPTION (test_wait_first_exception)', async () => {
     const a = ensure_future(after(1, 'a'), { loop });
     const b = ensure_future(after(0.1, new RangeError('b')), { loop });
-    const [done, pending] = await loop.run_until_complete(wait([a, b], { loop, return_when: FIRST_EXCEPTION }));
+    const [done, pending] = await loop.run_until_complete(
+      wait([a, b], { loop, return_when: FIRST_EXCEPTION }),
+    );
     expect(done).toEqual(new Set([b]));
     expect(pending).toEqual(new Set([a]));
     b.exception();
@@ -192,7 +205,9 @@ describe('wait', () => {
   it('waits for all with FIRST_EXCEPTION when nothing fails', async () => {
     const a = ensure_future(after(0.2, 'a'), { loop });
     const b = ensure_future(after(0.1, 'b'), { loop });
-    const [done] = await loop.run_until_complete(wait([a, b], { loop, return_when: FIRST_EXCEPTION }));
+    const [done] = await loop.run_until_complete(
+      wait([a, b], { loop, return_when: FIRST_EXCEPTION }),
+    );
     expect(done).toEqual(new Set([a, b]));
   });
 
@@ -227,7 +242,9 @@ describe('wait', () => {
 
 describe('wait_for', () => {
   it('resolves to the result in time', async () => {
-    await expect(loop.run_until_complete(wait_for(after(0.1, 'in time'), 1, { loop }))).resolves.toBe('in time');
+    await expect(
+      loop.run_until_complete(wait_for(after(0.1, 'in time'), 1, { loop })),
+    ).resolves.toBe('in time');
     expect(loop._scheduled.values().every((t) => t._cancelled)).toBe(true);
   });
 
@@ -242,7 +259,9 @@ describe('wait_for', () => {
       }
     });
     const inner = ensure_future(slow(), { loop });
-    await expect(loop.run_until_complete(wait_for(inner, 0.5, { loop }))).rejects.toBeInstanceOf(TimeoutError);
+    await expect(loop.run_until_complete(wait_for(inner, 0.5, { loop }))).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
     expect(loop.time()).toBeCloseTo(0.5, 9);
     await run_briefly(loop, 2);
     expect(inner.cancelled()).toBe(true);
@@ -257,13 +276,15 @@ describe('wait_for', () => {
   });
 
   it('waits without limit with a null timeout', async () => {
-    await expect(loop.run_until_complete(wait_for(after(100, 'late'), null, { loop }))).resolves.toBe('late');
+    await expect(
+      loop.run_until_complete(wait_for(after(100, 'late'), null, { loop })),
+    ).resolves.toBe('late');
   });
 
   it('passes the exception of the awaitable on', async () => {
-    await expect(loop.run_until_complete(wait_for(after(0.1, new RangeError('e')), 1, { loop }))).rejects.toThrow(
-      RangeError,
-    );
+    await expect(
+      loop.run_until_complete(wait_for(after(0.1, new RangeError('e')), 1, { loop })),
+    ).rejects.toThrow(RangeError);
   });
 });
 
@@ -271,7 +292,9 @@ describe('as_completed', () => {
   it('yields futures that resolve in completion order (test_as_completed, WAIT-3)', async () => {
     const main = coroutine(function* () {
       const results: string[] = [];
-      for (const next of as_completed([after(0.03, 'a'), after(0.01, 'b'), after(0.02, 'c')], { loop })) {
+      for (const next of as_completed([after(0.03, 'a'), after(0.01, 'b'), after(0.02, 'c')], {
+        loop,
+      })) {
         results.push(yield From(next));
       }
       return results;
@@ -282,7 +305,10 @@ describe('as_completed', () => {
   it('fails the remaining ones with TimeoutError (test_as_completed_with_timeout)', async () => {
     const main = coroutine(function* () {
       const results: unknown[] = [];
-      for (const next of as_completed([after(0.1, 'fast'), after(5, 'slow')], { loop, timeout: 1 })) {
+      for (const next of as_completed([after(0.1, 'fast'), after(5, 'slow')], {
+        loop,
+        timeout: 1,
+      })) {
         try {
           results.push(yield From(next));
         } catch (e) {
@@ -297,16 +323,18 @@ describe('as_completed', () => {
   it('merges duplicates and refuses a single future (test_as_completed_invalid_args)', () => {
     const f = new Future({ loop });
     expect([...as_completed([f, f], { loop })]).toHaveLength(1);
-    expect(() => as_completed(f as never)).toThrow(new TypeError('expect a list of futures, not Future'));
+    expect(() => as_completed(f as never)).toThrow(
+      new TypeError('expect a list of futures, not Future'),
+    );
   });
 });
 
 describe('shield', () => {
   it('passes the result and the exception on (test_shield_result, test_shield_exception)', async () => {
     await expect(loop.run_until_complete(shield(after(0.1, 'r'), { loop }))).resolves.toBe('r');
-    await expect(loop.run_until_complete(shield(after(0.1, new RangeError('x')), { loop }))).rejects.toThrow(
-      RangeError,
-    );
+    await expect(
+      loop.run_until_complete(shield(after(0.1, new RangeError('x')), { loop })),
+    ).rejects.toThrow(RangeError);
   });
 
   it('returns a done future as it is (test_shield_shortcut)', () => {

@@ -155,11 +155,10 @@ describe('yield forms', () => {
     });
     await expect(loop.run_until_complete(main())).rejects.toThrow(/attached to a different loop/);
     other.close();
-    let self: Task<unknown>;
     const selfish = coroutine(function* () {
-      yield self;
+      yield current_task(loop);
     });
-    self = loop.create_task(selfish());
+    const self = loop.create_task(selfish());
     await expect(loop.run_until_complete(self)).rejects.toThrow(/Task cannot await on itself/);
   });
 
@@ -343,14 +342,13 @@ describe('cancellation', () => {
 
   it('cancels the next future yielded after a task cancels itself (TASK-5, test_cancel_current_task)', async () => {
     let next: Future<unknown> | null = null;
-    let task: Task<unknown>;
     const self_cancelling = coroutine(function* () {
-      task.cancel();
+      current_task(loop)!.cancel();
       next = sleep(10, null, { loop });
       yield From(next);
       return 'not reached';
     });
-    task = loop.create_task(self_cancelling());
+    const task = loop.create_task(self_cancelling());
     await expect(loop.run_until_complete(task)).rejects.toBeInstanceOf(CancelledError);
     expect(next!.cancelled()).toBe(true);
   });
@@ -398,7 +396,13 @@ describe('cancellation', () => {
   });
 
   it('cancels every child of a gather it waits on', async () => {
-    const children = [0, 1].map(() => loop.create_task(coroutine(function* () { yield From(sleep(10, null, { loop })); })()));
+    const children = [0, 1].map(() =>
+      loop.create_task(
+        coroutine(function* () {
+          yield From(sleep(10, null, { loop }));
+        })(),
+      ),
+    );
     const outer = loop.create_task(
       coroutine(function* () {
         yield From(gather(...children, { loop }));
@@ -411,7 +415,11 @@ describe('cancellation', () => {
   });
 
   it('cancels the awaitable of a wait_for (test_cancel_wait_for)', async () => {
-    const inner = loop.create_task(coroutine(function* () { yield From(sleep(10, null, { loop })); })());
+    const inner = loop.create_task(
+      coroutine(function* () {
+        yield From(sleep(10, null, { loop }));
+      })(),
+    );
     const outer = loop.create_task(
       coroutine(function* () {
         yield From(wait_for(inner, 5, { loop }));
@@ -458,7 +466,11 @@ describe('cancellation', () => {
   });
 
   it('shows "cancelling" in the repr while the cancellation is pending', async () => {
-    const task = loop.create_task(coroutine(function* named() { yield null; })());
+    const task = loop.create_task(
+      coroutine(function* named() {
+        yield null;
+      })(),
+    );
     task.cancel();
     expect(String(task)).toBe('<Task cancelling coro=<named() running>>');
     await expect(loop.run_until_complete(task)).rejects.toBeInstanceOf(CancelledError);
@@ -481,8 +493,16 @@ describe('tasks and the loop', () => {
   });
 
   it('all_tasks() holds the pending tasks (test_task_basics)', async () => {
-    const a = loop.create_task(coroutine(function* () { yield null; })());
-    const b = loop.create_task(coroutine(function* () { yield From(sleep(1, null, { loop })); })());
+    const a = loop.create_task(
+      coroutine(function* () {
+        yield null;
+      })(),
+    );
+    const b = loop.create_task(
+      coroutine(function* () {
+        yield From(sleep(1, null, { loop }));
+      })(),
+    );
     expect(all_tasks(loop)).toEqual(new Set([a, b]));
     expect(Task.all_tasks(loop)).toEqual(new Set([a, b]));
     await run_briefly(loop, 2);
@@ -500,13 +520,20 @@ describe('tasks and the loop', () => {
     const task = loop.create_task(notmuch());
     expect(String(task)).toBe('<Task pending coro=<notmuch() running>>');
     await run_briefly(loop);
-    expect(String(task)).toMatch(/^<Task pending coro=<notmuch\(\) running> wait_for=<CancelHookFuture pending cb=\[_wakeup\(\)\]>>$/);
+    expect(String(task)).toMatch(
+      /^<Task pending coro=<notmuch\(\) running> wait_for=<CancelHookFuture pending cb=\[_wakeup\(\)\]>>$/,
+    );
     await loop.run_until_complete(task);
     expect(String(task)).toBe("<Task finished coro=<notmuch() done> result='abc'>");
   });
 
   it('works with await in an async function, and awaits async functions', async () => {
-    const task = loop.create_task(coroutine(function* () { yield From(sleep(0.5, null, { loop })); return 20; })());
+    const task = loop.create_task(
+      coroutine(function* () {
+        yield From(sleep(0.5, null, { loop }));
+        return 20;
+      })(),
+    );
     const main = async (): Promise<number> => {
       const from_task = await task;
       await sleep(0.1, null, { loop });
@@ -524,7 +551,11 @@ describe('tasks and the loop', () => {
     if (!gc) return;
     const seen = capture_exceptions(loop);
     (() => {
-      loop.create_task(coroutine(function* () { throw new RangeError('lost in task'); })());
+      loop.create_task(
+        coroutine(function* () {
+          throw new RangeError('lost in task');
+        })(),
+      );
     })();
     await run_briefly(loop, 2);
     for (let i = 0; i < 5; i++) {

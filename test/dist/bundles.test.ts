@@ -1,0 +1,132 @@
+// Smoke tests of the built bundles in dist/: export lists, package exports, browser hygiene, and the .d.ts.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { parseAst } from 'rollup/parseAst';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+// @ts-expect-error -- plain JS helper shared with rollup.config.mjs, no types needed
+import { find_host_imports } from '../../scripts/bundle_hygiene.mjs';
+import {
+  BUNDLES,
+  dist_path,
+  export_names,
+  import_node_esm,
+  require_node_cjs,
+} from '../support/bundles.js';
+import { REPO_ROOT } from '../support/static_server.js';
+
+import { EXPECTED_EXPORTS } from './expected_exports.js';
+
+const expected = [...EXPECTED_EXPORTS].sort();
+
+describe('the five fixed bundle files', () => {
+  it.each(Object.values(BUNDLES))('dist/%s exists', (file) => {
+    expect(existsSync(dist_path(file))).toBe(true);
+  });
+});
+
+describe('node bundles', () => {
+  it('dist/trollius.node.mjs exports exactly the names in test/dist/expected_exports.ts', async () => {
+    expect(export_names(await import_node_esm())).toEqual(expected);
+  });
+
+  it('dist/trollius.node.cjs (require) exports the same names as the ESM bundle', async () => {
+    expect(export_names(require_node_cjs())).toEqual(export_names(await import_node_esm()));
+  });
+
+  it("the package name 'trollius' resolves to the node bundles for import and require", () => {
+    // A child Node process, so the package's own "exports" map is what resolves the name.
+    const script = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const esm = await import('trollius');
+      console.log(JSON.stringify({
+        import_names: Object.keys(esm).sort(),
+        require_names: Object.keys(require('trollius')).sort(),
+        import_file: import.meta.resolve('trollius'),
+        require_file: require.resolve('trollius'),
+      }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out) as Record<string, unknown>;
+    expect(result['import_file']).toMatch(/\/dist\/trollius\.node\.mjs$/);
+    expect(result['require_file']).toMatch(/\/dist\/trollius\.node\.cjs$/);
+    expect(result['import_names']).toEqual(expected);
+    expect(result['require_names']).toEqual(expected);
+  });
+});
+
+describe('browser bundles', () => {
+  it.each([BUNDLES.browser_esm, BUNDLES.browser_iife])(
+    'dist/%s imports nothing from Node or ws and never calls require()',
+    (file) => {
+      const code = readFileSync(dist_path(file), 'utf8');
+      // Syntax-tree check: import/export sources and require() calls, not comments or strings.
+      expect(find_host_imports(parseAst(code))).toEqual([]);
+      // And the plain text forms, as a second net.
+      expect(code).not.toMatch(/\bfrom\s*['"]node:/);
+      expect(code).not.toMatch(/\bimport\s*\(\s*['"]node:/);
+      expect(code).not.toMatch(/\bfrom\s*['"]ws['"]/);
+    },
+  );
+});
+
+describe('type declarations', () => {
+  const dts = dist_path(BUNDLES.types);
+
+  it('dist/trollius.d.cts is a copy of dist/trollius.d.ts', () => {
+    expect(readFileSync(dist_path(BUNDLES.types_cjs), 'utf8')).toBe(readFileSync(dts, 'utf8'));
+  });
+
+  it('dist/trollius.d.ts stands alone (ES2022 lib only, no DOM or Node types) and declares every runtime export', () => {
+    const program = ts.createProgram([dts], {
+      noEmit: true,
+      strict: true,
+      lib: ['lib.es2022.d.ts'],
+      types: [],
+    });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+    const checker = program.getTypeChecker();
+    const module_symbol = checker.getSymbolAtLocation(program.getSourceFile(dts)!);
+    const declared = module_symbol ? checker.getExportsOfModule(module_symbol).map((s) => s.name) : [];
+    expect(expected.filter((name) => !declared.includes(name))).toEqual([]);
+  });
+
+  it.each([
+    ['consumer.mts', BUNDLES.types, ts.ModuleKind.ESNext],
+    ['consumer.cts', BUNDLES.types_cjs, ts.ModuleKind.CommonJS],
+  ] as const)('a TypeScript NodeNext %s gets its types from dist/%s', (file, types_file, mode) => {
+    const consumer = path.join(REPO_ROOT, 'test/dist/consumer', file);
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      types: [],
+    };
+    const resolved = ts.resolveModuleName(
+      'trollius',
+      consumer,
+      options,
+      ts.sys,
+      undefined,
+      undefined,
+      mode,
+    ).resolvedModule;
+    expect(resolved?.resolvedFileName).toBe(dist_path(types_file));
+    const program = ts.createProgram([consumer], options);
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(diagnostics).toEqual([]);
+  });
+});
