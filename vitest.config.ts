@@ -12,6 +12,8 @@ export default defineConfig({
           environment: 'node',
           // installs the Node backend, so tests can import straight from src/
           setupFiles: ['test/support/setup.ts'],
+          // lets the "exception was never retrieved" tests force a collection
+          execArgv: ['--expose-gc'],
         },
       },
       {

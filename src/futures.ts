@@ -165,6 +165,10 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     this._state = 'FINISHED';
     this._schedule_callbacks();
     this._log_traceback = true;
+    // V8 keeps an error's stack frames, receivers included (often this very
+    // future or its task), until `stack` is first read. Reading it now stops
+    // the registry's held value from keeping the future alive.
+    if (exception instanceof Error) void exception.stack;
     unretrieved.register(
       this,
       {
