@@ -41,7 +41,14 @@ export {
   ValueError,
 } from './exceptions.js';
 export { SynchronousExecutor } from './executor.js';
-export { Future, isfuture, wrap_future, type DoneCallback, type FutureOptions, type YieldFrom } from './futures.js';
+export {
+  Future,
+  isfuture,
+  wrap_future,
+  type DoneCallback,
+  type FutureOptions,
+  type YieldFrom,
+} from './futures.js';
 export {
   logger,
   logging,

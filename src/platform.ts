@@ -50,7 +50,11 @@ export interface Platform {
    * an executor there). Rejects with an `OSError` (`platform.map_error` applied).
    * A `type` of 0 yields one entry per socket type, as the C library does.
    */
-  getaddrinfo(host: string | null, port: number | string | null, opts: AddrInfoOptions): Promise<AddrInfo[]>;
+  getaddrinfo(
+    host: string | null,
+    port: number | string | null,
+    opts: AddrInfoOptions,
+  ): Promise<AddrInfo[]>;
 
   /** Look up the host and service names of `sockaddr` (asyncio's `getnameinfo`). */
   getnameinfo(sockaddr: SockAddr, flags: number): Promise<[host: string, service: string]>;
@@ -68,7 +72,10 @@ export interface Platform {
    * adopted host server (`sock`); `on_accept` receives each accepted stream
    * (not started). Rejects with a mapped `OSError` when binding fails.
    */
-  listen_stream(opts: StreamListenOptions, on_accept: (stream: RawStream) => void): Promise<RawServer>;
+  listen_stream(
+    opts: StreamListenOptions,
+    on_accept: (stream: RawStream) => void,
+  ): Promise<RawServer>;
 
   /**
    * Wrap a pipe (a host stream object or a file descriptor) as a one-way
@@ -78,14 +85,21 @@ export interface Platform {
   open_pipe(pipe: unknown, mode: 'read' | 'write'): RawStream;
 
   /**
-   * Call `callback` (on the host's turn, not inside a loop iteration) each time
-   * signal `sig` arrives, replacing an earlier callback for `sig`. Throws
-   * `TypeError`/`ValueError` for a bad signal, `RuntimeError` if it cannot be caught.
+   * The canonical name (`'SIGINT'`) of signal `sig`, given as a name or as the
+   * host's signal number. Throws `TypeError` for anything else, `ValueError`
+   * for an unknown signal, and `NotImplementedError` on a host without signals.
    */
-  add_signal_handler(sig: number | string, callback: () => void): void;
+  signal_name(sig: number | string): string;
 
-  /** Remove the callback of `sig`, restoring the default action; `false` if none was set. */
-  remove_signal_handler(sig: number | string): boolean;
+  /**
+   * Call `callback` (from a host callback, not inside a loop iteration) each
+   * time signal `name` (canonical, from `signal_name`) arrives, replacing an
+   * earlier callback for it. Throws `RuntimeError` if the signal cannot be caught.
+   */
+  add_signal_handler(name: string, callback: () => void): void;
+
+  /** Remove the callback of signal `name`, restoring the default action; `false` if none was set. */
+  remove_signal_handler(name: string): boolean;
 
   /**
    * Map a host error to the OSError tree (through `ERRNO_TABLE`), keeping the
@@ -112,7 +126,13 @@ export interface AddrInfoOptions {
 }
 
 /** One `getaddrinfo` result: `[family, type, proto, canonname, sockaddr]`. */
-export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: SockAddr];
+export type AddrInfo = [
+  family: number,
+  type: number,
+  proto: number,
+  canonname: string,
+  sockaddr: SockAddr,
+];
 
 /** What `Platform.connect_stream` connects to: exactly one of `host`/`port`, `path`, `sock`. */
 export interface StreamConnectOptions {
