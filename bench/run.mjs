@@ -1,2 +1,126 @@
-// Benchmark runner (npm run bench): a placeholder until the first benchmark lands.
-console.log('no benchmarks yet');
+// npm run bench [-- --quick]: every workload against its peers, alternating, repeated; medians and ratios.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { write_reports } from './lib/report.mjs';
+import { summarize } from './lib/stats.mjs';
+import { CHECKS } from './targets.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+const repetitions = quick ? 3 : 5;
+const WORKLOADS = ['task_switch', 'spawn_gather', 'call_soon_chain', 'timers'].filter(
+  (w) => !only || only.split(',').includes(w),
+);
+
+function python_version() {
+  try {
+    return execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+const python = python_version();
+
+/** Run one variant once, in a fresh process, bounded in time. */
+function measure(workload, variant, params) {
+  const timeout = 120_000;
+  const out = variant.startsWith('cpython ')
+    ? execFileSync(
+        'python3',
+        [path.join(here, 'python', `${workload}.py`), variant, JSON.stringify(params)],
+        {
+          encoding: 'utf8',
+          timeout,
+        },
+      )
+    : execFileSync(
+        process.execPath,
+        [
+          '--expose-gc',
+          path.join(here, 'lib', 'child.mjs'),
+          workload,
+          variant,
+          JSON.stringify(params),
+        ],
+        {
+          encoding: 'utf8',
+          timeout,
+        },
+      );
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+const results = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  repetitions,
+  machine: {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? '?',
+    node: process.version,
+    python,
+  },
+  workloads: [],
+  checks: [],
+};
+
+for (const name of WORKLOADS) {
+  const module = await import(`./workloads/${name}.mjs`);
+  const params = quick ? module.params.quick : module.params.full;
+  const names = [
+    ...Object.keys(module.variants),
+    ...(module.python ?? []).map((p) => `cpython ${p}`),
+  ];
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  const skipped = {};
+  if (!python) for (const n of names) if (n.startsWith('cpython')) skipped[n] = 'python3 not found';
+  process.stdout.write(`${name} (${JSON.stringify(params)}): `);
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const variant of names) {
+      if (skipped[variant]) continue;
+      const m = measure(name, variant, params);
+      samples[variant].push({ ...m, rate: m.ops / m.seconds });
+      process.stdout.write('.');
+    }
+  }
+  process.stdout.write('\n');
+  const variants = names.map((variant) => {
+    if (skipped[variant]) return { name: variant, skipped: skipped[variant] };
+    const metrics = {};
+    for (const key of Object.keys(samples[variant][0])) {
+      if (key === 'ops') continue;
+      metrics[key] = summarize(samples[variant].map((s) => s[key]));
+    }
+    return { name: variant, metrics };
+  });
+  results.workloads.push({ name, unit: module.unit, params, variants });
+}
+
+for (const check of CHECKS) {
+  const w = results.workloads.find((x) => x.name === check.workload);
+  const a = w?.variants.find((v) => v.name === check.ours);
+  const b = w?.variants.find((v) => v.name === check.peer);
+  if (!a?.metrics || !b?.metrics) {
+    results.checks.push({ ...check, ratio: null, met: null });
+    continue;
+  }
+  const ratio = a.metrics[check.metric].median / b.metrics[check.metric].median;
+  const met = check.op === '≥' ? ratio >= check.target : ratio <= check.target;
+  results.checks.push({ ...check, ratio, met });
+}
+
+write_reports(path.join(here, 'results'), results);
+console.log(
+  `\n${results.machine.cpus} cores, Node ${results.machine.node}, ${python ?? 'no python3'}\n`,
+);
+for (const c of results.checks) {
+  const shown = c.ratio === null ? 'n/a (skipped)' : `${c.ratio.toFixed(2)}×`;
+  console.log(
+    `${c.met === false ? 'MISS' : c.met ? ' ok ' : ' -- '} ${c.label}: ${shown} (target ${c.op} ${c.target}×)`,
+  );
+}
+console.log('\nwritten: bench/results/latest.{json,md,svg}');

@@ -1,0 +1,109 @@
+// Task switch: two coroutines ping-pong through Futures (or Promises), N round trips.
+import co from 'co';
+
+import { coroutine, new_event_loop } from '../../dist/trollius.node.mjs';
+
+export const params = { quick: { n: 50_000 }, full: { n: 200_000 } };
+export const unit = 'round trips/s';
+
+/** A ping-pong pair: each side makes its own wait object, then wakes the other side. */
+function pair(n, make, wake, wait) {
+  const slots = { a: null, b: null };
+  const side = (mine, theirs) =>
+    function* () {
+      for (let i = 0; i < n; i++) {
+        const w = make();
+        slots[mine] = w;
+        const other = slots[theirs];
+        if (other) {
+          slots[theirs] = null;
+          wake(other);
+        }
+        yield wait(w);
+      }
+      if (slots[theirs]) wake(slots[theirs]);
+    };
+  return [side('a', 'b'), side('b', 'a')];
+}
+
+export const variants = {
+  async 'trollius yield From'({ n }) {
+    const loop = new_event_loop();
+    const [a, b] = pair(
+      n,
+      () => loop.create_future(),
+      (f) => f.set_result(null),
+      (f) => f,
+    );
+    const t0 = performance.now();
+    const ta = loop.create_task(coroutine(a)());
+    const tb = loop.create_task(coroutine(b)());
+    await loop.run_until_complete(Promise.all([ta, tb]));
+    const seconds = (performance.now() - t0) / 1000;
+    loop.close();
+    return { seconds, ops: n };
+  },
+
+  async 'trollius async/await'({ n }) {
+    const loop = new_event_loop();
+    const slots = { a: null, b: null };
+    const side = async (mine, theirs) => {
+      for (let i = 0; i < n; i++) {
+        const f = loop.create_future();
+        slots[mine] = f;
+        const other = slots[theirs];
+        if (other) {
+          slots[theirs] = null;
+          other.set_result(null);
+        }
+        await f;
+      }
+      if (slots[theirs]) slots[theirs].set_result(null);
+    };
+    const t0 = performance.now();
+    await loop.run_until_complete(Promise.all([side('a', 'b'), side('b', 'a')]));
+    const seconds = (performance.now() - t0) / 1000;
+    loop.close();
+    return { seconds, ops: n };
+  },
+
+  async 'native async/await'({ n }) {
+    const slots = { a: null, b: null };
+    const side = async (mine, theirs) => {
+      for (let i = 0; i < n; i++) {
+        let wake;
+        const p = new Promise((r) => (wake = r));
+        slots[mine] = wake;
+        const other = slots[theirs];
+        if (other) {
+          slots[theirs] = null;
+          other();
+        }
+        await p;
+      }
+      if (slots[theirs]) slots[theirs]();
+    };
+    const t0 = performance.now();
+    await Promise.all([side('a', 'b'), side('b', 'a')]);
+    return { seconds: (performance.now() - t0) / 1000, ops: n };
+  },
+
+  async co({ n }) {
+    const [a, b] = pair(
+      n,
+      () => {
+        let wake;
+        const p = new Promise((r) => (wake = r));
+        p.wake = wake;
+        return p;
+      },
+      (p) => p.wake(),
+      (p) => p,
+    );
+    const t0 = performance.now();
+    await Promise.all([co(a), co(b)]);
+    return { seconds: (performance.now() - t0) / 1000, ops: n };
+  },
+};
+
+export const python = ['asyncio'];
