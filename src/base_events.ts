@@ -13,6 +13,7 @@ import {
   BaseDefaultEventLoopPolicy,
   Handle,
   TimerHandle,
+  type Runnable,
   _mark_running,
   _set_default_policy_factory,
   _set_running_loop,
@@ -21,15 +22,31 @@ import {
   type Executor,
   type TaskFactory,
 } from './events.js';
+import * as net from './base_events_net.js';
+import type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  GetAddrInfoOptions,
+} from './base_events_net.js';
 import { RuntimeError } from './exceptions.js';
 import { SynchronousExecutor } from './executor.js';
 import { repr } from './format_helpers.js';
 import { Future, isfuture, wrap_future } from './futures.js';
 import { TimerHeap } from './heap.js';
 import { logger } from './log.js';
-import { get_platform, type Platform, type TimerToken } from './platform.js';
+import {
+  get_platform,
+  type AddrInfo,
+  type Platform,
+  type SockAddr,
+  type TimerToken,
+} from './platform.js';
+import type { BaseProtocol } from './protocols.js';
 import { ensure_future } from './task_helpers.js';
 import { Task } from './tasks.js';
+import type { ReadTransport, Transport, WriteTransport } from './transports.js';
 
 function stop_loop_when_done(future: Future<unknown>): void {
   future._loop.stop();
@@ -48,7 +65,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** Callbacks taking longer than this many seconds are logged in debug mode. */
   slow_callback_duration = 0.1;
 
-  /** @internal */ _ready = new Deque<Handle>();
+  /** @internal */ _ready = new Deque<Runnable>();
   /** @internal */ _scheduled = new TimerHeap<TimerHandle>();
   /** @internal */ _timer_cancelled_count = 0;
   /** @internal */ _debug = false;
@@ -159,6 +176,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     const executor = this._default_executor;
     this._default_executor = null;
     executor?.shutdown?.(false);
+    net._close_signal_handlers(this);
   }
 
   // ---- scheduling -----------------------------------------------------------
@@ -298,6 +316,97 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._default_executor = executor;
   }
 
+  // ---- networking: base_events_net.ts holds the bodies -------------------------------------
+
+  override create_connection<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    host?: string | null,
+    port?: number | string | null,
+    options?: CreateConnectionOptions,
+  ): Future<[Transport, P]> {
+    return net.create_connection(this, protocol_factory, host, port, options);
+  }
+
+  override create_server(
+    protocol_factory: () => BaseProtocol,
+    host?: string | readonly string[] | null,
+    port?: number | string | null,
+    options?: CreateServerOptions,
+  ): Future<net.Server> {
+    return net.create_server(this, protocol_factory, host, port, options);
+  }
+
+  override create_unix_connection<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    path?: string | null,
+    options?: CreateUnixConnectionOptions,
+  ): Future<[Transport, P]> {
+    return net.create_unix_connection(this, protocol_factory, path, options);
+  }
+
+  override create_unix_server(
+    protocol_factory: () => BaseProtocol,
+    path?: string | null,
+    options?: CreateUnixServerOptions,
+  ): Future<net.Server> {
+    return net.create_unix_server(this, protocol_factory, path, options);
+  }
+
+  override connect_read_pipe<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    pipe: unknown,
+  ): Future<[ReadTransport, P]> {
+    return net.connect_pipe(this, protocol_factory, pipe, 'read');
+  }
+
+  override connect_write_pipe<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    pipe: unknown,
+  ): Future<[WriteTransport, P]> {
+    return net.connect_pipe(this, protocol_factory, pipe, 'write');
+  }
+
+  override getaddrinfo(
+    host: string | null,
+    port: number | string | null,
+    options?: GetAddrInfoOptions,
+  ): Future<AddrInfo[]> {
+    return net.getaddrinfo(this, host, port, options);
+  }
+
+  override getnameinfo(sockaddr: SockAddr, flags = 0): Future<[string, string]> {
+    return net.getnameinfo(this, sockaddr, flags);
+  }
+
+  override add_signal_handler<A extends unknown[]>(
+    sig: number | string,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): void {
+    net.add_signal_handler(this, sig, callback, args);
+  }
+
+  override remove_signal_handler(sig: number | string): boolean {
+    return net.remove_signal_handler(this, sig);
+  }
+
+  /** Not available: JavaScript hosts have no raw sockets (NotImplementedError says what to use). */
+  override sock_recv(): Future<Uint8Array> {
+    return net.sock_not_implemented('sock_recv');
+  }
+
+  override sock_sendall(): Future<null> {
+    return net.sock_not_implemented('sock_sendall');
+  }
+
+  override sock_connect(): Future<null> {
+    return net.sock_not_implemented('sock_connect');
+  }
+
+  override sock_accept(): Future<[unknown, SockAddr]> {
+    return net.sock_not_implemented('sock_accept');
+  }
+
   // ---- errors -------------------------------------------------------------------
 
   override set_exception_handler(handler: ExceptionHandler | null): void {
@@ -410,19 +519,20 @@ export class BaseEventLoop extends AbstractEventLoop {
     const ready = this._ready;
     let ntodo = ready.length;
     if (this._debug) {
-      while (ntodo-- > 0) {
-        const handle = ready.shift()!;
-        if (!handle._cancelled) this._run_handle_debug(handle);
-      }
+      while (ntodo-- > 0) this._run_handle_debug(ready.shift()!);
       return;
     }
-    while (ntodo-- > 0) {
-      const handle = ready.shift()!;
-      if (!handle._cancelled) handle._run();
-    }
+    while (ntodo-- > 0) ready.shift()!._run();
   }
 
-  private _run_handle_debug(handle: Handle): void {
+  /** Queue an internal runnable: a Task's step, a zero-delay sleep. @internal */
+  _schedule(runnable: Runnable): void {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+    this._ready.push(runnable);
+    if (!this._awake && this._running) this._wake();
+  }
+
+  private _run_handle_debug(handle: Runnable): void {
     const t0 = this.time();
     handle._run();
     const dt = this.time() - t0;

@@ -2,8 +2,19 @@
 
 import { NotImplementedError, RuntimeError } from './exceptions.js';
 import { created_at, extract_stack, format_callback } from './format_helpers.js';
+import type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  GetAddrInfoOptions,
+  Server,
+} from './base_events_net.js';
 import type { Future } from './futures.js';
+import type { AddrInfo, SockAddr } from './platform.js';
+import type { BaseProtocol } from './protocols.js';
 import type { Task } from './tasks.js';
+import type { ReadTransport, Transport, WriteTransport } from './transports.js';
 
 /** What `call_exception_handler` receives: asyncio's context dict. */
 export interface ExceptionContext {
@@ -42,10 +53,20 @@ export interface HandleOwner {
 const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
 
 /**
+ * What the loop's ready queue holds: a Handle, or an internal object that
+ * schedules itself without allocating a Handle (a Task's next step, a
+ * `sleep(0)`). `_run()` does nothing once the work was cancelled.
+ * @internal
+ */
+export interface Runnable {
+  _run(): void;
+}
+
+/**
  * A callback scheduled with `call_soon()`; `cancel()` keeps it from running.
  * asyncio's `Handle`: the loop owns it, users only cancel it.
  */
-export class Handle {
+export class Handle implements Runnable {
   /** @internal */ _callback: ((...args: never[]) => unknown) | null;
   /** @internal */ _args: readonly unknown[] | null;
   /** @internal */ _cancelled = false;
@@ -84,6 +105,7 @@ export class Handle {
    * @internal
    */
   _run(): void {
+    if (this._cancelled) return;
     const callback = this._callback as (...args: unknown[]) => unknown;
     const args = this._args!;
     try {
@@ -261,6 +283,105 @@ export abstract class AbstractEventLoop {
   set_default_executor(_executor: Executor | null): void {
     not_implemented('set_default_executor');
   }
+
+  // ---- networking (implemented in base_events_net.ts) ----
+
+  /**
+   * Open a stream connection to `host`/`port` (or adopt `options.sock`) and
+   * resolve to `[transport, protocol]` once `protocol.connection_made` ran.
+   * Every address `getaddrinfo` gives is tried in turn.
+   *
+   * @example
+   * const [transport, protocol] = yield* From(loop.create_connection(() => new EchoClient(), '127.0.0.1', 8888));
+   */
+  create_connection<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _host?: string | null,
+    _port?: number | string | null,
+    _options?: CreateConnectionOptions,
+  ): Future<[Transport, P]> {
+    return not_implemented('create_connection');
+  }
+  /**
+   * Listen on `port` of `host` (`null` or `''`: all interfaces; or a list of
+   * hosts), or adopt `options.sock`; resolve to a `Server`. Each accepted
+   * connection gets a protocol from `protocol_factory`.
+   */
+  create_server(
+    _protocol_factory: () => BaseProtocol,
+    _host?: string | readonly string[] | null,
+    _port?: number | string | null,
+    _options?: CreateServerOptions,
+  ): Future<Server> {
+    return not_implemented('create_server');
+  }
+  /** Like `create_connection`, to the Unix socket `path`. */
+  create_unix_connection<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _path?: string | null,
+    _options?: CreateUnixConnectionOptions,
+  ): Future<[Transport, P]> {
+    return not_implemented('create_unix_connection');
+  }
+  /** Like `create_server`, on the Unix socket `path`. */
+  create_unix_server(
+    _protocol_factory: () => BaseProtocol,
+    _path?: string | null,
+    _options?: CreateUnixServerOptions,
+  ): Future<Server> {
+    return not_implemented('create_unix_server');
+  }
+  /** Read from `pipe` (a host readable stream or a file descriptor) into a protocol. */
+  connect_read_pipe<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _pipe: unknown,
+  ): Future<[ReadTransport, P]> {
+    return not_implemented('connect_read_pipe');
+  }
+  /** Write to `pipe` (a host writable stream or a file descriptor) through a transport. */
+  connect_write_pipe<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _pipe: unknown,
+  ): Future<[WriteTransport, P]> {
+    return not_implemented('connect_write_pipe');
+  }
+  /** Resolve `host`/`port` to `[family, type, proto, canonname, sockaddr]` entries. */
+  getaddrinfo(
+    _host: string | null,
+    _port: number | string | null,
+    _options?: GetAddrInfoOptions,
+  ): Future<AddrInfo[]> {
+    return not_implemented('getaddrinfo');
+  }
+  /** Look up the `[host, service]` names of a socket address. */
+  getnameinfo(_sockaddr: SockAddr, _flags?: number): Future<[string, string]> {
+    return not_implemented('getnameinfo');
+  }
+  /** Run `callback(...args)` in the loop each time signal `sig` (a name or number) arrives. */
+  add_signal_handler<A extends unknown[]>(
+    _sig: number | string,
+    _callback: (...args: A) => unknown,
+    ..._args: A
+  ): void {
+    not_implemented('add_signal_handler');
+  }
+  /** Remove the handler of signal `sig`; `false` if there was none. */
+  remove_signal_handler(_sig: number | string): boolean {
+    return not_implemented('remove_signal_handler');
+  }
+  sock_recv(_sock: unknown, _nbytes: number): Future<Uint8Array> {
+    return not_implemented('sock_recv');
+  }
+  sock_sendall(_sock: unknown, _data: Uint8Array): Future<null> {
+    return not_implemented('sock_sendall');
+  }
+  sock_connect(_sock: unknown, _address: SockAddr): Future<null> {
+    return not_implemented('sock_connect');
+  }
+  sock_accept(_sock: unknown): Future<[unknown, SockAddr]> {
+    return not_implemented('sock_accept');
+  }
+
   /** @internal */
   _timer_handle_cancelled(_handle: TimerHandle): void {
     not_implemented('_timer_handle_cancelled');

@@ -28,6 +28,17 @@ export interface YieldFrom<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>;
 }
 
+/**
+ * A task waiting on a future: it is queued itself when the future is done,
+ * instead of through a done callback and a Handle (no allocation per wakeup).
+ * @internal
+ */
+export interface Waiter {
+  /** The done future whose outcome the waiter's next run receives. */
+  _waited: Future<unknown> | null;
+  _run(): void;
+}
+
 /** Held by the finalization registry for a failed future nobody looked at. */
 interface UnretrievedException {
   loop: BaseEventLoop;
@@ -67,7 +78,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal */ _result: T | undefined = undefined;
   /** @internal `null` when there is none. */ _exception: unknown = null;
   /** @internal */ _loop: BaseEventLoop;
-  /** @internal */ _callbacks: DoneCallback<T>[] | null = null;
+  /** @internal Done callbacks and waiting tasks, in registration order. */
+  _callbacks: (DoneCallback<T> | Waiter)[] | null = null;
   /** @internal */ _log_traceback = false;
   /** @internal */ _source_traceback: string | null = null;
 
@@ -133,6 +145,18 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     }
   }
 
+  /** Queue `waiter` once the future is done (at once if it is). @internal */
+  _add_waiter(waiter: Waiter): void {
+    if (this._state !== 'PENDING') {
+      waiter._waited = this;
+      this._loop._schedule(waiter);
+    } else if (this._callbacks === null) {
+      this._callbacks = [waiter];
+    } else {
+      this._callbacks.push(waiter);
+    }
+  }
+
   /** Remove every registration of `fn`; returns how many were removed. */
   remove_done_callback(fn: DoneCallback<T>): number {
     const callbacks = this._callbacks;
@@ -192,8 +216,16 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     if (callbacks === null) return;
     this._callbacks = null;
     const loop = this._loop;
-    const args = [this];
-    for (let i = 0; i < callbacks.length; i++) loop._call_soon(callbacks[i]!, args);
+    let args: unknown[] | null = null;
+    for (let i = 0; i < callbacks.length; i++) {
+      const callback = callbacks[i]!;
+      if (typeof callback === 'function') {
+        loop._call_soon(callback, (args ??= [this]));
+      } else {
+        callback._waited = this;
+        loop._schedule(callback);
+      }
+    }
   }
 
   /** Mark the exception as seen, so it is not reported at collection. @internal */
@@ -261,7 +293,11 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     }
     const callbacks = this._callbacks;
     if (callbacks !== null) {
-      const names = callbacks.map((cb) => (cb.name || 'anonymous') + '()');
+      const names = callbacks.map((cb) =>
+        typeof cb === 'function'
+          ? (cb.name || 'anonymous') + '()'
+          : `${cb.constructor.name}._wakeup()`,
+      );
       info.push(
         `cb=[${names.length > 2 ? `${names[0]}, <${names.length - 2} more>, ${names.at(-1)}` : names.join(', ')}]`,
       );

@@ -3,7 +3,13 @@
 import type { BaseEventLoop } from './base_events.js';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 import { FromWrapper, iscoroutine, type Awaitable } from './coroutines.js';
-import { get_event_loop, type AbstractEventLoop, type Handle } from './events.js';
+import {
+  get_event_loop,
+  type AbstractEventLoop,
+  type Handle,
+  type Runnable,
+  type TimerHandle,
+} from './events.js';
 import { CancelledError, TimeoutError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future } from './futures.js';
@@ -68,26 +74,50 @@ export function ensure_future(coro_or_future: unknown, options?: LoopOption): Fu
 }
 
 /**
+ * What `sleep()` returns: a Future that sets its own result when its timer
+ * fires (or, for a zero delay, when the loop runs it), and cancels its timer
+ * when cancelled. It allocates no closure and, for `sleep(0)`, no Handle.
+ */
+class SleepFuture<T> extends Future<T> implements Runnable {
+  /** @internal */ _timer: TimerHandle | null = null;
+
+  constructor(
+    loop: AbstractEventLoop,
+    private readonly _value: T,
+  ) {
+    super({ loop });
+  }
+
+  /** Set the result unless cancelled: the loop runs this when the sleep is over. @internal */
+  _run(): void {
+    if (this._state === 'PENDING') this.set_result(this._value);
+  }
+
+  override cancel(): boolean {
+    if (!super.cancel()) return false;
+    this._timer?.cancel();
+    return true;
+  }
+}
+
+function wake_sleeper(future: SleepFuture<unknown>): void {
+  future._run();
+}
+
+/**
  * A Future that resolves to `result` after `delay` seconds. Cancelling it (or
- * the task waiting on it) also cancels its timer.
+ * the task waiting on it) also cancels its timer. `sleep(0)` resumes the
+ * waiting task after one loop iteration.
  */
 export function sleep<T = null>(delay: number, result?: T, options?: LoopOption): Future<T> {
   if (typeof delay !== 'number' || Number.isNaN(delay)) {
     throw new TypeError(`sleep() delay must be a number of seconds, got ${repr(delay)}`);
   }
   const loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
-  const value = (result === undefined ? null : result) as T;
-  let timer: Handle | null = null;
-  const future = new CancelHookFuture<T>(loop, () => timer!.cancel());
-  timer =
-    delay <= 0
-      ? loop._call_soon(set_result_unless_cancelled, [future, value])
-      : loop.call_later(delay, set_result_unless_cancelled, future, value);
+  const future = new SleepFuture<T>(loop, (result === undefined ? null : result) as T);
+  if (delay <= 0) loop._schedule(future);
+  else future._timer = loop.call_later(delay, wake_sleeper, future);
   return future;
-}
-
-function set_result_unless_cancelled<T>(future: Future<T>, value: T): void {
-  future._set_result_unless_cancelled(value);
 }
 
 /** Options of `gather()`. */

@@ -5,7 +5,7 @@ import { FromWrapper, Return, iscoroutine } from './coroutines.js';
 import { get_event_loop, type AbstractEventLoop } from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
-import { Future, is_thenable, wrap_future, type FutureOptions } from './futures.js';
+import { Future, is_thenable, wrap_future, type FutureOptions, type Waiter } from './futures.js';
 
 /** Marks "no exception to throw in" for `_step`, since any value can be thrown. */
 const NO_EXC: unknown = Symbol('no exception');
@@ -30,29 +30,20 @@ type Gen = Generator<unknown, unknown, unknown>;
  * after cancelling the future it waits on. A coroutine that catches the
  * cancellation may go on and finish normally.
  */
-export class Task<T = unknown> extends Future<T> {
+export class Task<T = unknown> extends Future<T> implements Waiter {
   /** @internal The root coroutine. */ _coro: Gen;
-  /** @internal Generators being run, the root first; the last one is running. */ _stack: Gen[];
+  /** @internal The generator being run: the root, or the innermost nested coroutine. */ _gen: Gen;
+  /** @internal The generators that wait for `_gen` to return, outermost first; `null` until one nests. */
+  _parents: Gen[] | null = null;
   /** @internal The future this task waits on. */ _fut_waiter: Future<unknown> | null = null;
   /** @internal Throw `CancelledError` in at the next step. */ _must_cancel = false;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
   _log_destroy_pending = true;
-
-  // Made once per task so that scheduling a step allocates no closure.
-  private readonly _step_soon = (): void => this._step(undefined, NO_EXC);
-  /** @internal */
-  readonly _wakeup = (future: Future<unknown>): void => {
-    if (future._state === 'FINISHED') {
-      if (future._exception === null) {
-        this._step(future._result, NO_EXC);
-      } else {
-        future._retrieved();
-        this._step(undefined, future._exception);
-      }
-    } else {
-      this._step(undefined, new CancelledError());
-    }
-  };
+  /** @internal The done future whose outcome the next step receives, if any. */
+  _waited: Future<unknown> | null = null;
+  // What the next step sends or throws in when it is not woken by a future.
+  private _next_value: unknown = undefined;
+  private _next_exc: unknown = NO_EXC;
 
   constructor(coro: Generator<unknown, T, unknown>, options?: FutureOptions) {
     if (!iscoroutine(coro)) {
@@ -60,8 +51,9 @@ export class Task<T = unknown> extends Future<T> {
     }
     super(options);
     this._coro = coro as Gen;
-    this._stack = [coro as Gen];
-    this._loop._call_soon(this._step_soon, null);
+    this._gen = coro as Gen;
+    // The task queues itself for its steps: no Handle, no closure.
+    this._loop._schedule(this);
     this._loop._tasks.add(this as Task<unknown>);
   }
 
@@ -84,7 +76,7 @@ export class Task<T = unknown> extends Future<T> {
   override cancel(): boolean {
     this._retrieved();
     if (this._state !== 'PENDING') return false;
-    // If the waited-on future accepts the cancellation, _wakeup throws
+    // If the waited-on future accepts the cancellation, the wakeup throws
     // CancelledError in; it may be a task that ignores it, so keep waiting.
     if (this._fut_waiter !== null && this._fut_waiter.cancel()) return true;
     this._must_cancel = true;
@@ -97,14 +89,36 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /**
+   * Run the next step, from the loop's ready queue: resume with the outcome
+   * of the future that woke the task, or with what was queued.
+   * @internal
+   */
+  _run(): void {
+    if (this._state !== 'PENDING') {
+      this._loop.call_exception_handler({ message: `_step(): already done: ${this}`, task: this });
+      return;
+    }
+    const future = this._waited;
+    if (future !== null) {
+      this._waited = null;
+      if (future._state === 'CANCELLED') return this._step(undefined, new CancelledError());
+      if (future._exception === null) return this._step(future._result, NO_EXC);
+      future._retrieved();
+      return this._step(undefined, future._exception);
+    }
+    const value = this._next_value;
+    const exc = this._next_exc;
+    this._next_value = undefined;
+    this._next_exc = NO_EXC;
+    this._step(value, exc);
+  }
+
+  /**
    * Advance the coroutine with a value or an exception, running nested
    * coroutines inline until something must be waited for.
    * @internal
    */
   _step(value: unknown, exc: unknown): void {
-    if (this._state !== 'PENDING') {
-      throw new RuntimeError(`_step(): already done: ${this}, ${repr(value)}, ${repr(exc)}`);
-    }
     if (this._must_cancel) {
       if (!(exc instanceof CancelledError)) exc = new CancelledError();
       this._must_cancel = false;
@@ -114,21 +128,18 @@ export class Task<T = unknown> extends Future<T> {
     const previous = loop._current_task;
     loop._current_task = this as Task<unknown>;
     try {
-      this._run(value, exc);
+      this._drive(value, exc);
     } finally {
       loop._current_task = previous;
     }
   }
 
-  private _run(value: unknown, exc: unknown): void {
-    const stack = this._stack;
+  private _drive(value: unknown, exc: unknown): void {
     for (;;) {
-      const gen = stack[stack.length - 1]!;
       let step: IteratorResult<unknown, unknown>;
       try {
-        step = exc === NO_EXC ? gen.next(value) : gen.throw(exc);
+        step = exc === NO_EXC ? this._gen.next(value) : this._gen.throw(exc);
       } catch (error) {
-        stack.pop();
         if (error instanceof Return) {
           error.raised = true;
           value = error.value;
@@ -137,27 +148,27 @@ export class Task<T = unknown> extends Future<T> {
           value = undefined;
           exc = error;
         }
-        if (stack.length === 0) return this._finish(value, exc);
+        if (!this._pop()) return this._finish(value, exc);
         continue;
       }
       if (step.done === true) {
-        stack.pop();
         value = step.value;
         exc = NO_EXC;
-        if (stack.length === 0) return this._finish(value, NO_EXC);
+        if (!this._pop()) return this._finish(value, NO_EXC);
         continue;
       }
       let yielded = step.value;
       if (yielded instanceof FromWrapper) yielded = yielded.obj;
       if (yielded instanceof Future) return this._wait_for(yielded);
       if (iscoroutine(yielded)) {
-        stack.push(yielded);
+        (this._parents ??= []).push(this._gen);
+        this._gen = yielded;
         value = undefined;
         exc = NO_EXC;
         continue;
       }
       if (yielded === null || yielded === undefined) {
-        this._loop._call_soon(this._step_soon, null);
+        this._loop._schedule(this);
         return;
       }
       if (is_thenable(yielded)) return this._wait_for(wrap_future(yielded, { loop: this._loop }));
@@ -169,6 +180,14 @@ export class Task<T = unknown> extends Future<T> {
     }
   }
 
+  /** Return to the generator that waits for the current one; `false` at the root. */
+  private _pop(): boolean {
+    const parents = this._parents;
+    if (parents === null || parents.length === 0) return false;
+    this._gen = parents.pop()!;
+    return true;
+  }
+
   private _wait_for(future: Future<unknown>): void {
     if (future._loop !== this._loop) {
       return this._throw_soon(
@@ -178,13 +197,14 @@ export class Task<T = unknown> extends Future<T> {
     if (future === (this as Future<unknown>)) {
       return this._throw_soon(new RuntimeError(`Task cannot await on itself: ${this}`));
     }
-    future.add_done_callback(this._wakeup);
+    future._add_waiter(this);
     this._fut_waiter = future;
     if (this._must_cancel && future.cancel()) this._must_cancel = false;
   }
 
   private _throw_soon(error: Error): void {
-    this._loop._call_soon((e: unknown) => this._step(undefined, e), [error]);
+    this._next_exc = error;
+    this._loop._schedule(this);
   }
 
   private _finish(value: unknown, exc: unknown): void {
@@ -198,9 +218,8 @@ export class Task<T = unknown> extends Future<T> {
   override _repr_info(): string[] {
     const info = super._repr_info();
     if (this._must_cancel) info[0] = 'cancelling';
-    const top = this._stack[this._stack.length - 1];
     const where = this._state === 'PENDING' ? 'running' : 'done';
-    info.splice(1, 0, `coro=<${coroutine_name(top ?? this._coro)}() ${where}>`);
+    info.splice(1, 0, `coro=<${coroutine_name(this._gen)}() ${where}>`);
     if (this._fut_waiter !== null) info.splice(2, 0, `wait_for=${this._fut_waiter}`);
     return info;
   }

@@ -521,7 +521,7 @@ describe('tasks and the loop', () => {
     expect(String(task)).toBe('<Task pending coro=<notmuch() running>>');
     await run_briefly(loop);
     expect(String(task)).toMatch(
-      /^<Task pending coro=<notmuch\(\) running> wait_for=<CancelHookFuture pending cb=\[_wakeup\(\)\]>>$/,
+      /^<Task pending coro=<notmuch\(\) running> wait_for=<SleepFuture pending cb=\[Task._wakeup\(\)\]>>$/,
     );
     await loop.run_until_complete(task);
     expect(String(task)).toBe("<Task finished coro=<notmuch() done> result='abc'>");
