@@ -49,6 +49,9 @@ rm -f build/vitest.json
 NO_COLOR=1 npx vitest run --reporter=default --reporter=json --outputFile.json=build/vitest.json
 vitest_rc=$?
 
+step 'unit tests again in debug mode (TROLLIUSDEBUG=1, as Trollius runs its suite)'
+TROLLIUSDEBUG=1 NO_COLOR=1 npx vitest run --project unit --reporter=dot || failed_steps+=('unit (TROLLIUSDEBUG=1)')
+
 echo
 node scripts/test-summary.mjs --vitest-exit="$vitest_rc" "${failed_steps[@]}"
 summary_rc=$?

@@ -59,6 +59,7 @@ describe('coroutine()', () => {
   });
 
   it('keeps the function name for reprs', () => {
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     const fetch_page = coroutine(function* fetch_page() {
       yield null;
     });

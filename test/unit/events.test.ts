@@ -37,6 +37,7 @@ describe('Handle', () => {
 
   it('shows the callback and arguments in its repr (test_handle_repr)', () => {
     const loop = new TestLoop();
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     function noop(): void {}
     const handle = new Handle(noop, [1, 'x'], loop);
     expect(String(handle)).toBe("<Handle noop(1, 'x')>");
@@ -63,6 +64,7 @@ describe('Handle', () => {
 describe('TimerHandle', () => {
   it('knows when it is due and shows it (test_timer, test_timer_repr)', () => {
     const loop = new TestLoop();
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     function noop(): void {}
     const timer = loop.call_at(10, noop);
     expect(timer).toBeInstanceOf(TimerHandle);

@@ -55,6 +55,7 @@ describe('states (FUT-1)', () => {
   });
 
   it('holds a result (test_result)', () => {
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     const f = new Future<number>({ loop });
     expect(() => f.result()).toThrow(new InvalidStateError('Result is not ready.'));
     f.set_result(42);
@@ -140,6 +141,7 @@ describe('done callbacks (FUT-2, FUT-3)', () => {
 
 describe('reprs', () => {
   it('show the state, result or exception and callbacks (test_future_repr)', () => {
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     const f = new Future<number>({ loop });
     expect(String(f)).toBe('<Future pending>');
     function on_done(): void {}

@@ -466,6 +466,7 @@ describe('cancellation', () => {
   });
 
   it('shows "cancelling" in the repr while the cancellation is pending', async () => {
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     const task = loop.create_task(
       coroutine(function* named() {
         yield null;
@@ -513,6 +514,7 @@ describe('tasks and the loop', () => {
   });
 
   it('shows the coroutine, its state and what it waits for in its repr (test_task_repr)', async () => {
+    loop.set_debug(false); // reprs gain 'created at …' in debug mode
     const notmuch = coroutine(function* notmuch() {
       yield From(sleep(1, null, { loop }));
       return 'abc';
