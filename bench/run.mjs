@@ -100,6 +100,24 @@ for (const name of WORKLOADS) {
   results.workloads.push({ name, unit: module.unit, params, variants });
 }
 
+if (!only || only.split(',').includes('browser')) {
+  const module = await import('./workloads/browser.mjs');
+  const params = quick ? module.params.quick : module.params.full;
+  process.stdout.write(`browser (${JSON.stringify(params)}): `);
+  const samples = await module.run_browser(params, repetitions);
+  process.stdout.write(samples.skipped ? `skipped: ${samples.skipped}\n` : 'done\n');
+  const variants = samples.skipped
+    ? [{ name: 'browser', skipped: samples.skipped }]
+    : Object.entries(samples).map(([name, runs]) => ({
+        name,
+        metrics: {
+          rate: summarize(runs.map((r) => r.ops / r.seconds)),
+          seconds: summarize(runs.map((r) => r.seconds)),
+        },
+      }));
+  results.workloads.push({ name: 'browser', unit: module.unit, params, variants });
+}
+
 for (const check of CHECKS) {
   const w = results.workloads.find((x) => x.name === check.workload);
   const a = w?.variants.find((v) => v.name === check.ours);

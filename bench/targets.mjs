@@ -74,4 +74,22 @@ export const CHECKS = [
     target: 1.0,
     label: 'timer p99 lateness vs setTimeout',
   },
+  {
+    workload: 'browser',
+    ours: 'call_soon chain: trollius call_soon',
+    peer: 'call_soon chain: setTimeout(0)',
+    metric: 'rate',
+    op: '≥',
+    target: 100,
+    label: 'Chromium call_soon chain vs setTimeout(0)',
+  },
+  {
+    workload: 'browser',
+    ours: 'task switch: trollius yield From',
+    peer: 'task switch: native async/await',
+    metric: 'rate',
+    op: '≥',
+    target: 1.0,
+    label: 'Chromium task switch vs native async/await',
+  },
 ];

@@ -1,0 +1,58 @@
+// Browser workloads in headless Chromium (Debian's /usr/bin/chromium via playwright-core).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const params = {
+  quick: { chain_n: 200_000, timeout_n: 100, switch_n: 50_000 },
+  full: { chain_n: 1_000_000, timeout_n: 250, switch_n: 200_000 },
+};
+export const unit = 'ops/s';
+
+/** Serve dist/ and bench/browser/ on 127.0.0.1, port 0. */
+async function serve() {
+  const types = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript' };
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x').pathname;
+    const file = path.join(
+      root,
+      url.startsWith('/dist/') ? '' : 'bench/browser',
+      path.normalize(url),
+    );
+    if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(await readFile(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** Run all browser variants in one page; returns {variant: [samples]} or a reason to skip. */
+export async function run_browser(params, repetitions) {
+  if (!existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} not found (npm test installs it)` };
+  const { chromium } = await import('playwright-core');
+  const server = await serve();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/page.html`);
+    await page.waitForFunction(() => window.__bench_ready === true);
+    return await page.evaluate(([p, r]) => window.run_bench(p, r), [params, repetitions]);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
