@@ -1,4 +1,5 @@
 // Browser workloads, run in the page against dist/trollius.browser.mjs: call_soon chain and task switch.
+/* global window */
 import { coroutine, new_event_loop } from '/dist/trollius.browser.mjs';
 
 const now = () => performance.now();

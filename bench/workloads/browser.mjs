@@ -1,4 +1,5 @@
 // Browser workloads in headless Chromium (Debian's /usr/bin/chromium via playwright-core).
+/* global window */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
