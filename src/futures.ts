@@ -78,8 +78,10 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal */ _result: T | undefined = undefined;
   /** @internal `null` when there is none. */ _exception: unknown = null;
   /** @internal */ _loop: BaseEventLoop;
-  /** @internal Done callbacks and waiting tasks, in registration order. */
-  _callbacks: (DoneCallback<T> | Waiter)[] | null = null;
+  // Done callbacks and waiting tasks, in registration order: the first in its
+  // own slot (most futures have exactly one, a waiting task), the rest in an array.
+  /** @internal */ _callback0: DoneCallback<T> | Waiter | null = null;
+  /** @internal */ _callbacks: (DoneCallback<T> | Waiter)[] | null = null;
   /** @internal */ _log_traceback = false;
   /** @internal */ _source_traceback: string | null = null;
 
@@ -136,13 +138,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /** Call `fn(future)` once the future is done, through `loop.call_soon` (at once if already done). */
   add_done_callback(fn: DoneCallback<T>): void {
-    if (this._state !== 'PENDING') {
-      this._loop._call_soon(fn, [this]);
-    } else if (this._callbacks === null) {
-      this._callbacks = [fn];
-    } else {
-      this._callbacks.push(fn);
-    }
+    if (this._state !== 'PENDING') this._loop._call_soon(fn, [this]);
+    else this._push_callback(fn);
   }
 
   /** Queue `waiter` once the future is done (at once if it is). @internal */
@@ -150,20 +147,32 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     if (this._state !== 'PENDING') {
       waiter._waited = this;
       this._loop._schedule(waiter);
-    } else if (this._callbacks === null) {
-      this._callbacks = [waiter];
     } else {
-      this._callbacks.push(waiter);
+      this._push_callback(waiter);
     }
+  }
+
+  private _push_callback(entry: DoneCallback<T> | Waiter): void {
+    if (this._callback0 === null) this._callback0 = entry;
+    else if (this._callbacks === null) this._callbacks = [entry];
+    else this._callbacks.push(entry);
+  }
+
+  /** Every done callback and waiting task, in registration order. @internal */
+  _callback_entries(): (DoneCallback<T> | Waiter)[] {
+    if (this._callback0 === null) return [];
+    return this._callbacks === null ? [this._callback0] : [this._callback0, ...this._callbacks];
   }
 
   /** Remove every registration of `fn`; returns how many were removed. */
   remove_done_callback(fn: DoneCallback<T>): number {
-    const callbacks = this._callbacks;
-    if (callbacks === null) return 0;
-    const kept = callbacks.filter((cb) => cb !== fn);
-    const removed = callbacks.length - kept.length;
-    if (removed > 0) this._callbacks = kept.length > 0 ? kept : null;
+    const entries = this._callback_entries();
+    const kept = entries.filter((cb) => cb !== fn);
+    const removed = entries.length - kept.length;
+    if (removed > 0) {
+      this._callback0 = kept[0] ?? null;
+      this._callbacks = kept.length > 1 ? kept.slice(1) : null;
+    }
     return removed;
   }
 
@@ -212,20 +221,25 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /** Schedule every done callback, in registration order. @internal */
   _schedule_callbacks(): void {
-    const callbacks = this._callbacks;
-    if (callbacks === null) return;
+    const first = this._callback0;
+    if (first === null) return;
+    const rest = this._callbacks;
+    this._callback0 = null;
     this._callbacks = null;
-    const loop = this._loop;
-    let args: unknown[] | null = null;
-    for (let i = 0; i < callbacks.length; i++) {
-      const callback = callbacks[i]!;
-      if (typeof callback === 'function') {
-        loop._call_soon(callback, (args ??= [this]));
-      } else {
-        callback._waited = this;
-        loop._schedule(callback);
-      }
+    let args = this._dispatch(first, null);
+    if (rest !== null) for (let i = 0; i < rest.length; i++) args = this._dispatch(rest[i]!, args);
+  }
+
+  /** Queue one entry: a waiting task itself, a function through call_soon (sharing `args`). */
+  private _dispatch(entry: DoneCallback<T> | Waiter, args: unknown[] | null): unknown[] | null {
+    if (typeof entry === 'function') {
+      args ??= [this];
+      this._loop._call_soon(entry, args);
+    } else {
+      entry._waited = this;
+      this._loop._schedule(entry);
     }
+    return args;
   }
 
   /** Mark the exception as seen, so it is not reported at collection. @internal */
@@ -291,8 +305,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
           : `result=${repr(this._result)}`,
       );
     }
-    const callbacks = this._callbacks;
-    if (callbacks !== null) {
+    const callbacks = this._callback_entries();
+    if (callbacks.length > 0) {
       const names = callbacks.map((cb) =>
         typeof cb === 'function'
           ? (cb.name || 'anonymous') + '()'

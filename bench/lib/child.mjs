@@ -5,8 +5,8 @@ const module = await import(`../workloads/${workload}.mjs`);
 const run = module.variants[variant];
 if (!run) throw new Error(`no variant ${variant} in ${workload}`);
 const params = JSON.parse(params_json);
-// Warm the JIT with a small run first, as any long-lived program would be.
-if (!params.no_warmup) await run({ ...params, n: Math.max(1, Math.floor(params.n / 10)) });
+// Warm the JIT with one run of the same size first: steady state is what a long-lived program sees.
+if (!params.no_warmup) await run(params);
 global.gc?.();
 const rss_before = process.memoryUsage().rss;
 const result = await run(params);
