@@ -1,5 +1,5 @@
 """Spawn + gather in CPython asyncio: N tasks each sleep(0) and return a number."""
-import asyncio, json, resource, sys, time
+import asyncio, json, sys, time
 
 
 async def job(i):
@@ -7,15 +7,23 @@ async def job(i):
     return i
 
 
+def rss_kib():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * 4
+
+
 async def main(n):
+    global peak
     t0 = time.perf_counter()
-    results = await asyncio.gather(*[job(i) for i in range(n)])
+    all_jobs = asyncio.gather(*[job(i) for i in range(n)])
+    peak = rss_kib()  # every task spawned, none finished
+    results = await all_jobs
     assert len(results) == n
     return time.perf_counter() - t0
 
 
 params = json.loads(sys.argv[2])
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = rss_kib()
+peak = base
 seconds = asyncio.run(main(params['n']))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({'seconds': seconds, 'ops': params['n'], 'rss_growth_mb': (peak - base) / 1024}))
