@@ -49,6 +49,7 @@ function measure(workload, variant, params) {
         {
           encoding: 'utf8',
           timeout,
+          env: { ...process.env, WARMUP_SECONDS: quick ? '0.3' : '1' },
         },
       );
   return JSON.parse(out.trim().split('\n').pop());
