@@ -391,19 +391,19 @@ export class BaseEventLoop extends AbstractEventLoop {
   }
 
   /** Not available: JavaScript hosts have no raw sockets (NotImplementedError says what to use). */
-  override sock_recv(): Future<Uint8Array> {
+  override sock_recv(_sock: unknown, _nbytes: number): Future<Uint8Array> {
     return net.sock_not_implemented('sock_recv');
   }
 
-  override sock_sendall(): Future<null> {
+  override sock_sendall(_sock: unknown, _data: Uint8Array): Future<null> {
     return net.sock_not_implemented('sock_sendall');
   }
 
-  override sock_connect(): Future<null> {
+  override sock_connect(_sock: unknown, _address: SockAddr): Future<null> {
     return net.sock_not_implemented('sock_connect');
   }
 
-  override sock_accept(): Future<[unknown, SockAddr]> {
+  override sock_accept(_sock: unknown): Future<[unknown, SockAddr]> {
     return net.sock_not_implemented('sock_accept');
   }
 

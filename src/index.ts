@@ -1,6 +1,16 @@
 // The public surface of trollius: everything a user imports (asyncio's __init__.py and __all__).
 
 export { BaseEventLoop, DefaultEventLoopPolicy } from './base_events.js';
+export {
+  Server,
+  ServerSocket,
+  type CreateConnectionOptions,
+  type CreateServerOptions,
+  type CreateUnixConnectionOptions,
+  type CreateUnixServerOptions,
+  type GetAddrInfoOptions,
+  type ProtocolFactory,
+} from './base_events_net.js';
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 export {
   From,
@@ -50,6 +60,15 @@ export {
   type YieldFrom,
 } from './futures.js';
 export {
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Lock,
+  LockGuard,
+  Semaphore,
+  type LockOptions,
+} from './locks.js';
+export {
   logger,
   logging,
   Logger,
@@ -84,6 +103,16 @@ export {
   SSLWantWriteError,
   SSLZeroReturnError,
 } from './os_errors.js';
+export type { AddrInfo, SockAddr } from './platform.js';
+export { BaseProtocol, DatagramProtocol, Protocol, SubprocessProtocol } from './protocols.js';
+export {
+  JoinableQueue,
+  LifoQueue,
+  PriorityQueue,
+  Queue,
+  type QueueOptions,
+  type QueueStorage,
+} from './queues.js';
 export {
   as_completed,
   ensure_future,
@@ -97,4 +126,13 @@ export {
   type ResultOf,
   type WaitOptions,
 } from './task_helpers.js';
+export { socket } from './sockets.js';
 export { Task, all_tasks, current_task } from './tasks.js';
+export {
+  BaseTransport,
+  DatagramTransport,
+  ReadTransport,
+  SubprocessTransport,
+  Transport,
+  WriteTransport,
+} from './transports.js';

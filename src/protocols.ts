@@ -1,7 +1,12 @@
 // Abstract protocol classes: BaseProtocol, Protocol, DatagramProtocol, SubprocessProtocol (asyncio protocols.py).
 
 import type { SockAddr } from './platform.js';
-import type { BaseTransport, DatagramTransport, SubprocessTransport, Transport } from './transports.js';
+import type {
+  BaseTransport,
+  DatagramTransport,
+  SubprocessTransport,
+  Transport,
+} from './transports.js';
 
 /**
  * The callbacks every protocol has (asyncio's `BaseProtocol`).

@@ -10,6 +10,18 @@ import {
   schedule,
   set_timer,
 } from './scheduler.js';
+import {
+  add_signal_handler,
+  alloc_bytes,
+  connect_stream,
+  getaddrinfo,
+  getnameinfo,
+  listen_stream,
+  map_error,
+  open_pipe,
+  remove_signal_handler,
+  signal_name,
+} from './unsupported.js';
 
 /**
  * The browser implementation of the core's `Platform` interface (windows and workers).
@@ -25,4 +37,14 @@ export const browser_platform: Platform = {
   monotonic,
   clock_resolution,
   getenv,
+  alloc_bytes,
+  getaddrinfo,
+  getnameinfo,
+  connect_stream,
+  listen_stream,
+  open_pipe,
+  signal_name,
+  add_signal_handler,
+  remove_signal_handler,
+  map_error,
 };

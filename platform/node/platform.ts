@@ -10,6 +10,16 @@ import {
   schedule,
   set_timer,
 } from './scheduler.js';
+import { getaddrinfo, getnameinfo } from './dns.js';
+import { map_error } from './errors.js';
+import { connect_stream, listen_stream } from './net.js';
+import { open_pipe } from './pipe.js';
+import { add_signal_handler, remove_signal_handler, signal_name } from './signals.js';
+
+/** Node's byte type: bytes the core builds are Buffers, like the chunks sockets deliver. */
+function alloc_bytes(size: number): Uint8Array {
+  return Buffer.allocUnsafe(size);
+}
 
 /**
  * The Node implementation of the core's `Platform` interface.
@@ -25,4 +35,14 @@ export const node_platform: Platform = {
   monotonic,
   clock_resolution,
   getenv,
+  alloc_bytes,
+  getaddrinfo,
+  getnameinfo,
+  connect_stream,
+  listen_stream,
+  open_pipe,
+  signal_name,
+  add_signal_handler,
+  remove_signal_handler,
+  map_error,
 };

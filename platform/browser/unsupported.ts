@@ -1,0 +1,89 @@
+// Browser backend: loud stubs for what browsers cannot do (TCP and Unix sockets, pipes, DNS, signals).
+//
+// The ws lesson (websockets/ws browser.js): fail at once, and say what to use instead.
+// Usage: assembled into `browser_platform` by ./platform.ts.
+
+import { NotImplementedError } from '../../src/exceptions.js';
+import { OSError } from '../../src/os_errors.js';
+import type {
+  AddrInfo,
+  RawServer,
+  RawStream,
+  StreamConnectOptions,
+  StreamListenOptions,
+} from '../../src/platform.js';
+
+const SOCKETS_LATER =
+  'use a WebSocket (ws:// or wss:// URL) or a MessagePort transport instead (they arrive in a later release)';
+
+/** `create_connection` / `open_connection` / `create_unix_connection`: browsers have no TCP or Unix sockets. */
+export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
+  const what =
+    opts.path !== undefined ? 'create_unix_connection(path)' : 'create_connection(host, port)';
+  const kind = opts.path !== undefined ? 'Unix sockets' : 'TCP';
+  throw new NotImplementedError(
+    `${what} needs ${kind}, which browsers do not have; ${SOCKETS_LATER}`,
+  );
+}
+
+/** `create_server` / `start_server` / `create_unix_server`: browsers cannot listen. */
+export function listen_stream(opts: StreamListenOptions): Promise<RawServer> {
+  const what = opts.path !== undefined ? 'create_unix_server(path)' : 'create_server(host, port)';
+  throw new NotImplementedError(
+    `${what} needs listening sockets, which browsers do not have; serve from Node, and ${SOCKETS_LATER}`,
+  );
+}
+
+/** `connect_read_pipe` / `connect_write_pipe`: browsers have no pipes or file descriptors. */
+export function open_pipe(_pipe: unknown, mode: 'read' | 'write'): RawStream {
+  throw new NotImplementedError(
+    `connect_${mode}_pipe() needs OS pipes, which browsers do not have; use a MessagePort transport instead (it arrives in a later release)`,
+  );
+}
+
+/** `getaddrinfo`: browsers expose no resolver. */
+export function getaddrinfo(): Promise<AddrInfo[]> {
+  throw new NotImplementedError(
+    'getaddrinfo() needs the system resolver, which browsers do not expose; connect by URL (WebSocket) and let the browser resolve the name',
+  );
+}
+
+/** `getnameinfo`: browsers expose no resolver. */
+export function getnameinfo(): Promise<[string, string]> {
+  throw new NotImplementedError(
+    'getnameinfo() needs the system resolver, which browsers do not expose',
+  );
+}
+
+function no_signals(): never {
+  throw new NotImplementedError(
+    'add_signal_handler() needs OS signals, which browsers do not have; listen for DOM events (pagehide, visibilitychange) instead',
+  );
+}
+
+/** Signals: browsers have none. */
+export function signal_name(): string {
+  return no_signals();
+}
+
+/** Signals: browsers have none. */
+export function add_signal_handler(): void {
+  no_signals();
+}
+
+/** Signals: browsers have none, so no handler was ever set. */
+export function remove_signal_handler(): boolean {
+  return false;
+}
+
+/** Browser errors carry no errno: an `OSError` is kept, anything else becomes one with the original as `cause`. */
+export function map_error(err: unknown): Error {
+  if (err instanceof OSError) return err;
+  if (err instanceof Error) return new OSError(err.message, { cause: err });
+  return new OSError(String(err));
+}
+
+/** Browsers' byte type is the plain `Uint8Array`. */
+export function alloc_bytes(size: number): Uint8Array {
+  return new Uint8Array(size);
+}

@@ -1,0 +1,238 @@
+// Node backend: net.Socket/net.Server -> RawStream/RawServer (TCP and Unix socket paths).
+//
+// Usage: `connect_stream` and `listen_stream` become the node_platform members of the same names.
+// @see https://nodejs.org/api/net.html
+
+import net from 'node:net';
+
+import { NotImplementedError, ValueError } from '../../src/exceptions.js';
+import type {
+  RawServer,
+  RawStream,
+  SockAddr,
+  StreamConnectOptions,
+  StreamListenOptions,
+} from '../../src/platform.js';
+import { socket as S, _format_sockaddr } from '../../src/sockets.js';
+
+import { map_error, map_error_with_message } from './errors.js';
+import { _NodeStream } from './stream.js';
+
+const TLS_LATER =
+  'TLS (the ssl option) arrives with the TLS transport; until then use a plain connection, or terminate TLS in a proxy';
+
+/** Node 22.12+ and 23.1+ have `reusePort` for TCP servers. */
+function supports_reuse_port(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+function family_of(family: string | number | undefined): number {
+  return family === 'IPv6' || family === 6 ? S.AF_INET6 : S.AF_INET;
+}
+
+function inet_addr(
+  address: string | undefined,
+  port: number | undefined,
+  family: string | number | undefined,
+): SockAddr | null {
+  if (address === undefined || port === undefined) return null;
+  return family_of(family) === S.AF_INET6 ? [address, port, 0, 0] : [address, port];
+}
+
+/** Transport extra info of a TCP or Unix socket: `peername`, `sockname`, `socket`. */
+function socket_extra(
+  socket: net.Socket,
+  unix_path: string | null,
+  accepted: boolean,
+): Record<string, unknown> {
+  if (unix_path !== null) {
+    // Python: the bound side's name is the path, the unbound side's is ''.
+    return {
+      socket,
+      sockname: accepted ? unix_path : '',
+      peername: accepted ? '' : unix_path,
+    };
+  }
+  return {
+    socket,
+    sockname: inet_addr(socket.localAddress, socket.localPort, socket.localFamily),
+    peername: inet_addr(socket.remoteAddress, socket.remotePort, socket.remoteFamily),
+  };
+}
+
+function wrap_socket(socket: net.Socket, unix_path: string | null, accepted: boolean): RawStream {
+  return new _NodeStream(socket, socket_extra(socket, unix_path, accepted));
+}
+
+/**
+ * Connect to a numeric TCP address or a Unix path, or adopt a connected
+ * `net.Socket`; resolve once connected.
+ *
+ * TCP connect failures carry asyncio's message
+ * (`[Errno 111] Connect call failed ('127.0.0.1', 1)`), a failure to bind
+ * `local_addr` its own (`error while attempting to bind on address …`).
+ */
+export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
+  return new Promise<RawStream>((resolve, reject) => {
+    if (opts.ssl) throw new NotImplementedError(TLS_LATER);
+    if (opts.sock !== undefined && opts.sock !== null) {
+      const sock = opts.sock;
+      if (!(sock instanceof net.Socket)) {
+        throw new TypeError(`sock must be a connected net.Socket, got ${String(sock)}`);
+      }
+      if (sock.connecting) {
+        sock.once('connect', () => resolve(wrap_socket(sock, null, false)));
+        sock.once('error', (err) => reject(map_error(err)));
+      } else if (sock.destroyed || sock.remoteAddress === undefined) {
+        throw new ValueError('sock must be a connected net.Socket');
+      } else {
+        resolve(wrap_socket(sock, null, false));
+      }
+      return;
+    }
+    const unix_path = opts.path ?? null;
+    const socket =
+      unix_path !== null
+        ? net.connect({ path: unix_path, allowHalfOpen: true })
+        : net.connect({
+            host: opts.host!,
+            port: opts.port!,
+            family: opts.family === S.AF_INET6 ? 6 : 4,
+            localAddress: opts.local_addr?.[0],
+            localPort: opts.local_addr?.[1] || undefined,
+            allowHalfOpen: true,
+            // asyncio (3.7+) sets TCP_NODELAY on every TCP transport.
+            noDelay: true,
+          });
+    const on_error = (err: NodeJS.ErrnoException): void => {
+      socket.removeListener('connect', on_connect);
+      socket.destroy();
+      if (unix_path !== null) reject(map_error(err));
+      else if (err.syscall === 'bind') {
+        const address = _format_sockaddr(opts.local_addr);
+        const strerror = (map_error(err) as { strerror?: string | null }).strerror ?? err.message;
+        reject(
+          map_error_with_message(
+            err,
+            `error while attempting to bind on address ${address}: ${strerror.toLowerCase()}`,
+          ),
+        );
+      } else {
+        reject(
+          map_error_with_message(
+            err,
+            `Connect call failed ${_format_sockaddr([opts.host, opts.port])}`,
+          ),
+        );
+      }
+    };
+    const on_connect = (): void => {
+      socket.removeListener('error', on_error);
+      resolve(wrap_socket(socket, unix_path, false));
+    };
+    socket.once('error', on_error);
+    socket.once('connect', on_connect);
+  });
+}
+
+/** Where a server's 'connection' listener finds what to do (no closure per server). */
+const kAccept = Symbol('trollius.accept');
+
+interface TaggedServer extends net.Server {
+  [kAccept]: { on_accept: (stream: RawStream) => void; unix_path: string | null; adopted: boolean };
+}
+
+function server_on_connection(this: TaggedServer, socket: net.Socket): void {
+  const { on_accept, unix_path, adopted } = this[kAccept];
+  if (adopted) {
+    // A server we did not create may have flowing sockets: hold the data until the core reads.
+    socket.pause();
+    if (unix_path === null) socket.setNoDelay(true);
+  }
+  on_accept(wrap_socket(socket, unix_path, true));
+}
+
+function server_on_error(this: TaggedServer): void {
+  // After listening, a server error (EMFILE on accept, …) only means one connection was lost.
+}
+
+/** @internal A listening net.Server. */
+class _NodeServer implements RawServer {
+  constructor(
+    readonly socket: net.Server,
+    readonly family: number,
+  ) {}
+
+  getsockname(): SockAddr {
+    const address = this.socket.address();
+    if (address === null) return '';
+    if (typeof address === 'string') return address;
+    return inet_addr(address.address, address.port, address.family) ?? '';
+  }
+
+  close(): void {
+    const server = this.socket;
+    server.removeListener('connection', server_on_connection);
+    if (server.listening) server.close();
+  }
+}
+
+/**
+ * Listen on a numeric TCP address or a Unix path, or adopt a listening
+ * `net.Server`; resolve once listening. Accepted sockets are paused until the
+ * core resumes them.
+ */
+export function listen_stream(
+  opts: StreamListenOptions,
+  on_accept: (stream: RawStream) => void,
+): Promise<RawServer> {
+  return new Promise<RawServer>((resolve, reject) => {
+    if (opts.ssl) throw new NotImplementedError(TLS_LATER);
+    if (opts.sock !== undefined && opts.sock !== null) {
+      const server = opts.sock;
+      if (!(server instanceof net.Server) || !server.listening) {
+        throw new TypeError(`sock must be a listening net.Server, got ${String(server)}`);
+      }
+      const address = server.address();
+      const unix_path = typeof address === 'string' ? address : null;
+      (server as TaggedServer)[kAccept] = { on_accept, unix_path, adopted: true };
+      server.on('connection', server_on_connection);
+      const family =
+        typeof address === 'string' || address === null ? S.AF_UNIX : family_of(address.family);
+      resolve(new _NodeServer(server, family));
+      return;
+    }
+    if (opts.reuse_port && !supports_reuse_port()) {
+      throw new ValueError('reuse_port not supported by socket module');
+    }
+    const unix_path = opts.path ?? null;
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    (server as TaggedServer)[kAccept] = { on_accept, unix_path, adopted: false };
+    server.on('connection', server_on_connection);
+    const on_error = (err: Error): void => {
+      server.removeListener('listening', on_listening);
+      reject(map_error(err));
+    };
+    const on_listening = (): void => {
+      server.removeListener('error', on_error);
+      server.on('error', server_on_error);
+      const family = unix_path !== null ? S.AF_UNIX : (opts.family ?? S.AF_INET);
+      resolve(new _NodeServer(server, family));
+    };
+    server.once('error', on_error);
+    server.once('listening', on_listening);
+    if (unix_path !== null) {
+      server.listen({ path: unix_path, backlog: opts.backlog });
+    } else {
+      const listen_opts: net.ListenOptions & { reusePort?: boolean } = {
+        host: opts.host,
+        port: opts.port,
+        backlog: opts.backlog,
+        ipv6Only: opts.ipv6_only ?? false,
+      };
+      if (opts.reuse_port) listen_opts.reusePort = true;
+      server.listen(listen_opts);
+    }
+  });
+}

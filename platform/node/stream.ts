@@ -1,0 +1,166 @@
+// Node backend: a Node stream (net.Socket, or a pipe's Readable/Writable) -> the core's RawStream.
+//
+// Usage: net.ts wraps connected and accepted sockets, pipe.ts wraps pipes.
+// @see https://nodejs.org/api/stream.html
+
+import type { EventEmitter } from 'node:events';
+
+import type { RawStream } from '../../src/platform.js';
+
+import { map_error } from './errors.js';
+
+/**
+ * The Node stream a RawStream adapts: a Duplex (a socket), or one half of it
+ * (a pipe's `Readable` or `Writable`); the members of the missing half are absent.
+ */
+export interface NodeStream extends EventEmitter {
+  readonly destroyed: boolean;
+  destroy(error?: Error): unknown;
+  pause?(): unknown;
+  resume?(): unknown;
+  write?(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  end?(): unknown;
+  readonly writable?: boolean;
+  readonly writableLength?: number;
+  readonly writableNeedDrain?: boolean;
+  readonly writableEnded?: boolean;
+  readonly writableFinished?: boolean;
+}
+
+/** Where a Node stream's listeners find their RawStream: one property, no closures per stream. */
+const kRaw = Symbol('trollius.raw_stream');
+
+interface TaggedStream {
+  [kRaw]: _NodeStream;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function noop(): void {}
+
+// The listeners are module-level functions, shared by every stream: `this` is
+// the Node stream, and its RawStream hangs off it.
+
+function stream_on_data(this: TaggedStream, chunk: Uint8Array): void {
+  this[kRaw].on_data(chunk);
+}
+
+function stream_on_end(this: TaggedStream): void {
+  this[kRaw].on_eof();
+}
+
+function stream_on_error(this: TaggedStream, err: unknown): void {
+  const raw = this[kRaw];
+  if (raw._error === null) raw._error = map_error(err);
+}
+
+function stream_on_close(this: TaggedStream): void {
+  const raw = this[kRaw];
+  if (raw._closed) return;
+  raw._closed = true;
+  if (raw._started) raw.on_close(raw._error);
+}
+
+function stream_on_drain(this: TaggedStream): void {
+  this[kRaw].on_drain();
+}
+
+function stream_on_finish(this: NodeStream): void {
+  this.destroy();
+}
+
+/**
+ * A RawStream over a Node stream. Listeners for end/error/close/drain are
+ * attached at once (so nothing is missed or thrown before the core starts the
+ * stream); the `'data'` listener is attached at the first `resume_reading()`,
+ * so the stream does not flow before the core wants data.
+ *
+ * @internal
+ */
+export class _NodeStream implements RawStream {
+  on_data: (chunk: Uint8Array) => void = noop;
+  on_eof: () => void = noop;
+  on_close: (err: Error | null) => void = noop;
+  on_drain: () => void = noop;
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly can_write_eof: boolean;
+  /** @internal */ readonly _stream: NodeStream;
+  /** @internal */ _started = false;
+  /** @internal */ _closed = false;
+  /** @internal The first error the stream reported, mapped. */ _error: Error | null = null;
+  private _data_listener = false;
+  private _flush_waiter: (() => void) | null = null;
+
+  constructor(stream: NodeStream, extra: Record<string, unknown>, can_write_eof = true) {
+    this._stream = stream;
+    this.extra = extra;
+    this.can_write_eof = can_write_eof;
+    (stream as unknown as TaggedStream)[kRaw] = this;
+    stream.on('end', stream_on_end);
+    stream.on('error', stream_on_error);
+    stream.on('close', stream_on_close);
+    stream.on('drain', stream_on_drain);
+    if (stream.destroyed) this._closed = true;
+  }
+
+  start(): void {
+    this._started = true;
+    if (this._closed) this.on_close(this._error);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    return this._stream.write!(chunk);
+  }
+
+  get write_buffer_size(): number {
+    return this._stream.writableLength ?? 0;
+  }
+
+  want_drain(): void {
+    const stream = this._stream;
+    // Node emits 'drain' by itself once a write returned false; otherwise an
+    // empty write's callback tells when everything before it was flushed.
+    if (stream.writableNeedDrain || stream.destroyed) return;
+    this._flush_waiter ??= () => {
+      if (!this._closed) this.on_drain();
+    };
+    stream.write!(EMPTY, this._flush_waiter);
+  }
+
+  write_eof(): void {
+    this._stream.end!();
+  }
+
+  pause_reading(): void {
+    this._stream.pause!();
+  }
+
+  resume_reading(): void {
+    const stream = this._stream;
+    if (!this._data_listener) {
+      this._data_listener = true;
+      stream.on('data', stream_on_data);
+    }
+    // An accepted socket starts with flowing === false (pauseOnConnect): resume explicitly.
+    stream.resume!();
+  }
+
+  close(): void {
+    const stream = this._stream;
+    if (stream.destroyed) return;
+    const flushing =
+      typeof stream.end === 'function' &&
+      (stream.writable === true || (stream.writableEnded === true && !stream.writableFinished));
+    if (!flushing) {
+      stream.destroy();
+      return;
+    }
+    // Flush, send EOF, then close both directions (Node's own socket.destroySoon()).
+    stream.once('finish', stream_on_finish);
+    if (!stream.writableEnded) stream.end!();
+  }
+
+  destroy(): void {
+    this._stream.destroy();
+  }
+}

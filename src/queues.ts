@@ -1,0 +1,602 @@
+// Queues for coroutines: Queue (alias JoinableQueue), PriorityQueue, LifoQueue (asyncio queues.py).
+//
+// get(), put() and join() return plain Futures (no Task per call). Items and
+// free slots are handed straight to the oldest waiter, so getters and putters
+// are served in FIFO order, and cancellation never loses or duplicates an item
+// (see `_Waiter` in locks.ts): a get() cancelled after it was handed an item
+// that nobody saw gives the item to the next getter, or back to the front of
+// the queue; a put() cancelled before it resumed adds nothing, and its slot
+// goes to the next putter.
+
+import type { BaseEventLoop } from './base_events.js';
+import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { QueueEmpty, QueueFull, ValueError } from './exceptions.js';
+import { repr } from './format_helpers.js';
+import type { Future } from './futures.js';
+import { _Waiter, type _WaiterOwner } from './locks.js';
+
+/** Options of the queue constructors: asyncio's keyword-only `loop`. */
+export interface QueueOptions {
+  /** The loop the queue belongs to; default `get_event_loop()`, at construction. */
+  loop?: AbstractEventLoop | null;
+}
+
+/** What a queue keeps its items in: `_init` makes it, `_put`/`_get` use it. */
+export interface QueueStorage<T> extends Iterable<T> {
+  readonly length: number;
+}
+
+/**
+ * A FIFO ring buffer with O(1) push, shift and unshift: the storage of `Queue`
+ * (asyncio uses `collections.deque`).
+ * @internal
+ */
+export class _ItemDeque<T> implements QueueStorage<T> {
+  private _buf: (T | undefined)[] = new Array<T | undefined>(8);
+  private _head = 0;
+  /** Number of items held. */
+  length = 0;
+
+  /** Add at the back. */
+  push(item: T): void {
+    if (this.length === this._buf.length) this._grow();
+    this._buf[(this._head + this.length) & (this._buf.length - 1)] = item;
+    this.length++;
+  }
+
+  /** Add at the front. */
+  unshift(item: T): void {
+    if (this.length === this._buf.length) this._grow();
+    this._head = (this._head - 1) & (this._buf.length - 1);
+    this._buf[this._head] = item;
+    this.length++;
+  }
+
+  /** Remove and return the front item (the caller checks `length` first). */
+  shift(): T {
+    const item = this._buf[this._head] as T;
+    this._buf[this._head] = undefined;
+    this._head = (this._head + 1) & (this._buf.length - 1);
+    this.length--;
+    return item;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    const mask = this._buf.length - 1;
+    for (let i = 0; i < this.length; i++) yield this._buf[(this._head + i) & mask] as T;
+  }
+
+  private _grow(): void {
+    const old = this._buf;
+    const mask = old.length - 1;
+    const grown = new Array<T | undefined>(old.length * 2);
+    for (let i = 0; i < this.length; i++) grown[i] = old[(this._head + i) & mask];
+    this._buf = grown;
+    this._head = 0;
+  }
+}
+
+/**
+ * The Future of a `put()`. A free slot is reserved for it (at once, or when
+ * one frees up), and the item goes in when its outcome is delivered: right
+ * before the waiting task resumes. A put() cancelled before that adds
+ * nothing and hands the slot on, so it never adds an item its caller was told
+ * it did not add.
+ * @internal
+ */
+class _PutWaiter<T> extends _Waiter<null> {
+  /** @internal */ readonly _queue: Queue<T>;
+  /** @internal */ readonly _item: T;
+  /** @internal A slot is reserved for it: the item goes in on delivery. */
+  _slot = false;
+
+  constructor(queue: Queue<T>, item: T) {
+    super(queue._loop, queue._putter_owner, null);
+    this._queue = queue;
+    this._item = item;
+  }
+
+  /** Grant the reserved slot. @internal */
+  _grant_slot(): void {
+    this._slot = true;
+    this._queue._reserved++;
+    this.set_result(null);
+  }
+
+  /** @internal */
+  override _deliver(): void {
+    this._delivered = true;
+    if (!this._slot || this._state !== 'FINISHED') return;
+    this._slot = false;
+    const queue = this._queue;
+    queue._reserved--;
+    try {
+      queue._put_internal(this._item);
+    } catch (error) {
+      // An item the storage refuses (an incomparable PriorityQueue entry):
+      // the put() fails with the error instead.
+      this._exception = error;
+    }
+    // The slot is free again if the storage refused the item or a waiting
+    // getter took it straight away: it goes to the next putter.
+    queue._wake_putters();
+  }
+}
+
+/** A plain `{loop}` object passed where an optional positional argument could be. */
+function is_options(x: unknown): x is QueueOptions {
+  if (x === null || typeof x !== 'object') return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A queue for coordinating producer and consumer coroutines (asyncio's
+ * `Queue`; Trollius' `JoinableQueue` is the same class).
+ *
+ * With `maxsize <= 0` (the default) it is unbounded; otherwise `put()` waits
+ * while it holds `maxsize` items. `get()` waits while it is empty. Items and
+ * free slots go to waiters in FIFO order. Every item put counts as an
+ * unfinished task until `task_done()` is called for it; `join()` waits for
+ * that count to reach zero.
+ *
+ * A slot freed while `put()` calls wait is reserved for the oldest of them
+ * until it resumes (within one loop iteration): meanwhile `full()` stays true,
+ * so `put_nowait()` cannot overtake it.
+ *
+ * Subclasses may override the storage hooks `_init`, `_put`, `_get` and
+ * `_put_it_back`, as in asyncio.
+ *
+ * @example
+ * const q = new Queue<string>(10);
+ * const producer = coroutine(function* () {
+ *   for (const line of lines) yield From(q.put(line));
+ * });
+ * const consumer = coroutine(function* () {
+ *   for (;;) {
+ *     const line = yield* From(q.get());
+ *     handle(line);
+ *     q.task_done();
+ *   }
+ * });
+ */
+export class Queue<T = unknown> {
+  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _maxsize: number;
+  /** @internal The items; made by `_init`. */ _queue!: QueueStorage<T>;
+  /** @internal get() calls waiting, oldest first. */ _getters = new Set<_Waiter<T>>();
+  /** @internal put() calls waiting for a slot, oldest first. */
+  _putters = new Set<_PutWaiter<T>>();
+  /** @internal Slots reserved for put() calls that have not resumed yet. */ _reserved = 0;
+  /** @internal Items put and not yet marked done. */ _unfinished_tasks = 0;
+  /** @internal join() calls waiting. */ _join_waiters = new Set<_Waiter<null>>();
+  /** @internal */ readonly _getter_owner: _WaiterOwner;
+  /** @internal */ readonly _putter_owner: _WaiterOwner;
+  /** @internal */ readonly _join_owner: _WaiterOwner;
+
+  /**
+   * @param maxsize - the most items it holds; `<= 0` (the default) means no limit.
+   * @param options - `loop`: default `get_event_loop()`.
+   */
+  constructor(maxsize?: number | null, options?: QueueOptions | null);
+  constructor(options?: QueueOptions | null);
+  constructor(maxsize?: number | QueueOptions | null, options?: QueueOptions | null) {
+    if (is_options(maxsize)) {
+      options = maxsize;
+      maxsize = null;
+    }
+    maxsize ??= 0;
+    if (typeof maxsize !== 'number') {
+      throw new TypeError(`maxsize must be a number, got ${repr(maxsize)}`);
+    }
+    this._loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
+    this._maxsize = maxsize;
+    this._getter_owner = {
+      _waiter_cancelled: (waiter, granted, item) => {
+        if (granted) this._give_back(item as T);
+        else this._getters.delete(waiter as _Waiter<T>);
+      },
+    };
+    this._putter_owner = {
+      _waiter_cancelled: (waiter, granted) => {
+        if (!granted) {
+          this._putters.delete(waiter as _PutWaiter<T>);
+          return;
+        }
+        const putter = waiter as _PutWaiter<T>;
+        if (putter._slot) {
+          putter._slot = false;
+          this._reserved--;
+        }
+        this._wake_putters();
+      },
+    };
+    this._join_owner = {
+      _waiter_cancelled: (waiter, granted) => {
+        if (!granted) this._join_waiters.delete(waiter as _Waiter<null>);
+      },
+    };
+    this._init(maxsize);
+  }
+
+  // ---- storage hooks (overridable, as in asyncio) ------------------------------
+
+  /** Make the storage. */
+  protected _init(_maxsize: number): void {
+    this._queue = new _ItemDeque<T>();
+  }
+
+  /** Remove and return the next item (called only when the storage is not empty). */
+  protected _get(): T {
+    return (this._queue as _ItemDeque<T>).shift();
+  }
+
+  /** Store an item. */
+  protected _put(item: T): void {
+    (this._queue as _ItemDeque<T>).push(item);
+  }
+
+  /** Store an item a cancelled `get()` gives back, so that it comes out next. */
+  protected _put_it_back(item: T): void {
+    (this._queue as _ItemDeque<T>).unshift(item);
+  }
+
+  // ---- state -----------------------------------------------------------------
+
+  /** Number of items in the queue. */
+  qsize(): number {
+    return this._queue.length;
+  }
+
+  /** The most items the queue holds; `<= 0` means no limit. */
+  get maxsize(): number {
+    return this._maxsize;
+  }
+
+  /** Whether the queue holds no item. */
+  empty(): boolean {
+    return this._queue.length === 0;
+  }
+
+  /**
+   * Whether the queue holds `maxsize` items (counting slots reserved for
+   * waiting `put()` calls); always `false` when `maxsize <= 0`.
+   */
+  full(): boolean {
+    if (!(this._maxsize > 0)) return false;
+    return this._queue.length + this._reserved >= this._maxsize;
+  }
+
+  // ---- put --------------------------------------------------------------------
+
+  /**
+   * Put an item, waiting for a free slot while the queue is full; resolves to
+   * `null` once the item is in. The item goes in when the caller resumes (or
+   * first looks at the Future): a put() cancelled before that adds nothing.
+   */
+  put(item: T): Future<null> {
+    const putter = new _PutWaiter<T>(this, item);
+    if (this._putters.size === 0 && !this.full()) putter._grant_slot();
+    else this._putters.add(putter);
+    return putter;
+  }
+
+  /** Put an item at once; throws `QueueFull` if there is no free slot. */
+  put_nowait(item: T): void {
+    if (this.full()) throw new QueueFull();
+    this._put_internal(item);
+  }
+
+  /** Store an item, count it, and hand it to the oldest getter. @internal */
+  _put_internal(item: T): void {
+    this._put(item);
+    this._unfinished_tasks++;
+    for (const getter of this._getters) {
+      this._getters.delete(getter);
+      if (getter._state === 'PENDING') {
+        getter.set_result(this._get());
+        return;
+      }
+    }
+  }
+
+  /** Reserve free slots for the oldest waiting putters. @internal */
+  _wake_putters(): void {
+    for (const putter of this._putters) {
+      if (this.full()) return;
+      this._putters.delete(putter);
+      if (putter._state === 'PENDING') putter._grant_slot();
+    }
+  }
+
+  // ---- get --------------------------------------------------------------------
+
+  /**
+   * Remove and return an item, waiting while the queue is empty. Cancelled
+   * after an item was handed to it, the item goes to the next getter or back
+   * to the front of the queue.
+   */
+  get(): Future<T> {
+    const getter = new _Waiter<T>(this._loop, this._getter_owner, undefined as T);
+    if (this._getters.size === 0 && !this.empty()) {
+      getter.set_result(this.get_nowait());
+    } else {
+      this._getters.add(getter);
+    }
+    return getter;
+  }
+
+  /** Remove and return an item at once; throws `QueueEmpty` if there is none. */
+  get_nowait(): T {
+    if (this.empty()) throw new QueueEmpty();
+    const item = this._get();
+    this._wake_putters();
+    return item;
+  }
+
+  /** An item a cancelled get() never delivered: to the next getter, or back in front. @internal */
+  _give_back(item: T): void {
+    for (const getter of this._getters) {
+      this._getters.delete(getter);
+      if (getter._state === 'PENDING') {
+        getter.set_result(item);
+        return;
+      }
+    }
+    this._put_it_back(item);
+  }
+
+  // ---- join -------------------------------------------------------------------
+
+  /**
+   * Mark one item as processed: call it once per item taken with `get()`.
+   * When every item put has been marked, `join()` calls resolve. Throws
+   * `ValueError('task_done() called too many times')` when no item is unfinished.
+   */
+  task_done(): void {
+    if (this._unfinished_tasks <= 0) throw new ValueError('task_done() called too many times');
+    this._unfinished_tasks--;
+    if (this._unfinished_tasks === 0) {
+      for (const waiter of this._join_waiters) if (waiter._state === 'PENDING') waiter._grant();
+      this._join_waiters.clear();
+    }
+  }
+
+  /**
+   * A Future resolving to `null` once every item put has been marked with
+   * `task_done()` (at once if none is unfinished).
+   */
+  join(): Future<null> {
+    const waiter = new _Waiter<null>(this._loop, this._join_owner, null);
+    if (this._unfinished_tasks === 0) waiter._grant();
+    else this._join_waiters.add(waiter);
+    return waiter;
+  }
+
+  // ---- repr -------------------------------------------------------------------
+
+  /** `maxsize=N[ _queue=[...]][ _getters[N]][ _putters[N]][ tasks=N]`, as asyncio. @internal */
+  _format(): string {
+    let result = `maxsize=${repr(this._maxsize)}`;
+    if (this._queue.length > 0) result += ` _queue=[${Array.from(this._queue, repr).join(', ')}]`;
+    if (this._getters.size > 0) result += ` _getters[${this._getters.size}]`;
+    if (this._putters.size > 0) result += ` _putters[${this._putters.size}]`;
+    if (this._unfinished_tasks > 0) result += ` tasks=${this._unfinished_tasks}`;
+    return result;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} ${this._format()}>`;
+  }
+}
+
+/** Trollius' name for `Queue` (asyncio < 3.5): the same class. */
+export { Queue as JoinableQueue };
+
+/**
+ * A queue that returns the smallest item first (asyncio's `PriorityQueue`,
+ * a binary heap ordered as Python's `heapq`).
+ *
+ * Items are compared the way Python compares them: numbers (and bigints,
+ * booleans) by value, strings by code point, arrays as tuples (element by
+ * element, a shorter prefix first), `Uint8Array`s as bytes, `Date`s by time,
+ * and objects through their `__lt__(other)` method if they have one. Comparing
+ * anything else, such as a number with a string, throws a `TypeError`, as
+ * Python does; the queue is left unchanged.
+ *
+ * @example
+ * const jobs = new PriorityQueue<[number, string]>();
+ * jobs.put_nowait([2, 'later']);
+ * jobs.put_nowait([1, 'first']);
+ * jobs.get_nowait(); // [1, 'first']
+ */
+export class PriorityQueue<T = unknown> extends Queue<T> {
+  declare _queue: T[];
+
+  protected override _init(_maxsize: number): void {
+    this._queue = [];
+  }
+
+  protected override _put(item: T): void {
+    heap_push(this._queue, item);
+  }
+
+  protected override _get(): T {
+    return heap_pop(this._queue);
+  }
+
+  protected override _put_it_back(item: T): void {
+    heap_push(this._queue, item);
+  }
+}
+
+/** A queue that returns the most recently added item first (asyncio's `LifoQueue`). */
+export class LifoQueue<T = unknown> extends Queue<T> {
+  declare _queue: T[];
+
+  protected override _init(_maxsize: number): void {
+    this._queue = [];
+  }
+
+  protected override _put(item: T): void {
+    this._queue.push(item);
+  }
+
+  protected override _get(): T {
+    return this._queue.pop() as T;
+  }
+
+  protected override _put_it_back(item: T): void {
+    this._queue.push(item);
+  }
+}
+
+// ---- Python ordering -------------------------------------------------------------
+
+type Kind = 'number' | 'string' | 'sequence' | 'bytes' | 'date' | 'other';
+
+function kind_of(x: unknown): Kind {
+  switch (typeof x) {
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return 'number';
+    case 'string':
+      return 'string';
+    case 'object':
+      if (Array.isArray(x)) return 'sequence';
+      if (x instanceof Uint8Array) return 'bytes';
+      if (x instanceof Date) return 'date';
+      return 'other';
+    default:
+      return 'other';
+  }
+}
+
+function type_name(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'Array';
+  if (typeof x === 'object')
+    return (x as { constructor?: { name?: string } }).constructor?.name || 'Object';
+  return typeof x;
+}
+
+/** Compare strings by code point, as Python does (UTF-16 order differs above U+FFFF). */
+function string_lt(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (astral characters) sort after the rest of the BMP.
+    x = x >= 0xe000 ? x - 0x800 : x >= 0xd800 ? x + 0x2000 : x;
+    y = y >= 0xe000 ? y - 0x800 : y >= 0xd800 ? y + 0x2000 : y;
+    return x < y;
+  }
+  return a.length < b.length;
+}
+
+/** Python's `a == b` for the kinds `py_lt` orders; other objects by identity. */
+function py_eq(a: unknown, b: unknown): boolean {
+  if (a === b || Object.is(a, b)) return true;
+  const kind = kind_of(a);
+  if (kind !== kind_of(b)) return false;
+  switch (kind) {
+    case 'number':
+      // eslint-disable-next-line eqeqeq -- Python equality across number, bigint and bool
+      return (typeof a === 'boolean' ? Number(a) : a) == (typeof b === 'boolean' ? Number(b) : b);
+    case 'sequence':
+    case 'bytes': {
+      const x = a as ArrayLike<unknown>;
+      const y = b as ArrayLike<unknown>;
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (!py_eq(x[i], y[i])) return false;
+      return true;
+    }
+    case 'date':
+      return (a as Date).getTime() === (b as Date).getTime();
+    default:
+      return false;
+  }
+}
+
+/**
+ * Python's `a < b` for the values a PriorityQueue orders; a `TypeError`
+ * (`'<' not supported between instances of 'string' and 'number'`) otherwise.
+ * @internal
+ */
+export function _py_lt(a: unknown, b: unknown): boolean {
+  const kind = kind_of(a);
+  if (kind === kind_of(b)) {
+    switch (kind) {
+      case 'number':
+        return (a as number) < (b as number);
+      case 'string':
+        return string_lt(a as string, b as string);
+      case 'sequence':
+      case 'bytes': {
+        // Tuples: the first elements that differ decide; else the shorter one is smaller.
+        const x = a as ArrayLike<unknown>;
+        const y = b as ArrayLike<unknown>;
+        const n = Math.min(x.length, y.length);
+        for (let i = 0; i < n; i++) if (!py_eq(x[i], y[i])) return _py_lt(x[i], y[i]);
+        return x.length < y.length;
+      }
+      case 'date':
+        return (a as Date).getTime() < (b as Date).getTime();
+    }
+  }
+  const lt = (a as { __lt__?: unknown } | null | undefined)?.__lt__;
+  if (typeof lt === 'function') return Boolean((lt as (other: unknown) => unknown).call(a, b));
+  throw new TypeError(
+    `'<' not supported between instances of '${type_name(a)}' and '${type_name(b)}'`,
+  );
+}
+
+// heapq's push and pop, with every comparison made before the array changes,
+// so that a TypeError from an incomparable item leaves the heap intact.
+
+function heap_push<T>(heap: T[], item: T): void {
+  // heapq._siftdown(heap, 0, len(heap) - 1): find the slot, then move the parents down.
+  let pos = heap.length;
+  while (pos > 0) {
+    const parent = (pos - 1) >> 1;
+    if (!_py_lt(item, heap[parent])) break;
+    pos = parent;
+  }
+  let i = heap.length;
+  heap.push(item);
+  while (i > pos) {
+    const parent = (i - 1) >> 1;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[pos] = item;
+}
+
+function heap_pop<T>(heap: T[]): T {
+  const n = heap.length - 1;
+  const last = heap[n]!;
+  if (n === 0) {
+    heap.pop();
+    return last;
+  }
+  // heapq._siftup(heap, 0) on heap[:n] with `last` at the root: walk down the
+  // smaller children to a leaf, then bubble `last` back up that path.
+  const path = [0];
+  let child = 1;
+  while (child < n) {
+    const right = child + 1;
+    if (right < n && !_py_lt(heap[child], heap[right])) child = right;
+    path.push(child);
+    child = 2 * child + 1;
+  }
+  // After the moves, path[k - 1] holds heap[path[k]]; `last` lands at path[k].
+  let k = path.length - 1;
+  while (k > 0 && _py_lt(last, heap[path[k]!])) k--;
+  const top = heap[0]!;
+  heap.pop();
+  for (let j = 1; j <= k; j++) heap[path[j - 1]!] = heap[path[j]!]!;
+  heap[path[k]!] = last;
+  return top;
+}

@@ -1,0 +1,473 @@
+// _StreamTransport: asyncio's socket-transport semantics (selector_events.py) over a platform RawStream.
+
+import type { BaseEventLoop } from './base_events.js';
+import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
+import { RuntimeError, ValueError } from './exceptions.js';
+import type { Future } from './futures.js';
+import { logger } from './log.js';
+import { BrokenPipeError, ConnectionAbortedError, ConnectionResetError } from './os_errors.js';
+import type { RawStream } from './platform.js';
+import type { BaseProtocol, Protocol } from './protocols.js';
+import { Transport } from './transports.js';
+
+/** asyncio's default write-buffer high-water mark (64 KiB); the low mark defaults to a quarter of it. */
+export const DEFAULT_HIGH_WATER = 64 * 1024;
+
+/** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
+export interface ServerLike {
+  _attach(): void;
+  _detach(): void;
+}
+
+/** Held in the read queue while reading is paused: the EOF that came after the data. */
+const EOF_MARK = Symbol('EOF');
+
+type Held = Uint8Array | typeof EOF_MARK;
+
+/** Which way a one-way transport (a pipe) goes; `'both'` for sockets. @internal */
+export type Direction = 'both' | 'read' | 'write';
+
+function call_connection_made(transport: _StreamTransport): void {
+  transport._protocol.connection_made(transport);
+}
+
+function set_waiter_result(waiter: Future<null>): void {
+  if (!waiter.done()) waiter.set_result(null);
+}
+
+function type_name(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
+
+/**
+ * The transport of a connected stream: TCP and Unix sockets, and (one way)
+ * pipes. It holds asyncio's semantics, written once for every backend; the
+ * backend's `RawStream` only moves bytes.
+ *
+ * - Construction schedules `connection_made`, then the start of reading, then
+ *   the creation waiter, each with `call_soon` (asyncio TR-2), so
+ *   `data_received` never comes before `connection_made`.
+ * - Each host event becomes one `call_soon`: protocol callbacks run inside
+ *   loop iterations, in the order the host delivered the events. While the
+ *   loop is not running, the host socket is paused, so data waits in the OS
+ *   instead of piling up.
+ * - `pause_reading()` pauses the host socket; chunks already queued for
+ *   delivery are held back and delivered, in order, after `resume_reading()`.
+ * - Writes go straight to the host; the buffer size is the host's, compared
+ *   with the water marks after each write (`pause_writing`) and when the host
+ *   reports progress (`resume_writing`).
+ * - `connection_lost` is called exactly once, after every other callback.
+ *
+ * @internal
+ */
+export class _StreamTransport extends Transport {
+  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _raw: RawStream;
+  /** @internal */ _protocol: Protocol;
+  /** @internal */ _server: ServerLike | null;
+  /** @internal */ readonly _direction: Direction;
+  /** @internal close() or abort() was called, or the connection was lost. */ _closing = false;
+  /** @internal */ _eof_written = false;
+  /** @internal Non-zero once lost; counts the writes dropped since. */ _conn_lost = 0;
+  /** @internal connection_lost has been scheduled. */ _lost_scheduled = false;
+  /** @internal The protocol paused reading. */ _paused = false;
+  /** @internal Reading is paused because the loop is not running. */ _loop_paused = false;
+  /** @internal Reading may start (connection_made has run). */ _reading_started = false;
+  /** @internal The host stream is reading. */ _raw_reading = false;
+  /** @internal The host stream closed. */ _raw_closed = false;
+  /** @internal EOF was received and handled. */ _eof_received = false;
+  /** @internal A clean host close waits for the held data to be delivered first. */
+  _close_after_held = false;
+  /** @internal Chunks (and EOF) that arrived for delivery while reading was paused. */
+  _held: Held[] | null = null;
+  /** @internal */ _protocol_paused = false;
+  /** @internal */ _high = DEFAULT_HIGH_WATER;
+  /** @internal */ _low = DEFAULT_HIGH_WATER / 4;
+
+  constructor(
+    loop: BaseEventLoop,
+    raw: RawStream,
+    protocol: BaseProtocol,
+    waiter: Future<null> | null = null,
+    extra: Record<string, unknown> | null = null,
+    server: ServerLike | null = null,
+    direction: Direction = 'both',
+  ) {
+    super({ ...raw.extra, ...extra });
+    this._loop = loop;
+    this._raw = raw;
+    this._protocol = protocol as Protocol;
+    this._server = server;
+    this._direction = direction;
+    server?._attach();
+    raw.on_data = this._on_raw_data;
+    raw.on_eof = this._on_raw_eof;
+    raw.on_close = this._on_raw_close;
+    raw.on_drain = this._on_raw_drain;
+    loop._call_soon(call_connection_made, [this]);
+    loop._call_soon(this._start_reading, null);
+    if (waiter !== null) loop._call_soon(set_waiter_result, [waiter]);
+    raw.start();
+  }
+
+  override toString(): string {
+    const info: string[] = [this.constructor.name];
+    if (this._lost_scheduled) info.push('closed');
+    else if (this._closing) info.push('closing');
+    const peer = this._extra['peername'];
+    if (peer !== undefined && peer !== null) info.push(`peername=${String(peer)}`);
+    if (this._direction !== 'write') info.push(`read=${this.is_reading() ? 'polling' : 'idle'}`);
+    if (this._direction !== 'read') info.push(`write=<bufsize=${this.get_write_buffer_size()}>`);
+    return `<${info.join(' ')}>`;
+  }
+
+  // ---- host events (called from host callbacks; each becomes one call_soon) --------------
+
+  /** @internal The host delivered a chunk: schedule its delivery (the hot path). */
+  readonly _on_raw_data = (chunk: Uint8Array): void => {
+    const loop = this._loop;
+    if (!loop.is_running()) {
+      if (loop.is_closed()) return this._raw.destroy();
+      this._pause_for_stopped_loop();
+    }
+    loop._call_soon(this._deliver_data, [chunk]);
+  };
+
+  private readonly _on_raw_eof = (): void => {
+    if (this._loop.is_closed()) return this._raw.destroy();
+    this._loop._call_soon(this._deliver_eof, null);
+  };
+
+  private readonly _on_raw_close = (err: Error | null): void => {
+    this._raw_closed = true;
+    this._raw_reading = false;
+    if (this._loop.is_closed()) return;
+    this._loop._call_soon(this._handle_raw_close, [err]);
+  };
+
+  private readonly _on_raw_drain = (): void => {
+    if (this._protocol_paused && !this._loop.is_closed()) {
+      this._loop._call_soon(this._maybe_resume_protocol, null);
+    }
+  };
+
+  /** The loop stopped while data arrives: pause the host until the loop runs again. */
+  private _pause_for_stopped_loop(): void {
+    if (this._loop_paused) return;
+    this._loop_paused = true;
+    this._update_reading();
+    // Runs as soon as the loop runs again, after the chunks already queued.
+    this._loop._call_soon(this._loop_resumed, null);
+  }
+
+  private readonly _loop_resumed = (): void => {
+    this._loop_paused = false;
+    this._update_reading();
+  };
+
+  // ---- loop callbacks ---------------------------------------------------------------------
+
+  private readonly _start_reading = (): void => {
+    this._reading_started = true;
+    this._update_reading();
+  };
+
+  /** Keep the host's reading state in line with what the protocol and the loop want. */
+  private _update_reading(): void {
+    const want =
+      this._reading_started &&
+      !this._paused &&
+      !this._closing &&
+      !this._loop_paused &&
+      !this._eof_received &&
+      !this._raw_closed &&
+      this._direction !== 'write' &&
+      this._held === null;
+    if (want === this._raw_reading) return;
+    this._raw_reading = want;
+    if (want) this._raw.resume_reading();
+    else this._raw.pause_reading();
+  }
+
+  /** @internal Deliver one chunk to the protocol (scheduled by `_on_raw_data`). */
+  readonly _deliver_data = (chunk: Uint8Array): void => {
+    if (this._closing) return;
+    if (this._paused || this._held !== null) {
+      (this._held ??= []).push(chunk);
+      return;
+    }
+    try {
+      this._protocol.data_received(chunk);
+    } catch (exc) {
+      this._fatal_error(exc, 'Fatal error: protocol.data_received() call failed.');
+    }
+  };
+
+  private readonly _deliver_eof = (): void => {
+    if (this._closing) return;
+    if (this._paused || this._held !== null) {
+      (this._held ??= []).push(EOF_MARK);
+      return;
+    }
+    this._eof_now();
+  };
+
+  private _eof_now(): void {
+    this._eof_received = true;
+    this._update_reading();
+    if (this._loop.get_debug()) logger.debug(`${this} received EOF`);
+    let keep_open: unknown;
+    try {
+      keep_open = this._protocol.eof_received();
+    } catch (exc) {
+      this._fatal_error(exc, 'Fatal error: protocol.eof_received() call failed.');
+      return;
+    }
+    // A pipe's EOF ends it whatever the protocol says (asyncio's read pipe transport).
+    if (this._direction === 'read') this._force_close(null);
+    else if (!keep_open) this.close();
+  }
+
+  /** Deliver what was held while reading was paused, until paused again. */
+  private readonly _flush_held = (): void => {
+    const held = this._held;
+    if (held === null) return;
+    while (held.length > 0 && !this._paused && !this._closing) {
+      const item = held.shift()!;
+      if (held.length === 0) this._held = null;
+      if (item === EOF_MARK) {
+        this._eof_now();
+      } else {
+        try {
+          this._protocol.data_received(item);
+        } catch (exc) {
+          this._fatal_error(exc, 'Fatal error: protocol.data_received() call failed.');
+        }
+      }
+    }
+    if (this._held !== null && this._held.length === 0) this._held = null;
+    if (this._held === null && this._close_after_held) this._force_close(null);
+    else this._update_reading();
+  };
+
+  private readonly _handle_raw_close = (err: Error | null): void => {
+    if (this._lost_scheduled) return;
+    if (err !== null) {
+      this._fatal_error(
+        err,
+        `Fatal error on ${this._direction === 'both' ? 'socket' : 'pipe'} transport`,
+      );
+    } else if (this._held !== null && !this._closing) {
+      // The data read before the close is still owed to the (paused) protocol.
+      this._close_after_held = true;
+    } else if (this._direction === 'write' && this.get_write_buffer_size() > 0) {
+      this._force_close(new BrokenPipeError('Broken pipe'));
+    } else {
+      this._force_close(null);
+    }
+  };
+
+  // ---- Transport API ----------------------------------------------------------------------
+
+  override is_closing(): boolean {
+    return this._closing;
+  }
+
+  override is_reading(): boolean {
+    return !this._paused && !this._closing && this._direction !== 'write';
+  }
+
+  /**
+   * Stop delivering `data_received()` until `resume_reading()`; the host
+   * stops reading, so the peer's sends eventually block.
+   */
+  override pause_reading(): void {
+    if (this._closing) throw new RuntimeError('Cannot pause_reading() when closing');
+    if (this._paused) throw new RuntimeError('Already paused');
+    this._paused = true;
+    this._update_reading();
+    if (this._loop.get_debug()) logger.debug(`${this} pauses reading`);
+  }
+
+  /** Undo `pause_reading()`: held data is delivered first, then reading resumes. */
+  override resume_reading(): void {
+    if (!this._paused) throw new RuntimeError('Not paused');
+    this._paused = false;
+    if (this._closing) return;
+    if (this._held !== null) this._loop._call_soon(this._flush_held, null);
+    else this._update_reading();
+    if (this._loop.get_debug()) logger.debug(`${this} resumes reading`);
+  }
+
+  override set_protocol(protocol: BaseProtocol): void {
+    this._protocol = protocol as Protocol;
+  }
+
+  override get_protocol(): BaseProtocol {
+    return this._protocol;
+  }
+
+  override get_write_buffer_size(): number {
+    return this._raw_closed ? 0 : this._raw.write_buffer_size;
+  }
+
+  override get_write_buffer_limits(): [low: number, high: number] {
+    return [this._low, this._high];
+  }
+
+  override set_write_buffer_limits(high?: number | null, low?: number | null): void {
+    if (high === null || high === undefined) {
+      high = low === null || low === undefined ? DEFAULT_HIGH_WATER : 4 * low;
+    }
+    if (low === null || low === undefined) low = Math.floor(high / 4);
+    if (!(high >= low && low >= 0)) {
+      throw new ValueError(`high (${high}) must be >= low (${low}) must be >= 0`);
+    }
+    this._high = high;
+    this._low = low;
+    this._maybe_pause_protocol();
+  }
+
+  /**
+   * Send `data` at once when the host can, else buffer it. Throws
+   * `RuntimeError` after `write_eof()`; `TypeError` for anything but bytes.
+   */
+  override write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`data argument must be a bytes-like object, not '${type_name(data)}'`);
+    }
+    if (this._eof_written) throw new RuntimeError('Cannot call write() after write_eof()');
+    if (this._direction === 'read') throw new RuntimeError('Cannot write to a read pipe transport');
+    if (data.length === 0) return;
+    if (this._conn_lost !== 0) {
+      if (this._conn_lost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+        logger.warning(
+          this._direction === 'both'
+            ? 'socket.send() raised exception.'
+            : 'pipe closed by peer or os.write(pipe, data) raised exception.',
+        );
+      }
+      this._conn_lost++;
+      return;
+    }
+    this._raw.write(data);
+    if (!this._protocol_paused && this._raw.write_buffer_size > this._high) {
+      this._maybe_pause_protocol();
+    }
+  }
+
+  override write_eof(): void {
+    if (this._eof_written || this._closing) return;
+    this._eof_written = true;
+    this._raw.write_eof();
+  }
+
+  override can_write_eof(): boolean {
+    return this._raw.can_write_eof;
+  }
+
+  /**
+   * Stop reading now; flush the write buffer, then close. `connection_lost(null)`
+   * follows once the host has closed the stream.
+   */
+  override close(): void {
+    if (this._closing) return;
+    this._closing = true;
+    this._held = null;
+    this._conn_lost++;
+    this._update_reading();
+    if (this._raw_closed) this._force_close(null);
+    else this._raw.close();
+  }
+
+  /** Close at once, dropping buffered data; `connection_lost(null)` follows. */
+  override abort(): void {
+    this._force_close(null);
+  }
+
+  // ---- flow control (asyncio _FlowControlMixin) -------------------------------------------
+
+  /** @internal */
+  _maybe_pause_protocol(): void {
+    if (this._protocol_paused || this.get_write_buffer_size() <= this._high) return;
+    this._protocol_paused = true;
+    try {
+      this._protocol.pause_writing();
+    } catch (exc) {
+      this._loop.call_exception_handler({
+        message: 'protocol.pause_writing() failed',
+        exception: exc,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+    this._raw.want_drain();
+  }
+
+  /** @internal */
+  readonly _maybe_resume_protocol = (): void => {
+    if (!this._protocol_paused) return;
+    if (this.get_write_buffer_size() > this._low) {
+      if (!this._raw_closed) this._raw.want_drain();
+      return;
+    }
+    this._protocol_paused = false;
+    try {
+      this._protocol.resume_writing();
+    } catch (exc) {
+      this._loop.call_exception_handler({
+        message: 'protocol.resume_writing() failed',
+        exception: exc,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+  };
+
+  // ---- closing ------------------------------------------------------------------------------
+
+  /** Report `exc` (routine connection errors only in debug mode), then force-close. @internal */
+  _fatal_error(exc: unknown, message = 'Fatal error on transport'): void {
+    if (
+      exc instanceof BrokenPipeError ||
+      exc instanceof ConnectionResetError ||
+      exc instanceof ConnectionAbortedError
+    ) {
+      if (this._loop.get_debug()) logger.debug(`${this}: ${message}`, { exc_info: exc });
+    } else {
+      this._loop.call_exception_handler({
+        message,
+        exception: exc,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+    this._force_close(exc instanceof Error ? exc : new Error(String(exc)));
+  }
+
+  /** Close at once and schedule `connection_lost(exc)`, once. @internal */
+  _force_close(exc: Error | null): void {
+    if (this._lost_scheduled) return;
+    this._lost_scheduled = true;
+    this._closing = true;
+    this._held = null;
+    this._conn_lost++;
+    if (!this._raw_closed) {
+      this._raw_reading = false;
+      this._raw.destroy();
+    }
+    this._loop._call_soon(this._call_connection_lost, [exc]);
+  }
+
+  private readonly _call_connection_lost = (exc: Error | null): void => {
+    try {
+      this._protocol.connection_lost(exc);
+    } finally {
+      const server = this._server;
+      this._server = null;
+      server?._detach();
+    }
+  };
+}
