@@ -101,6 +101,50 @@ for (const name of WORKLOADS) {
   results.workloads.push({ name, unit: module.unit, params, variants });
 }
 
+if (!only || only.split(',').includes('echo')) {
+  const module = await import('./workloads/echo.mjs');
+  const params = quick ? module.params.quick : module.params.full;
+  const reps = quick ? 1 : 3;
+  process.stdout.write(`echo (${JSON.stringify(params)}, ${reps} repetitions): `);
+  const { cells, failed } = await module.run_echo(params, reps, () => process.stdout.write('.'));
+  process.stdout.write('\n');
+  for (const [cell, servers] of Object.entries(cells)) {
+    const variants = Object.entries(servers).map(([name, runs]) => {
+      if (runs.length === 0) return { name, skipped: failed[name] ?? 'python3 not found' };
+      const metrics = {};
+      for (const key of Object.keys(runs[0])) metrics[key] = summarize(runs.map((r) => r[key]));
+      return { name, metrics };
+    });
+    results.workloads.push({ name: `echo ${cell}`, unit: module.unit, params, variants });
+    for (const [ours, rate, cpu] of [
+      ['trollius Protocol', 0.9, 1.15],
+      ['trollius streams', 0.8, 1.3],
+    ]) {
+      const api = ours.split(' ')[1];
+      CHECKS.push(
+        {
+          workload: `echo ${cell}`,
+          ours,
+          peer: 'raw node net',
+          metric: 'rate',
+          op: '≥',
+          target: rate,
+          label: `echo ${cell} ${api} req/s vs raw net`,
+        },
+        {
+          workload: `echo ${cell}`,
+          ours,
+          peer: 'raw node net',
+          metric: 'cpu_us_per_request',
+          op: '≤',
+          target: cpu,
+          label: `echo ${cell} ${api} CPU/req vs raw net`,
+        },
+      );
+    }
+  }
+}
+
 if (!only || only.split(',').includes('browser')) {
   const module = await import('./workloads/browser.mjs');
   const params = quick ? module.params.quick : module.params.full;

@@ -32,7 +32,7 @@ export function markdown(results) {
         .join(', ');
       const r = v.metrics.rate;
       lines.push(
-        `| ${v.name} | ${human(r.median)} (${human(r.min)}–${human(r.max)}) | ${fmt(v.metrics.seconds.median)} | ${extra} |`,
+        `| ${v.name} | ${human(r.median)} (${human(r.min)}–${human(r.max)}) | ${v.metrics.seconds ? fmt(v.metrics.seconds.median) : ''} | ${extra} |`,
       );
     }
     lines.push('');

@@ -1,0 +1,114 @@
+// Echo throughput: each server in its own process, a load client in another; requests/s,
+// MB/s, latency, and the server's CPU time per request, for every connections × size cell.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const echo_dir = path.join(here, '..', 'echo');
+
+export const params = {
+  quick: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 0.5 },
+  full: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 2 },
+};
+export const unit = 'requests/s';
+
+export const SERVERS = {
+  'raw node net': ['node', 'raw_net_server.mjs'],
+  'trollius Protocol': ['node', 'trollius_protocol_server.mjs'],
+  'trollius streams': ['node', 'trollius_streams_server.mjs'],
+  'cpython asyncio Protocol': ['python3', 'asyncio_protocol_server.py'],
+  'cpython asyncio streams': ['python3', 'asyncio_streams_server.py'],
+};
+
+const CLOCK_TICKS =
+  Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds (user + system) the process has used so far, from /proc. */
+function cpu_seconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Start a server; resolves once it printed its port. */
+function start_server(name) {
+  const [runtime, file] = SERVERS[name];
+  const exe = runtime === 'node' ? process.execPath : 'python3';
+  const child = spawn(exe, [path.join(echo_dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
+    child.stdout.once('data', (line) => {
+      clearTimeout(timer);
+      resolve({ child, port: Number(String(line).trim()) });
+    });
+  });
+}
+
+function run_load(port, connections, size, seconds) {
+  const out = execFileSync(
+    process.execPath,
+    [path.join(echo_dir, 'load_client.mjs'), port, connections, size, seconds].map(String),
+    { encoding: 'utf8', timeout: (seconds + 30) * 1000 },
+  );
+  return JSON.parse(out);
+}
+
+function has_python() {
+  try {
+    execFileSync('python3', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One measurement: a fresh server, a load run, the server's CPU over the run. */
+async function measure(name, connections, size, seconds) {
+  const { child, port } = await start_server(name);
+  try {
+    // A short warm-up run, so the measured one sees a JIT-optimised server.
+    run_load(port, connections, size, Math.min(0.5, seconds));
+    const cpu_before = cpu_seconds(child.pid);
+    const load = run_load(port, connections, size, seconds);
+    const cpu = cpu_seconds(child.pid) - cpu_before;
+    return {
+      rate: load.requests / load.seconds,
+      mb_s: (2 * size * load.requests) / load.seconds / 1e6,
+      p50_ms: load.p50_ms,
+      p99_ms: load.p99_ms,
+      cpu_us_per_request: (cpu / load.requests) * 1e6,
+    };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** Every cell × server × repetition, servers alternating; returns {cell: {server: [samples]}}. */
+export async function run_echo(p, repetitions, progress) {
+  const python = has_python();
+  const cells = {};
+  const failed = {};
+  for (const connections of p.connections) {
+    for (const size of p.sizes) {
+      const cell = `C=${connections} ${size >= 1024 ? size / 1024 + ' KiB' : size + ' B'}`;
+      cells[cell] = Object.fromEntries(Object.keys(SERVERS).map((s) => [s, []]));
+      for (let rep = 0; rep < repetitions; rep++) {
+        for (const server of Object.keys(SERVERS)) {
+          if (SERVERS[server][0] === 'python3' && !python) continue;
+          if (failed[server]) continue;
+          try {
+            cells[cell][server].push(await measure(server, connections, size, p.seconds));
+          } catch (error) {
+            failed[server] = error.message; // reported as skipped, with the reason
+          }
+          progress();
+        }
+      }
+    }
+  }
+  return { cells, failed };
+}
