@@ -242,6 +242,15 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     return args;
   }
 
+  /**
+   * A task waiting on this future was cancelled after the future finished but
+   * before the task could take the result, so the result is thrown away.
+   * Futures whose result is a resource (a lock's permit, a queue's item)
+   * override this to hand it back; futures made of others pass it on.
+   * @internal
+   */
+  _result_dropped(): void {}
+
   /** Mark the exception as seen, so it is not reported at collection. @internal */
   _retrieved(): void {
     if (this._log_traceback) {

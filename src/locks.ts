@@ -1,5 +1,4 @@
 // Synchronization primitives for coroutines: Lock, Event, Condition, Semaphore, BoundedSemaphore (asyncio locks.py).
-/// <reference lib="esnext.disposable" />
 //
 // Every waiting method (acquire, wait, hold) returns a plain Future, with no
 // Task per call. A permit is handed straight to the oldest waiter when it is
@@ -21,6 +20,22 @@ import { Future } from './futures.js';
 export interface LockOptions {
   /** The loop the primitive belongs to; default `get_event_loop()`, at construction. */
   loop?: AbstractEventLoop | null;
+}
+
+// The explicit-resource-management types LockGuard needs, for compilations
+// whose lib lacks ESNext.Disposable (the core's ES2022, and users' projects):
+// the same declarations @types/node ships, which merge with TypeScript's own.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>;
+  }
 }
 
 // Node 20+ and current browsers define both symbols. Elsewhere fall back to the
@@ -120,6 +135,20 @@ export class _Waiter<T> extends Future<T> {
   ): Promise<R1 | R2> {
     this._observe();
     return super.then(onfulfilled, onrejected);
+  }
+
+  /**
+   * The task that waited on this (directly, or through `wait_for`/`gather`)
+   * was cancelled before taking the grant: hand the permit or item on, as a
+   * cancellation before the grant would have.
+   * @internal
+   */
+  override _result_dropped(): void {
+    if (this._state !== 'FINISHED' || this._exception !== null || this._owner === null) return;
+    const value = this._result;
+    this._state = 'CANCELLED';
+    this._result = undefined;
+    this._owner._waiter_cancelled(this as _Waiter<unknown>, true, value);
   }
 
   /** Whether the waiter was granted something nobody has seen yet. @internal */
@@ -411,7 +440,7 @@ class _ConditionWaiter extends _Waiter<true> {
         // Not notified yet: stop waiting and queue for the lock.
         if (cond._waiters.delete(this)) cond._lock._enqueue(this);
         // Notified and queued for the lock: the notification would be lost.
-        else void 0;
+        else cond._notify(1);
       }
       return true;
     }

@@ -96,6 +96,9 @@ class _PutWaiter<T> extends _Waiter<null> {
     this._item = item;
   }
 
+  /** A put() whose caller was cancelled after it completed: the item stays put. @internal */
+  override _result_dropped(): void {}
+
   /** Grant the reserved slot. @internal */
   _grant_slot(): void {
     this._slot = true;
@@ -140,9 +143,13 @@ function is_options(x: unknown): x is QueueOptions {
  * unfinished task until `task_done()` is called for it; `join()` waits for
  * that count to reach zero.
  *
- * A slot freed while `put()` calls wait is reserved for the oldest of them
- * until it resumes (within one loop iteration): meanwhile `full()` stays true,
- * so `put_nowait()` cannot overtake it.
+ * A `put()` reserves a slot (at once, or when one frees up, oldest first) and
+ * its item goes in when the caller resumes, within one loop iteration; until
+ * then `full()` counts the reserved slot, so `put_nowait()` cannot overtake
+ * it, and `qsize()` does not count the item yet. A `get()` takes its item at
+ * once. Cancelled before its caller resumed, a `put()` adds nothing and a
+ * `get()` gives its item to the next getter, or back to the front of the
+ * queue (even past `maxsize`, as asyncio 3.5.0 does).
  *
  * Subclasses may override the storage hooks `_init`, `_put`, `_get` and
  * `_put_it_back`, as in asyncio.

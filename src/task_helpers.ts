@@ -38,6 +38,8 @@ class CancelHookFuture<T> extends Future<T> {
   constructor(
     loop: AbstractEventLoop,
     private readonly _on_cancel: () => void,
+    /** The future whose result this one carries, if any: a dropped result goes back to it. */
+    private readonly _source: Future<unknown> | null = null,
   ) {
     super({ loop });
   }
@@ -46,6 +48,10 @@ class CancelHookFuture<T> extends Future<T> {
     if (!super.cancel()) return false;
     this._on_cancel();
     return true;
+  }
+
+  override _result_dropped(): void {
+    this._source?._result_dropped();
   }
 }
 
@@ -228,6 +234,10 @@ class GatheringFuture extends Future<unknown[]> {
     for (const child of this._children) child.cancel();
     return true;
   }
+
+  override _result_dropped(): void {
+    for (const child of new Set(this._children)) child._result_dropped();
+  }
 }
 
 /** Options of `wait()`. */
@@ -361,11 +371,15 @@ export function wait_for<T>(
     timer.cancel();
     copy_state(f, outer);
   };
-  const outer = new CancelHookFuture<T>(loop, () => {
-    timer.cancel();
-    inner.remove_done_callback(on_done);
-    inner.cancel();
-  });
+  const outer = new CancelHookFuture<T>(
+    loop,
+    () => {
+      timer.cancel();
+      inner.remove_done_callback(on_done);
+      inner.cancel();
+    },
+    inner,
+  );
   const on_timeout = (): void => {
     if (outer.done()) return;
     if (inner.done()) return copy_state(inner, outer);

@@ -102,7 +102,12 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (future !== null) {
       this._waited = null;
       if (future._state === 'CANCELLED') return this._step(undefined, new CancelledError());
-      if (future._exception === null) return this._step(future._result, NO_EXC);
+      if (future._exception === null) {
+        // Cancelled after the future finished: the result never reaches the
+        // coroutine, so let the future hand back what it held (a permit, an item).
+        if (this._must_cancel) future._result_dropped();
+        return this._step(future._result, NO_EXC);
+      }
       future._retrieved();
       return this._step(undefined, future._exception);
     }
