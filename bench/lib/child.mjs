@@ -18,7 +18,6 @@ const rss = rss_growth_mb();
 // a long-lived program sees, and V8 needs several runs to optimise the hot path.
 const warm_until = performance.now() + 1000 * Number(process.env.WARMUP_SECONDS ?? 1);
 for (let i = 0; i < 2 || performance.now() < warm_until; i++) await run(params);
-globalThis.gc?.();
 const cpu_before = process.cpuUsage();
 const result = await run(params);
 const cpu = process.cpuUsage(cpu_before);
