@@ -127,6 +127,23 @@ export {
   type WaitOptions,
 } from './task_helpers.js';
 export { socket } from './sockets.js';
+export {
+  StreamReader,
+  StreamReaderProtocol,
+  StreamWriter,
+  open_connection,
+  open_unix_connection,
+  start_server,
+  start_unix_server,
+  type ClientConnectedCallback,
+  type OpenConnectionOptions,
+  type OpenUnixConnectionOptions,
+  type StartServerOptions,
+  type StartUnixServerOptions,
+  type StreamLoopOption,
+  type StreamOptions,
+  type StreamReaderOptions,
+} from './streams.js';
 export { Task, all_tasks, current_task } from './tasks.js';
 export {
   BaseTransport,

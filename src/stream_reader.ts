@@ -1,0 +1,541 @@
+// StreamReader: a byte buffer fed by a protocol, read by coroutines (asyncio streams.py StreamReader).
+
+import type { BaseEventLoop } from './base_events.js';
+import { AbstractEventLoop, get_event_loop } from './events.js';
+import {
+  IncompleteReadError,
+  LimitOverrunError,
+  NotImplementedError,
+  RuntimeError,
+  ValueError,
+} from './exceptions.js';
+import { repr } from './format_helpers.js';
+import { Future } from './futures.js';
+import type { ReadTransport } from './transports.js';
+
+/** asyncio's default buffer limit of a StreamReader: 64 KiB (`_DEFAULT_LIMIT`). */
+export const _DEFAULT_LIMIT = 2 ** 16;
+
+/** Options of `new StreamReader()` (asyncio's `loop` argument). */
+export interface StreamReaderOptions {
+  /** The loop the reader's Futures belong to; default `get_event_loop()`. */
+  loop?: AbstractEventLoop | null;
+}
+
+/** What the pending read asked for. */
+const enum Kind {
+  /** read(n), n > 0: at least one byte, at most n. */
+  READ,
+  /** read(-1): everything up to EOF. */
+  ALL,
+  /** readexactly(n). */
+  EXACTLY,
+  /** readuntil(sep). */
+  UNTIL,
+  /** readline(): readuntil(b'\n') with asyncio's readline error handling. */
+  LINE,
+}
+
+/** `_attempt()` could not complete the read yet. */
+const WAIT = Symbol('wait');
+
+const NEWLINE = new Uint8Array([0x0a]);
+
+const METHOD_NAMES = ['read', 'read', 'readexactly', 'readuntil', 'readline'] as const;
+
+function check_bytes(data: unknown, what: string): asserts data is Uint8Array {
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(`${what} must be a bytes-like object, got ${repr(data)}`);
+  }
+}
+
+/**
+ * A buffer of incoming bytes that coroutines read from (asyncio's
+ * `StreamReader`). `open_connection()` and `start_server()` make one per
+ * connection; its protocol feeds it with `feed_data()` and `feed_eof()`.
+ *
+ * Every read method returns a `Future`, so all three styles work:
+ * `yield From(reader.readline())`, the typed `yield* From(reader.readline())`,
+ * and `await reader.readline()`. A read that the buffer can answer returns a
+ * Future that is already done; otherwise the Future is completed by the
+ * `feed_data()`/`feed_eof()`/`set_exception()` call that makes the answer
+ * known (no Task is spawned per read). Cancelling a pending read leaves the
+ * buffer as it was.
+ *
+ * Flow control (asyncio STR-1): when the buffer grows past `2 * limit` the
+ * reader pauses its transport's reading, and resumes it once reads bring the
+ * buffer back to `limit` or below, so a slow reader holds a bounded amount
+ * of memory while the peer's sends block.
+ *
+ * Chunks passed to `feed_data()` are kept by reference, not copied; results
+ * may be views of them.
+ *
+ * @example
+ * const [reader, writer] = yield* From(open_connection('127.0.0.1', 8888));
+ * const line = yield* From(reader.readline());           // Uint8Array, '\n' included
+ * const header = yield* From(reader.readexactly(4));
+ * for await (const l of reader) console.log(l.length);    // lines until EOF
+ */
+export class StreamReader implements AsyncIterable<Uint8Array> {
+  /** @internal */ readonly _limit: number;
+  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal The buffered chunks; the first is read from `_head` on. */ _chunks: Uint8Array[] =
+    [];
+  /** @internal */ _head = 0;
+  /** @internal Buffered bytes (the sum of the chunks, minus `_head`). */ _size = 0;
+  /** @internal */ _eof = false;
+  /** @internal */ _exception: unknown = null;
+  /** @internal */ _transport: ReadTransport | null = null;
+  /** @internal The reader paused its transport. */ _paused = false;
+
+  // The one pending read: what it asked for, and the Future it completes.
+  /** @internal */ _waiter: Future<Uint8Array> | null = null;
+  private _kind: Kind = Kind.READ;
+  private _n = 0;
+  private _sep: Uint8Array = NEWLINE;
+  /** Where the separator search resumes (asyncio's `offset` in readuntil). */
+  private _offset = 0;
+  /** read(-1): the blocks taken out of the buffer so far. */
+  private _blocks: Uint8Array[] | null = null;
+
+  /**
+   * @param limit - the buffer limit (default 64 KiB): a line longer than this
+   *   is an error, and reading pauses at twice this much buffered.
+   * @param options - `loop`; a loop may also be passed directly, as asyncio's
+   *   positional `loop` argument.
+   */
+  constructor(
+    limit: number = _DEFAULT_LIMIT,
+    options?: StreamReaderOptions | AbstractEventLoop | null,
+  ) {
+    if (typeof limit !== 'number' || Number.isNaN(limit)) {
+      throw new TypeError(`limit must be a number, got ${repr(limit)}`);
+    }
+    // asyncio's own check: a limit of 0 or less would make every line too long.
+    if (limit <= 0) throw new ValueError('Limit cannot be <= 0');
+    this._limit = limit;
+    const loop = options instanceof AbstractEventLoop ? options : options?.loop;
+    this._loop = (loop ?? get_event_loop()) as BaseEventLoop;
+  }
+
+  toString(): string {
+    const info = ['StreamReader'];
+    if (this._size > 0) info.push(`${this._size} bytes`);
+    if (this._eof) info.push('eof');
+    if (this._limit !== _DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
+    if (this._waiter !== null && !this._waiter.done()) info.push(`waiter=${this._waiter}`);
+    if (this._exception !== null) info.push(`exception=${repr(this._exception)}`);
+    if (this._transport !== null) info.push(`transport=${String(this._transport)}`);
+    if (this._paused) info.push('paused');
+    return `<${info.join(' ')}>`;
+  }
+
+  // ---- the protocol's side -------------------------------------------------------------------
+
+  /** The exception set by `set_exception()`, or `null`. */
+  exception(): unknown {
+    return this._exception;
+  }
+
+  /**
+   * Make every later read fail with `exc`; a pending read fails with it now
+   * (the protocol calls this when the connection is lost with an error).
+   */
+  set_exception(exc: unknown): void {
+    this._exception = exc;
+    const waiter = this._waiter;
+    if (waiter === null) return;
+    this._clear_request();
+    if (!waiter.done()) waiter.set_exception(exc);
+  }
+
+  /** Attach the transport whose reading the reader pauses and resumes. Once only. */
+  set_transport(transport: ReadTransport): void {
+    if (this._transport !== null) throw new RuntimeError('Transport already set');
+    this._transport = transport;
+  }
+
+  /** The peer sent EOF: pending and later reads return what is left, then `b''`. */
+  feed_eof(): void {
+    this._eof = true;
+    if (this._waiter !== null) this._wakeup();
+  }
+
+  /** Whether EOF was fed and the buffer is empty: every read would return `b''`. */
+  at_eof(): boolean {
+    return this._eof && this._size === 0;
+  }
+
+  /**
+   * Append `data` to the buffer (kept by reference), complete a pending read
+   * it answers, and pause the transport when more than `2 * limit` bytes
+   * are buffered. Empty data is ignored. Throws after `feed_eof()`.
+   */
+  feed_data(data: Uint8Array): void {
+    if (this._eof) throw new RuntimeError('feed_data after feed_eof');
+    const length = data.length;
+    if (length === 0) return;
+    this._chunks.push(data);
+    this._size += length;
+    if (this._waiter !== null) {
+      this._wakeup();
+      if (this._waiter !== null) return; // still waiting: it needs more than is here
+    }
+    if (this._size > 2 * this._limit && !this._paused) this._pause_transport();
+  }
+
+  private _pause_transport(): void {
+    const transport = this._transport;
+    if (transport === null || transport.is_closing()) return;
+    try {
+      transport.pause_reading();
+    } catch (exc) {
+      // A transport that cannot pause: forget it and buffer without bound (asyncio).
+      if (!(exc instanceof NotImplementedError)) throw exc;
+      this._transport = null;
+      return;
+    }
+    this._paused = true;
+  }
+
+  /** @internal Resume the transport once the buffer is back to `limit` or below. */
+  _maybe_resume_transport(): void {
+    if (this._paused && this._size <= this._limit) {
+      this._paused = false;
+      this._transport!.resume_reading();
+    }
+  }
+
+  /** Complete the pending read if the buffer now answers it. */
+  private _wakeup(): void {
+    const waiter = this._waiter!;
+    if (waiter.done()) {
+      // Cancelled while waiting: the buffer stays as it is.
+      this._clear_request();
+      return;
+    }
+    let result: Uint8Array | typeof WAIT;
+    try {
+      result = this._attempt();
+    } catch (exc) {
+      this._clear_request();
+      waiter.set_exception(exc);
+      return;
+    }
+    if (result === WAIT) return;
+    this._clear_request();
+    waiter.set_result(result);
+  }
+
+  private _clear_request(): void {
+    this._waiter = null;
+    this._blocks = null;
+  }
+
+  // ---- the buffer --------------------------------------------------------------------------
+
+  /** Remove the first `n` bytes (`n <= _size`) and return them, as a view when they lie in one chunk. */
+  private _take(n: number): Uint8Array {
+    const chunks = this._chunks;
+    const first = chunks[0];
+    if (first === undefined || n === 0) return this._loop._platform.alloc_bytes(0);
+    const head = this._head;
+    const available = first.length - head;
+    this._size -= n;
+    if (n <= available) {
+      if (n === available) {
+        chunks.shift();
+        this._head = 0;
+        return head === 0 ? first : first.subarray(head);
+      }
+      this._head = head + n;
+      return first.subarray(head, head + n);
+    }
+    const out = this._loop._platform.alloc_bytes(n);
+    let at = 0;
+    while (at < n) {
+      const chunk = chunks[0]!;
+      const start = at === 0 ? head : 0;
+      const want = n - at;
+      const have = chunk.length - start;
+      if (have <= want) {
+        out.set(start === 0 ? chunk : chunk.subarray(start), at);
+        at += have;
+        chunks.shift();
+      } else {
+        out.set(chunk.subarray(start, start + want), at);
+        this._head = start + want;
+        return out;
+      }
+    }
+    this._head = 0;
+    return out;
+  }
+
+  /** The buffer's byte at `index` (< `_size`). */
+  private _byte_at(index: number): number {
+    let i = index + this._head;
+    for (const chunk of this._chunks) {
+      if (i < chunk.length) return chunk[i]!;
+      i -= chunk.length;
+    }
+    return -1;
+  }
+
+  /** The index of `sep` in the buffer at or after `start`, or -1 (bytearray.find). */
+  private _find(sep: Uint8Array, start: number): number {
+    const seplen = sep.length;
+    const first_byte = sep[0]!;
+    const last_start = this._size - seplen;
+    let base = -this._head; // buffer index of the current chunk's byte 0
+    for (const chunk of this._chunks) {
+      const chunk_end = base + chunk.length;
+      let i = Math.max(start, base, 0);
+      while (i < chunk_end && i <= last_start) {
+        const local = chunk.indexOf(first_byte, i - base);
+        if (local === -1) break;
+        i = base + local;
+        if (i > last_start) return -1;
+        if (seplen === 1 || this._matches_at(sep, i, chunk, base)) return i;
+        i++;
+      }
+      base = chunk_end;
+    }
+    return -1;
+  }
+
+  /** Whether `sep` is at buffer index `at`, whose first byte is in `chunk` (starting at buffer index `base`). */
+  private _matches_at(sep: Uint8Array, at: number, chunk: Uint8Array, base: number): boolean {
+    for (let k = 1; k < sep.length; k++) {
+      const j = at + k - base;
+      const byte = j < chunk.length ? chunk[j]! : this._byte_at(at + k);
+      if (byte !== sep[k]) return false;
+    }
+    return true;
+  }
+
+  /** Whether the buffer starts with `sep` at index `at` (bytearray.startswith(sep, at)). */
+  private _starts_with(sep: Uint8Array, at: number): boolean {
+    if (at + sep.length > this._size) return false;
+    for (let k = 0; k < sep.length; k++) if (this._byte_at(at + k) !== sep[k]) return false;
+    return true;
+  }
+
+  /** Drop the first `n` bytes (all when `n >= _size`). */
+  private _discard(n: number): void {
+    if (n >= this._size) {
+      this._chunks = [];
+      this._head = 0;
+      this._size = 0;
+    } else {
+      this._take(n);
+    }
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  /**
+   * Try to answer the pending request from the buffer: its result, `WAIT`, or
+   * a thrown error (asyncio's read loops, one turn each).
+   */
+  private _attempt(): Uint8Array | typeof WAIT {
+    if (this._exception !== null) throw this._exception;
+    let result: Uint8Array | typeof WAIT;
+    switch (this._kind) {
+      case Kind.READ:
+        if (this._size === 0 && !this._eof) return WAIT;
+        result = this._take(Math.min(this._n, this._size));
+        break;
+      case Kind.ALL: {
+        // Move what is buffered out of the buffer, so the transport keeps reading.
+        if (this._size > 0) (this._blocks ??= []).push(this._take(this._size));
+        if (!this._eof) result = WAIT;
+        else result = this._concat(this._blocks ?? []);
+        break;
+      }
+      case Kind.EXACTLY:
+        if (this._size >= this._n) {
+          result = this._take(this._n);
+        } else if (this._eof) {
+          throw new IncompleteReadError(this._take(this._size), this._n);
+        } else {
+          return WAIT;
+        }
+        break;
+      case Kind.UNTIL:
+        result = this._attempt_until();
+        break;
+      case Kind.LINE:
+        try {
+          result = this._attempt_until();
+        } catch (exc) {
+          if (exc instanceof IncompleteReadError) return exc.partial;
+          if (exc instanceof LimitOverrunError) {
+            // Drop the overlong line (through its newline if that is in the
+            // buffer) so the next readline() reads the next line (asyncio 3.5.2+).
+            if (this._starts_with(this._sep, exc.consumed)) {
+              this._discard(exc.consumed + this._sep.length);
+            } else {
+              this._discard(this._size);
+            }
+            this._maybe_resume_transport();
+            throw new ValueError(exc.message);
+          }
+          throw exc;
+        }
+        break;
+    }
+    if (result !== WAIT) this._maybe_resume_transport();
+    return result;
+  }
+
+  /** One turn of asyncio's readuntil() loop. */
+  private _attempt_until(): Uint8Array | typeof WAIT {
+    const sep = this._sep;
+    const seplen = sep.length;
+    const limit = this._limit;
+    if (this._size - this._offset >= seplen) {
+      const isep = this._find(sep, this._offset);
+      if (isep !== -1) {
+        if (isep > limit) {
+          throw new LimitOverrunError('Separator is found, but chunk is longer than limit', isep);
+        }
+        return this._take(isep + seplen);
+      }
+      // The separator may still begin in the last seplen - 1 bytes.
+      this._offset = this._size + 1 - seplen;
+      if (this._offset > limit) {
+        throw new LimitOverrunError(
+          'Separator is not found, and chunk exceed the limit',
+          this._offset,
+        );
+      }
+    }
+    if (this._eof) throw new IncompleteReadError(this._take(this._size), null);
+    return WAIT;
+  }
+
+  private _concat(blocks: Uint8Array[]): Uint8Array {
+    if (blocks.length === 1) return blocks[0]!;
+    let total = 0;
+    for (const block of blocks) total += block.length;
+    const out = this._loop._platform.alloc_bytes(total);
+    let at = 0;
+    for (const block of blocks) {
+      out.set(block, at);
+      at += block.length;
+    }
+    return out;
+  }
+
+  /** Start a read: answer it now if the buffer can, else leave it pending. */
+  private _start(kind: Kind, n: number, sep: Uint8Array): Future<Uint8Array> {
+    const pending = this._waiter;
+    if (pending !== null) {
+      if (!pending.done()) {
+        throw new RuntimeError(
+          `${METHOD_NAMES[kind]}() called while another coroutine is already waiting for incoming data`,
+        );
+      }
+      this._clear_request(); // cancelled while waiting
+    }
+    this._kind = kind;
+    this._n = n;
+    this._sep = sep;
+    this._offset = 0;
+    const future = new Future<Uint8Array>({ loop: this._loop });
+    let result: Uint8Array | typeof WAIT;
+    try {
+      result = this._attempt();
+    } catch (exc) {
+      this._blocks = null;
+      future.set_exception(exc);
+      return future;
+    }
+    if (result !== WAIT) {
+      this._blocks = null;
+      future.set_result(result);
+      return future;
+    }
+    this._waiter = future;
+    // Waiting for data that a paused transport would never deliver (asyncio _wait_for_data).
+    if (this._paused) {
+      this._paused = false;
+      this._transport!.resume_reading();
+    }
+    return future;
+  }
+
+  /**
+   * Read up to `n` bytes (asyncio STR-3). With `n < 0` (the default), read
+   * until EOF and return everything. With `n == 0`, return `b''` at once.
+   * Otherwise wait for at least one byte (or EOF) and return at most `n`
+   * bytes; at EOF with an empty buffer, return `b''`.
+   */
+  read(n = -1): Future<Uint8Array> {
+    if (typeof n !== 'number' || Number.isNaN(n)) {
+      throw new TypeError(`read() size must be a number, got ${repr(n)}`);
+    }
+    if (n === 0 && this._exception === null) {
+      const future = new Future<Uint8Array>({ loop: this._loop });
+      future.set_result(this._loop._platform.alloc_bytes(0));
+      return future;
+    }
+    return this._start(n < 0 ? Kind.ALL : Kind.READ, Math.floor(n), NEWLINE);
+  }
+
+  /**
+   * Read one line, the `'\n'` included (asyncio 3.5.2+). At EOF, return the
+   * partial last line, or `b''` when nothing is left. A line longer than
+   * `limit` (newline excluded) fails with `ValueError`, and is dropped from
+   * the buffer so that the next `readline()` reads the next line.
+   */
+  readline(): Future<Uint8Array> {
+    return this._start(Kind.LINE, 0, NEWLINE);
+  }
+
+  /**
+   * Read exactly `n` bytes. At EOF before that, fail with
+   * `IncompleteReadError` (its `partial` holds the bytes read, its `expected`
+   * is `n`). `n == 0` returns `b''`; a negative `n` throws `ValueError`.
+   */
+  readexactly(n: number): Future<Uint8Array> {
+    if (typeof n !== 'number' || Number.isNaN(n)) {
+      throw new TypeError(`readexactly() size must be a number, got ${repr(n)}`);
+    }
+    if (n < 0) throw new ValueError('readexactly size can not be less than zero');
+    return this._start(Kind.EXACTLY, Math.floor(n), NEWLINE);
+  }
+
+  /**
+   * Read up to and including `separator` (default `'\n'`).
+   *
+   * - EOF first: fails with `IncompleteReadError` whose `partial` is the rest
+   *   of the stream and `expected` is `null`; the buffer is emptied.
+   * - More than `limit` bytes before the separator: fails with
+   *   `LimitOverrunError` (`consumed` tells how far the overrun goes); the data
+   *   stays in the buffer.
+   */
+  readuntil(separator: Uint8Array = NEWLINE): Future<Uint8Array> {
+    check_bytes(separator, 'separator');
+    if (separator.length === 0) {
+      throw new ValueError('Separator should be at least one-byte string');
+    }
+    return this._start(Kind.UNTIL, 0, separator);
+  }
+
+  /**
+   * Iterate over the lines until EOF: `for await (const line of reader)`
+   * (asyncio's `async for line in reader`).
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    const iterator: AsyncIterableIterator<Uint8Array> = {
+      next: () =>
+        this.readline().then((line): IteratorResult<Uint8Array> =>
+          line.length === 0 ? { done: true, value: undefined } : { done: false, value: line },
+        ),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+}

@@ -1,0 +1,510 @@
+// Streams: StreamWriter, StreamReaderProtocol, open_connection/start_server and their Unix twins (asyncio streams.py).
+
+import type { BaseEventLoop } from './base_events.js';
+import type {
+  CreateConnectionOptions,
+  CreateServerOptions,
+  CreateUnixConnectionOptions,
+  CreateUnixServerOptions,
+  Server,
+} from './base_events_net.js';
+import { From, iscoroutine } from './coroutines.js';
+import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { ValueError } from './exceptions.js';
+import { repr } from './format_helpers.js';
+import { Future, is_thenable } from './futures.js';
+import { ConnectionResetError } from './os_errors.js';
+import { Protocol } from './protocols.js';
+import { StreamReader, _DEFAULT_LIMIT } from './stream_reader.js';
+import type { Task } from './tasks.js';
+import type { Transport } from './transports.js';
+
+export { StreamReader, _DEFAULT_LIMIT, type StreamReaderOptions } from './stream_reader.js';
+
+/** The `loop` option of the stream classes (asyncio's `loop=None` argument). */
+export interface StreamLoopOption {
+  /** The loop to use; default `get_event_loop()`. */
+  loop?: AbstractEventLoop | null;
+}
+
+/** The options `open_connection()` adds to `loop.create_connection()`'s. */
+export interface StreamOptions extends StreamLoopOption {
+  /** The StreamReader's buffer limit (default 64 KiB). */
+  limit?: number;
+}
+
+/** Options of `open_connection()`: `limit`, `loop`, and those of `loop.create_connection()`. */
+export interface OpenConnectionOptions extends CreateConnectionOptions, StreamOptions {}
+/** Options of `start_server()`: `limit`, `loop`, and those of `loop.create_server()`. */
+export interface StartServerOptions extends CreateServerOptions, StreamOptions {}
+/** Options of `open_unix_connection()`. */
+export interface OpenUnixConnectionOptions extends CreateUnixConnectionOptions, StreamOptions {}
+/** Options of `start_unix_server()`. */
+export interface StartUnixServerOptions extends CreateUnixServerOptions, StreamOptions {}
+
+/**
+ * What `start_server()` calls for each connection: a plain function, a
+ * coroutine function (its coroutine runs in a Task), or an `async` function.
+ */
+export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
+
+function resolve_loop(loop: AbstractEventLoop | null | undefined): BaseEventLoop {
+  return (loop ?? get_event_loop()) as BaseEventLoop;
+}
+
+function check_limit(limit: unknown): number {
+  if (limit === undefined || limit === null) return _DEFAULT_LIMIT;
+  if (typeof limit !== 'number' || Number.isNaN(limit)) {
+    throw new TypeError(`limit must be a number, got ${repr(limit)}`);
+  }
+  if (limit <= 0) throw new ValueError('Limit cannot be <= 0');
+  return limit;
+}
+
+function check_callback(cb: unknown): void {
+  if (typeof cb !== 'function') {
+    throw new TypeError(`client_connected_cb must be a callable, got ${repr(cb)}`);
+  }
+}
+
+// ---- FlowControlMixin ---------------------------------------------------------------------------
+
+/**
+ * A protocol that turns `pause_writing()`/`resume_writing()` into the waits
+ * of `StreamWriter.drain()` (asyncio's `FlowControlMixin`). Subclasses that
+ * override `connection_lost()` must call `super.connection_lost(exc)`.
+ * @internal
+ */
+export class FlowControlMixin extends Protocol {
+  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal The transport asked to stop writing. */ _paused = false;
+  /** @internal */ _connection_lost = false;
+  /** @internal Drains waiting for resume_writing() or connection_lost(). */
+  _drain_waiters: Future<void>[] | null = null;
+  /** A done Future, handed out by every drain() that need not wait. */
+  private _drained: Future<void> | null = null;
+
+  constructor(options?: StreamLoopOption) {
+    super();
+    this._loop = resolve_loop(options?.loop);
+  }
+
+  override pause_writing(): void {
+    this._paused = true;
+  }
+
+  override resume_writing(): void {
+    this._paused = false;
+    const waiters = this._drain_waiters;
+    if (waiters === null) return;
+    this._drain_waiters = null;
+    for (const waiter of waiters) if (!waiter.done()) waiter.set_result(undefined);
+  }
+
+  override connection_lost(exc: Error | null): void {
+    this._connection_lost = true;
+    const waiters = this._drain_waiters;
+    if (waiters === null) return;
+    this._drain_waiters = null;
+    for (const waiter of waiters) {
+      if (waiter.done()) continue;
+      if (exc === null) waiter.set_result(undefined);
+      else waiter.set_exception(exc);
+    }
+  }
+
+  /**
+   * A Future that is done when writing may go on: at once unless paused;
+   * `ConnectionResetError('Connection lost')` once the connection is gone.
+   * @internal
+   */
+  _drain_helper(): Future<void> {
+    if (this._connection_lost) {
+      const lost = new Future<void>({ loop: this._loop });
+      lost.set_exception(new ConnectionResetError('Connection lost'));
+      return lost;
+    }
+    if (!this._paused) {
+      let drained = this._drained;
+      if (drained === null) {
+        drained = this._drained = new Future<void>({ loop: this._loop });
+        drained.set_result(undefined);
+      }
+      return drained;
+    }
+    const waiter = new Future<void>({ loop: this._loop });
+    (this._drain_waiters ??= []).push(waiter);
+    return waiter;
+  }
+}
+
+// ---- StreamReaderProtocol -----------------------------------------------------------------------
+
+/**
+ * The protocol between a transport and a `StreamReader` (asyncio's
+ * `StreamReaderProtocol`): data and EOF go to the reader, and
+ * `connection_lost(exc)` ends it (`feed_eof()`, or `set_exception(exc)`).
+ *
+ * With a `client_connected_cb` (what `start_server()` does), `connection_made`
+ * makes a `StreamWriter` and calls `client_connected_cb(reader, writer)`. A
+ * coroutine it returns runs in a Task; a Promise (an `async` function) is
+ * kept as well. Either one's failure, or an exception the callback throws, is
+ * reported through the loop's exception handler ("Unhandled exception in
+ * client_connected_cb") and closes the transport.
+ */
+export class StreamReaderProtocol extends FlowControlMixin {
+  /** @internal */ _stream_reader: StreamReader | null;
+  /** @internal */ _stream_writer: StreamWriter | null = null;
+  /** @internal */ readonly _client_connected_cb: ClientConnectedCallback | null;
+  /** @internal The callback's Task or Promise, kept alive until it settles. */
+  _task: PromiseLike<unknown> | null = null;
+  /** @internal */ _transport: Transport | null = null;
+  /** @internal */ _over_ssl = false;
+  /** @internal The exception connection_lost() was called with. */ _lost_exc: Error | null = null;
+  /** @internal Futures of wait_closed() calls made before the connection was lost. */
+  _closed_waiters: Future<void>[] | null = null;
+
+  constructor(
+    stream_reader: StreamReader,
+    client_connected_cb: ClientConnectedCallback | null = null,
+    options?: StreamLoopOption,
+  ) {
+    super({ loop: options?.loop ?? stream_reader._loop });
+    if (client_connected_cb !== null && client_connected_cb !== undefined) {
+      check_callback(client_connected_cb);
+    }
+    this._stream_reader = stream_reader;
+    this._client_connected_cb = client_connected_cb ?? null;
+  }
+
+  override connection_made(transport: Transport): void {
+    this._transport = transport;
+    const reader = this._stream_reader!;
+    reader.set_transport(transport);
+    this._over_ssl = transport.get_extra_info('sslcontext') != null;
+    const cb = this._client_connected_cb;
+    if (cb === null) return;
+    const writer = (this._stream_writer = new StreamWriter(transport, this, reader, this._loop));
+    let result: unknown;
+    try {
+      result = cb(reader, writer);
+    } catch (exc) {
+      this._report_callback_error(exc);
+      return;
+    }
+    if (iscoroutine(result)) {
+      const task = this._loop.create_task(result);
+      this._task = task;
+      task.add_done_callback(this._on_task_done);
+    } else if (result instanceof Future) {
+      this._task = result;
+      result.add_done_callback(this._on_task_done);
+    } else if (is_thenable(result)) {
+      this._task = result;
+      result.then(this._on_promise_done, this._on_promise_failed);
+    }
+  }
+
+  private readonly _on_task_done = (task: Future<unknown>): void => {
+    this._task = null;
+    if (task.cancelled()) {
+      this._transport?.close();
+      return;
+    }
+    const exc = task.exception();
+    if (exc !== null) this._report_callback_error(exc);
+  };
+
+  private readonly _on_promise_done = (): void => {
+    this._task = null;
+  };
+
+  private readonly _on_promise_failed = (exc: unknown): void => {
+    this._task = null;
+    if (!this._loop.is_closed()) this._report_callback_error(exc);
+  };
+
+  private _report_callback_error(exc: unknown): void {
+    this._loop.call_exception_handler({
+      message: 'Unhandled exception in client_connected_cb',
+      exception: exc,
+      transport: this._transport,
+      protocol: this,
+    });
+    this._transport?.close();
+  }
+
+  override connection_lost(exc: Error | null): void {
+    const reader = this._stream_reader;
+    if (reader !== null) {
+      if (exc === null) reader.feed_eof();
+      else reader.set_exception(exc);
+    }
+    super.connection_lost(exc);
+    this._lost_exc = exc;
+    const waiters = this._closed_waiters;
+    this._closed_waiters = null;
+    if (waiters !== null) for (const waiter of waiters) settle_closed(waiter, exc);
+    this._stream_reader = null;
+    this._stream_writer = null;
+  }
+
+  override data_received(data: Uint8Array): void {
+    this._stream_reader!.feed_data(data);
+  }
+
+  /** Feed EOF to the reader and keep the transport open for writing (half-close), except over TLS. */
+  override eof_received(): boolean {
+    this._stream_reader!.feed_eof();
+    return !this._over_ssl;
+  }
+
+  /** A Future done once connection_lost() ran (with its exception, if any). @internal */
+  _get_close_waiter(): Future<void> {
+    const waiter = new Future<void>({ loop: this._loop });
+    if (this._connection_lost) settle_closed(waiter, this._lost_exc);
+    else (this._closed_waiters ??= []).push(waiter);
+    return waiter;
+  }
+}
+
+function settle_closed(waiter: Future<void>, exc: Error | null): void {
+  if (waiter.done()) return;
+  if (exc === null) waiter.set_result(undefined);
+  else waiter.set_exception(exc);
+}
+
+// ---- StreamWriter -------------------------------------------------------------------------------
+
+/**
+ * The writing half of a stream connection (asyncio's `StreamWriter`): a
+ * transport plus `drain()`, the flow control wait.
+ *
+ * @example
+ * writer.write(data);
+ * yield From(writer.drain());   // or: await writer.drain()
+ * writer.close();
+ * yield From(writer.wait_closed());
+ */
+export class StreamWriter {
+  /** @internal */ readonly _transport: Transport;
+  /** @internal */ readonly _protocol: FlowControlMixin;
+  /** @internal */ readonly _reader: StreamReader | null;
+  /** @internal */ readonly _loop: BaseEventLoop;
+
+  constructor(
+    transport: Transport,
+    protocol: FlowControlMixin,
+    reader: StreamReader | null,
+    loop: AbstractEventLoop,
+  ) {
+    this._transport = transport;
+    this._protocol = protocol;
+    this._reader = reader;
+    this._loop = loop as BaseEventLoop;
+  }
+
+  toString(): string {
+    const info = [`transport=${String(this._transport)}`];
+    if (this._reader !== null) info.push(`reader=${String(this._reader)}`);
+    return `<StreamWriter ${info.join(' ')}>`;
+  }
+
+  /** The underlying transport. */
+  get transport(): Transport {
+    return this._transport;
+  }
+
+  /** Write `data` to the transport (buffered if need be); follow with `drain()`. */
+  write(data: Uint8Array): void {
+    this._transport.write(data);
+  }
+
+  /** Write every chunk of `data`, in order. */
+  writelines(data: Iterable<Uint8Array>): void {
+    this._transport.writelines(data);
+  }
+
+  /** Send EOF after the buffered data (half-close); the reading side stays open. */
+  write_eof(): void {
+    this._transport.write_eof();
+  }
+
+  /** Whether the transport supports `write_eof()`. */
+  can_write_eof(): boolean {
+    return this._transport.can_write_eof();
+  }
+
+  /** Close the transport: buffered data is sent first. See `wait_closed()`. */
+  close(): void {
+    this._transport.close();
+  }
+
+  /** Whether the transport is closed or closing. */
+  is_closing(): boolean {
+    return this._transport.is_closing();
+  }
+
+  /**
+   * A Future done once the connection is closed (`connection_lost` ran);
+   * it fails with the error that closed the connection, if any (asyncio 3.7).
+   */
+  wait_closed(): Future<void> {
+    const protocol = this._protocol;
+    if (protocol instanceof StreamReaderProtocol) return protocol._get_close_waiter();
+    throw new TypeError(`wait_closed() needs a StreamReaderProtocol, got ${repr(protocol)}`);
+  }
+
+  /** Transport extra info (`peername`, `sockname`, `socket`, …), or `default_value`. */
+  get_extra_info(name: string, default_value: unknown = null): unknown {
+    return this._transport.get_extra_info(name, default_value);
+  }
+
+  /**
+   * Wait until it is fine to write again (asyncio STR-6): done at once unless
+   * the transport paused writing; then done at `resume_writing()`. Fails with
+   * the reader's exception if it has one, and with
+   * `ConnectionResetError('Connection lost')` once the connection is lost.
+   *
+   * @example
+   * for (const chunk of chunks) {
+   *   writer.write(chunk);
+   *   yield From(writer.drain());
+   * }
+   */
+  drain(): Future<void> {
+    const exc = this._reader?.exception() ?? null;
+    if (exc !== null) {
+      const failed = new Future<void>({ loop: this._loop });
+      failed.set_exception(exc);
+      return failed;
+    }
+    if (this._transport.is_closing() && !this._protocol._connection_lost) {
+      // Yield to the loop once so that connection_lost() may run first: a
+      // write()/drain() loop then sees the error of a closed socket (asyncio).
+      const waiter = new Future<void>({ loop: this._loop });
+      this._loop._call_soon(drain_after_yield, [this._protocol, waiter]);
+      return waiter;
+    }
+    return this._protocol._drain_helper();
+  }
+}
+
+function drain_after_yield(protocol: FlowControlMixin, waiter: Future<void>): void {
+  if (waiter.done()) return;
+  const helper = protocol._drain_helper();
+  if (!helper.done()) {
+    helper.add_done_callback(() => copy_outcome(helper, waiter));
+    return;
+  }
+  copy_outcome(helper, waiter);
+}
+
+function copy_outcome(source: Future<void>, target: Future<void>): void {
+  if (target.done()) return;
+  if (source.cancelled()) target.cancel();
+  else if (source.exception() !== null) target.set_exception(source.exception());
+  else target.set_result(undefined);
+}
+
+// ---- open_connection / start_server -------------------------------------------------------------
+
+/**
+ * Connect to `host`/`port` and resolve to `[reader, writer]` (asyncio's
+ * `open_connection`). `options` are those of `loop.create_connection()`
+ * (`ssl`, `family`, `local_addr`, `server_hostname`, `sock`, …) plus `limit`
+ * (the reader's buffer limit) and `loop`.
+ *
+ * @example
+ * const client = coroutine(function* () {
+ *   const [reader, writer] = yield* From(open_connection('127.0.0.1', 8888));
+ *   writer.write(new TextEncoder().encode('Hello World!\n'));
+ *   const line = yield* From(reader.readline());
+ *   writer.close();
+ *   return new TextDecoder().decode(line);
+ * });
+ */
+export function open_connection(
+  host?: string | null,
+  port?: number | string | null,
+  options: OpenConnectionOptions = {},
+): Task<[StreamReader, StreamWriter]> {
+  const loop = resolve_loop(options.loop);
+  const reader = new StreamReader(check_limit(options.limit), loop);
+  const protocol = new StreamReaderProtocol(reader, null, { loop });
+  const connecting = loop.create_connection(() => protocol, host, port, options);
+  return loop.create_task(make_streams(connecting, reader, protocol, loop));
+}
+
+/** Like `open_connection()`, to the Unix socket `path`. */
+export function open_unix_connection(
+  path?: string | null,
+  options: OpenUnixConnectionOptions = {},
+): Task<[StreamReader, StreamWriter]> {
+  const loop = resolve_loop(options.loop);
+  const reader = new StreamReader(check_limit(options.limit), loop);
+  const protocol = new StreamReaderProtocol(reader, null, { loop });
+  const connecting = loop.create_unix_connection(() => protocol, path, options);
+  return loop.create_task(make_streams(connecting, reader, protocol, loop));
+}
+
+function* make_streams(
+  connecting: Future<[Transport, StreamReaderProtocol]>,
+  reader: StreamReader,
+  protocol: StreamReaderProtocol,
+  loop: BaseEventLoop,
+): Generator<unknown, [StreamReader, StreamWriter], unknown> {
+  const [transport] = yield* From(connecting);
+  return [reader, new StreamWriter(transport, protocol, reader, loop)];
+}
+
+/**
+ * Start a server calling `client_connected_cb(reader, writer)` for each
+ * connection, and resolve to the `Server` (asyncio's `start_server`).
+ * `options` are those of `loop.create_server()` plus `limit` and `loop`.
+ *
+ * The callback may be a plain function, a coroutine function (its coroutine
+ * runs in a Task) or an `async` function; a failure is reported through the
+ * loop's exception handler and closes that connection.
+ *
+ * @example
+ * const handle_echo = coroutine(function* (reader: StreamReader, writer: StreamWriter) {
+ *   const data = yield* From(reader.read(100));
+ *   writer.write(data);
+ *   yield From(writer.drain());
+ *   writer.close();
+ * });
+ * const server = yield* From(start_server(handle_echo, '127.0.0.1', 8888));
+ */
+export function start_server(
+  client_connected_cb: ClientConnectedCallback,
+  host?: string | readonly string[] | null,
+  port?: number | string | null,
+  options: StartServerOptions = {},
+): Future<Server> {
+  check_callback(client_connected_cb);
+  const loop = resolve_loop(options.loop);
+  const factory = stream_protocol_factory(client_connected_cb, check_limit(options.limit), loop);
+  return loop.create_server(factory, host, port, options);
+}
+
+/** Like `start_server()`, on the Unix socket `path`. */
+export function start_unix_server(
+  client_connected_cb: ClientConnectedCallback,
+  path?: string | null,
+  options: StartUnixServerOptions = {},
+): Future<Server> {
+  check_callback(client_connected_cb);
+  const loop = resolve_loop(options.loop);
+  const factory = stream_protocol_factory(client_connected_cb, check_limit(options.limit), loop);
+  return loop.create_unix_server(factory, path, options);
+}
+
+function stream_protocol_factory(
+  client_connected_cb: ClientConnectedCallback,
+  limit: number,
+  loop: BaseEventLoop,
+): () => StreamReaderProtocol {
+  return () =>
+    new StreamReaderProtocol(new StreamReader(limit, loop), client_connected_cb, { loop });
+}

@@ -1,0 +1,719 @@
+// StreamReader fed by hand, StreamReaderProtocol and StreamWriter over a fake transport: asyncio's test_streams cases.
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  CancelledError,
+  ConnectionResetError,
+  From,
+  Future,
+  IncompleteReadError,
+  LimitOverrunError,
+  RuntimeError,
+  StreamReader,
+  StreamReaderProtocol,
+  StreamWriter,
+  Transport,
+  ValueError,
+  coroutine,
+  set_event_loop,
+  wait_for,
+} from '../../src/index.js';
+import { FlowControlMixin } from '../../src/streams.js';
+import { b, concat, s } from '../support/net.js';
+import { TestLoop, capture_exceptions, run_briefly } from '../support/test_loop.js';
+
+let loop: TestLoop;
+beforeEach(() => {
+  loop = new TestLoop();
+});
+afterEach(() => {
+  set_event_loop(null);
+  if (!loop.is_running()) loop.close();
+});
+
+/** A transport that records pause_reading/resume_reading calls and what is written. */
+class FakeTransport extends Transport {
+  calls: string[] = [];
+  written: Uint8Array[] = [];
+  closing = false;
+  override is_closing(): boolean {
+    return this.closing;
+  }
+  override pause_reading(): void {
+    this.calls.push('pause');
+  }
+  override resume_reading(): void {
+    this.calls.push('resume');
+  }
+  override write(data: Uint8Array): void {
+    this.written.push(data);
+  }
+  override write_eof(): void {
+    this.calls.push('write_eof');
+  }
+  override can_write_eof(): boolean {
+    return true;
+  }
+  override close(): void {
+    this.closing = true;
+    this.calls.push('close');
+  }
+}
+
+function reader(limit?: number): StreamReader {
+  return new StreamReader(limit, { loop });
+}
+
+/** The result of a Future that must be done already. */
+function now<T>(future: Future<T>): T {
+  expect(future.done()).toBe(true);
+  return future.result();
+}
+
+/** The exception of a Future that must have failed already. */
+function failure(future: Future<unknown>): unknown {
+  expect(future.done()).toBe(true);
+  return future.exception();
+}
+
+function buffered(stream: StreamReader): string {
+  const chunks = stream._chunks.map((c, i) => (i === 0 ? c.subarray(stream._head) : c));
+  return s(concat(chunks));
+}
+
+describe('StreamReader: construction and state', () => {
+  it('has a 64 KiB default limit and rejects a limit <= 0', () => {
+    expect(reader()._limit).toBe(65536);
+    expect(() => reader(0)).toThrow(new ValueError('Limit cannot be <= 0'));
+    expect(() => reader(-1)).toThrow(ValueError);
+    // A loop may be passed positionally, as asyncio's `loop` argument.
+    expect(new StreamReader(10, loop)._loop).toBe(loop);
+  });
+
+  it('at_eof is true only after feed_eof with an empty buffer', () => {
+    const stream = reader();
+    expect(stream.at_eof()).toBe(false);
+    stream.feed_data(b('x'));
+    stream.feed_eof();
+    expect(stream.at_eof()).toBe(false);
+    expect(s(now(stream.read()))).toBe('x');
+    expect(stream.at_eof()).toBe(true);
+  });
+
+  it('ignores empty data, refuses data after EOF, and takes one transport', () => {
+    const stream = reader();
+    stream.feed_data(b(''));
+    expect(stream._size).toBe(0);
+    stream.feed_eof();
+    expect(() => stream.feed_data(b('x'))).toThrow(new RuntimeError('feed_data after feed_eof'));
+    const transport = new FakeTransport();
+    stream.set_transport(transport);
+    expect(() => stream.set_transport(transport)).toThrow(
+      new RuntimeError('Transport already set'),
+    );
+  });
+
+  it('has an informative repr', () => {
+    const stream = reader(10);
+    expect(String(stream)).toBe('<StreamReader limit=10>');
+    stream.feed_data(b('abc'));
+    stream.feed_eof();
+    expect(String(stream)).toBe('<StreamReader 3 bytes eof limit=10>');
+    const waiting = reader();
+    void waiting.read(1);
+    expect(String(waiting)).toMatch(/^<StreamReader waiter=<Future pending/);
+  });
+});
+
+describe('StreamReader.read', () => {
+  it('returns what is buffered, at most n bytes (test_read_line_breaks, test_read_limit)', () => {
+    const stream = reader();
+    stream.feed_data(b('line1'));
+    stream.feed_data(b('line2'));
+    expect(s(now(stream.read(5)))).toBe('line1');
+    expect(s(now(stream.read(3)))).toBe('lin');
+    expect(s(now(stream.read(10)))).toBe('e2');
+  });
+
+  it('waits for data when the buffer is empty (test_read)', () => {
+    const stream = reader();
+    const pending = stream.read(30);
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('chunk'));
+    expect(s(now(pending))).toBe('chunk');
+    expect(stream._size).toBe(0);
+  });
+
+  it('read(0) returns b"" at once, even with nothing buffered (test_read_zero)', () => {
+    const stream = reader();
+    expect(now(stream.read(0)).length).toBe(0);
+    stream.feed_data(b('data'));
+    expect(now(stream.read(0)).length).toBe(0);
+    expect(stream._size).toBe(4);
+  });
+
+  it('returns b"" at EOF (test_read_eof)', () => {
+    const stream = reader();
+    const pending = stream.read(1024);
+    stream.feed_eof();
+    expect(now(pending).length).toBe(0);
+    expect(now(stream.read(5)).length).toBe(0);
+  });
+
+  it('read() with no size reads until EOF (test_read_until_eof)', () => {
+    const stream = reader(4);
+    const pending = stream.read();
+    stream.feed_data(b('chunk1\n'));
+    stream.feed_data(b('chunk2'));
+    expect(pending.done()).toBe(false);
+    // Everything was moved out of the buffer: the transport need not pause.
+    expect(stream._size).toBe(0);
+    stream.feed_eof();
+    expect(s(now(pending))).toBe('chunk1\nchunk2');
+    expect(now(stream.read(-1)).length).toBe(0);
+  });
+
+  it('raises the exception set on the reader (test_read_exception)', () => {
+    const stream = reader();
+    stream.feed_data(b('line\n'));
+    expect(s(now(stream.read(2)))).toBe('li');
+    const exc = new ValueError('boom');
+    stream.set_exception(exc);
+    expect(stream.exception()).toBe(exc);
+    expect(failure(stream.read(2))).toBe(exc);
+    expect(failure(stream.read())).toBe(exc);
+    expect(failure(stream.readline())).toBe(exc);
+    expect(failure(stream.readexactly(1))).toBe(exc);
+    expect(failure(stream.readuntil(b('\n')))).toBe(exc);
+  });
+});
+
+describe('StreamReader.readline', () => {
+  it('reads a line across chunks, newline included (test_readline)', () => {
+    const stream = reader();
+    stream.feed_data(b('chunk1 '));
+    const pending = stream.readline();
+    stream.feed_data(b('chunk2 '));
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('chunk3\nchunk4'));
+    expect(s(now(pending))).toBe('chunk1 chunk2 chunk3\n');
+    expect(buffered(stream)).toBe('chunk4');
+  });
+
+  it('returns the partial last line at EOF, then b"" (test_readline_eof)', () => {
+    const stream = reader();
+    stream.feed_data(b('some data'));
+    stream.feed_eof();
+    expect(s(now(stream.readline()))).toBe('some data');
+    expect(now(stream.readline()).length).toBe(0);
+    const empty = reader();
+    const pending = empty.readline();
+    empty.feed_eof();
+    expect(now(pending).length).toBe(0);
+  });
+
+  it('reads consecutive lines (test_readline_read_byte_count)', () => {
+    const stream = reader();
+    stream.feed_data(b('line1\nline2\nline3\n'));
+    expect(s(now(stream.readline()))).toBe('line1\n');
+    expect(s(now(stream.read(7)))).toBe('line2\nl');
+    expect(s(now(stream.readline()))).toBe('ine3\n');
+  });
+
+  it('a line over the limit raises ValueError and is dropped; the next line reads fine (test_readline_limit)', () => {
+    const stream = reader(7);
+    stream.feed_data(b('1234567\n'));
+    expect(s(now(stream.readline()))).toBe('1234567\n');
+    stream.feed_data(b('12345678\nnext\n'));
+    const err = failure(stream.readline());
+    expect(err).toEqual(new ValueError('Separator is found, but chunk is longer than limit'));
+    expect(err).toBeInstanceOf(ValueError);
+    expect(s(now(stream.readline()))).toBe('next\n');
+    // No separator within the limit: the whole buffer is dropped.
+    stream.feed_data(b('12345678'));
+    expect(failure(stream.readline())).toEqual(
+      new ValueError('Separator is not found, and chunk exceed the limit'),
+    );
+    expect(stream._size).toBe(0);
+    stream.feed_data(b('ok\n'));
+    expect(s(now(stream.readline()))).toBe('ok\n');
+  });
+
+  it('a line over the limit fails a pending readline as data arrives (test_readline_limit_with_existing_data)', () => {
+    const stream = reader(3);
+    stream.feed_data(b('li'));
+    stream.feed_data(b('ne1\nline2\n'));
+    expect(failure(stream.readline())).toBeInstanceOf(ValueError);
+    expect(buffered(stream)).toBe('line2\n');
+
+    const other = reader(3);
+    const pending = other.readline();
+    other.feed_data(b('li'));
+    expect(pending.done()).toBe(false);
+    other.feed_data(b('ne1'));
+    expect(failure(pending)).toEqual(
+      new ValueError('Separator is not found, and chunk exceed the limit'),
+    );
+    expect(other._size).toBe(0);
+  });
+
+  it('the limit excludes the newline: limit bytes plus "\\n" is a valid line', () => {
+    const stream = reader(3);
+    stream.feed_data(b('abc\n'));
+    expect(s(now(stream.readline()))).toBe('abc\n');
+  });
+});
+
+describe('StreamReader.readexactly', () => {
+  it('reads exactly n bytes across chunks (test_readexactly)', () => {
+    const stream = reader();
+    const pending = stream.readexactly(10);
+    stream.feed_data(b('chunk'));
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('chunk'));
+    stream.feed_data(b('chunk'));
+    expect(s(now(pending))).toBe('chunkchunk');
+    expect(buffered(stream)).toBe('chunk');
+  });
+
+  it('n == 0 returns b""; n < 0 throws ValueError (test_readexactly_zero_or_less)', () => {
+    const stream = reader();
+    stream.feed_data(b('data'));
+    expect(now(stream.readexactly(0)).length).toBe(0);
+    expect(() => stream.readexactly(-1)).toThrow(
+      new ValueError('readexactly size can not be less than zero'),
+    );
+    expect(stream._size).toBe(4);
+  });
+
+  it('fails with IncompleteReadError(partial, expected) at EOF (test_readexactly_eof)', () => {
+    const stream = reader();
+    const pending = stream.readexactly(10);
+    stream.feed_data(b('chunk'));
+    stream.feed_eof();
+    const err = failure(pending) as IncompleteReadError;
+    expect(err).toBeInstanceOf(IncompleteReadError);
+    expect(s(err.partial)).toBe('chunk');
+    expect(err.expected).toBe(10);
+    expect(err.message).toBe('5 bytes read on a total of 10 expected bytes');
+    expect(stream._size).toBe(0);
+  });
+});
+
+describe('StreamReader.readuntil', () => {
+  it('reads through a multi-byte separator split across chunks (test_readuntil_multi_chunks_1)', () => {
+    const stream = reader();
+    stream.feed_data(b('QWEaa'));
+    stream.feed_data(b('XYaa'));
+    stream.feed_data(b('a'));
+    expect(s(now(stream.readuntil(b('aaa'))))).toBe('QWEaaXYaaa');
+    stream.feed_data(b('XYa'));
+    const pending = stream.readuntil(b('aaa'));
+    stream.feed_data(b('a'));
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('aXY'));
+    expect(s(now(pending))).toBe('XYaaa');
+    expect(buffered(stream)).toBe('XY');
+  });
+
+  it('defaults to "\\n" and rejects an empty separator', () => {
+    const stream = reader();
+    stream.feed_data(b('a\nb'));
+    expect(s(now(stream.readuntil()))).toBe('a\n');
+    expect(() => stream.readuntil(b(''))).toThrow(
+      new ValueError('Separator should be at least one-byte string'),
+    );
+    expect(() => stream.readuntil('x' as unknown as Uint8Array)).toThrow(TypeError);
+  });
+
+  it('fails with IncompleteReadError(partial, null) at EOF, emptying the buffer (test_readuntil_eof)', () => {
+    const stream = reader();
+    stream.feed_data(b('some dataAA'));
+    stream.feed_eof();
+    const err = failure(stream.readuntil(b('AAA'))) as IncompleteReadError;
+    expect(err).toBeInstanceOf(IncompleteReadError);
+    expect(s(err.partial)).toBe('some dataAA');
+    expect(err.expected).toBeNull();
+    expect(err.message).toBe('11 bytes read on a total of null expected bytes');
+    expect(stream._size).toBe(0);
+  });
+
+  it('fails with LimitOverrunError(consumed) and keeps the data (test_readuntil_limit_found_sep)', () => {
+    const stream = reader(3);
+    stream.feed_data(b('some dataAA'));
+    let err = failure(stream.readuntil(b('AAA'))) as LimitOverrunError;
+    expect(err).toBeInstanceOf(LimitOverrunError);
+    expect(err.message).toBe('Separator is not found, and chunk exceed the limit');
+    expect(err.consumed).toBe(9);
+    expect(buffered(stream)).toBe('some dataAA');
+    stream.feed_data(b('A'));
+    err = failure(stream.readuntil(b('AAA'))) as LimitOverrunError;
+    expect(err.message).toBe('Separator is found, but chunk is longer than limit');
+    expect(err.consumed).toBe(9);
+    expect(buffered(stream)).toBe('some dataAAA');
+  });
+});
+
+describe('StreamReader: randomized chunk boundaries', () => {
+  /** Feed `chunks` one at a time until `future` is done (EOF after the last). */
+  function drive<T>(stream: StreamReader, chunks: Uint8Array[], future: Future<T>): T {
+    while (!future.done()) {
+      const chunk = chunks.shift();
+      if (chunk === undefined) stream.feed_eof();
+      else stream.feed_data(chunk);
+    }
+    return future.result();
+  }
+
+  function split(data: Uint8Array, cuts: number[]): Uint8Array[] {
+    const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((x, y) => x - y);
+    const out: Uint8Array[] = [];
+    let at = 0;
+    for (const p of [...points, data.length]) {
+      if (p > at) out.push(data.subarray(at, p));
+      at = Math.max(at, p);
+    }
+    return out;
+  }
+
+  it('readline, readuntil, readexactly and read give the same bytes however the data is cut', () => {
+    const line = fc.string({ unit: fc.constantFrom('a', 'b', '\r', '\n', 'x'), maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 12 }),
+        fc.array(fc.nat(200), { maxLength: 20 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 30 }),
+        (lines, cuts, ops) => {
+          const text = lines.join('');
+          const data = b(text);
+          const chunks = split(data, cuts);
+          const stream = reader(1000);
+          let rest = text;
+          for (let i = 0; rest.length > 0 || i < ops.length; i++) {
+            const op = ops[i % ops.length]!;
+            if (op === 0) {
+              const got = s(drive(stream, chunks, stream.readline()));
+              const nl = rest.indexOf('\n');
+              const want = nl === -1 ? rest : rest.slice(0, nl + 1);
+              expect(got).toBe(want);
+              rest = rest.slice(want.length);
+            } else if (op === 1) {
+              const future = stream.readuntil(b('\r\n'));
+              const end = rest.indexOf('\r\n');
+              if (end === -1) {
+                try {
+                  drive(stream, chunks, future);
+                  expect.unreachable();
+                } catch (err) {
+                  expect(err).toBeInstanceOf(IncompleteReadError);
+                  expect(s((err as IncompleteReadError).partial)).toBe(rest);
+                }
+                rest = '';
+              } else {
+                expect(s(drive(stream, chunks, future))).toBe(rest.slice(0, end + 2));
+                rest = rest.slice(end + 2);
+              }
+            } else if (op === 2) {
+              const n = 3;
+              const future = stream.readexactly(n);
+              if (rest.length >= n) {
+                expect(s(drive(stream, chunks, future))).toBe(rest.slice(0, n));
+                rest = rest.slice(n);
+              } else {
+                try {
+                  drive(stream, chunks, future);
+                  expect.unreachable();
+                } catch (err) {
+                  expect((err as IncompleteReadError).expected).toBe(n);
+                  expect(s((err as IncompleteReadError).partial)).toBe(rest);
+                }
+                rest = '';
+              }
+            } else {
+              const got = s(drive(stream, chunks, stream.read(5)));
+              expect(rest.startsWith(got)).toBe(true);
+              expect(got.length > 0 || rest.length === 0).toBe(true);
+              rest = rest.slice(got.length);
+            }
+            if (rest.length === 0 && i >= ops.length) break;
+          }
+          expect(drive(stream, chunks, stream.read()).length).toBe(0);
+          expect(stream.at_eof()).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('StreamReader: waiting readers', () => {
+  it('a waiting read gets the exception set later (test_exception_waiter)', () => {
+    const stream = reader();
+    const pending = stream.readline();
+    const exc = new ValueError('boom');
+    stream.set_exception(exc);
+    expect(failure(pending)).toBe(exc);
+    expect(failure(stream.read(1))).toBe(exc);
+  });
+
+  it('a second read while one waits raises RuntimeError naming the method', () => {
+    const stream = reader();
+    const pending = stream.readline();
+    expect(() => stream.readline()).toThrow(
+      new RuntimeError(
+        'readline() called while another coroutine is already waiting for incoming data',
+      ),
+    );
+    expect(() => stream.read(1)).toThrow(
+      new RuntimeError(
+        'read() called while another coroutine is already waiting for incoming data',
+      ),
+    );
+    expect(() => stream.readexactly(2)).toThrow(/^readexactly\(\) called while another/);
+    expect(() => stream.readuntil(b('x'))).toThrow(/^readuntil\(\) called while another/);
+    stream.feed_data(b('ok\n'));
+    expect(s(now(pending))).toBe('ok\n');
+  });
+
+  it('cancelling a waiting read leaves the buffer alone and frees the reader (test_exception_cancel)', () => {
+    const stream = reader();
+    const pending = stream.readexactly(5);
+    stream.feed_data(b('abc'));
+    pending.cancel();
+    stream.feed_data(b('de'));
+    expect(buffered(stream)).toBe('abcde');
+    expect(s(now(stream.readexactly(5)))).toBe('abcde');
+  });
+
+  it('works with yield From, yield* From and await', async () => {
+    const stream = reader();
+    const lines: string[] = [];
+    const main = coroutine(function* () {
+      lines.push(s(yield From(stream.readline())));
+      const typed: Uint8Array = yield* From(stream.readexactly(3));
+      lines.push(s(typed));
+      lines.push(s(yield* From(stream.readuntil(b('!')))));
+    });
+    const task = loop.create_task(main());
+    loop.call_soon(() => stream.feed_data(b('one\ntw')));
+    loop.call_soon(() => stream.feed_data(b('oxyz!')));
+    await loop.run_until_complete(task);
+    expect(lines).toEqual(['one\n', 'two', 'xyz!']);
+    const later = loop.run_until_complete(
+      (async () => s(await stream.read(2)) + s(await stream.read(-1)))(),
+    );
+    loop.call_soon(() => {
+      stream.feed_data(b('end'));
+      stream.feed_eof();
+    });
+    expect(await later).toBe('end');
+  });
+
+  it('a timed-out read is cancelled and the data stays for the next read', async () => {
+    const stream = reader();
+    await expect(
+      loop.run_until_complete(wait_for(stream.readline(), 0.1, { loop })),
+    ).rejects.toThrow();
+    stream.feed_data(b('late\n'));
+    expect(s(await loop.run_until_complete(stream.readline()))).toBe('late\n');
+  });
+
+  it('iterates over lines with for await (asyncio async for)', async () => {
+    const stream = reader();
+    const seen: string[] = [];
+    const main = loop.run_until_complete(
+      (async () => {
+        for await (const line of stream) seen.push(s(line));
+      })(),
+    );
+    loop.call_soon(() => stream.feed_data(b('line1\nline')));
+    loop.call_soon(() => stream.feed_data(b('2\nlast')));
+    loop.call_soon(() => stream.feed_eof());
+    await main;
+    expect(seen).toEqual(['line1\n', 'line2\n', 'last']);
+  });
+
+  it('a cancelled waiting task raises CancelledError at its read', async () => {
+    const stream = reader();
+    const task = loop.create_task(
+      coroutine(function* () {
+        yield From(stream.read(10));
+      })(),
+    );
+    await run_briefly(loop);
+    task.cancel();
+    await expect(loop.run_until_complete(task)).rejects.toBeInstanceOf(CancelledError);
+    stream.feed_data(b('x'));
+    expect(s(now(stream.read(10)))).toBe('x');
+  });
+});
+
+describe('StreamReader: flow control (STR-1)', () => {
+  it('pauses the transport past 2 * limit and resumes it at limit or below', () => {
+    const stream = reader(4);
+    const transport = new FakeTransport();
+    stream.set_transport(transport);
+    stream.feed_data(b('12345678'));
+    expect(transport.calls).toEqual([]);
+    stream.feed_data(b('9'));
+    expect(transport.calls).toEqual(['pause']);
+    expect(stream._paused).toBe(true);
+    stream.feed_data(b('abc'));
+    expect(transport.calls).toEqual(['pause']);
+    expect(s(now(stream.read(7)))).toBe('1234567');
+    expect(transport.calls).toEqual(['pause']);
+    expect(s(now(stream.read(1)))).toBe('8');
+    expect(transport.calls).toEqual(['pause', 'resume']);
+  });
+
+  it('a read that must wait resumes a paused transport (asyncio _wait_for_data)', () => {
+    const stream = reader(2);
+    const transport = new FakeTransport();
+    stream.set_transport(transport);
+    stream.feed_data(b('abcde'));
+    expect(transport.calls).toEqual(['pause']);
+    const pending = stream.readexactly(8);
+    expect(transport.calls).toEqual(['pause', 'resume']);
+    // Still waiting: no pause, however much is buffered.
+    stream.feed_data(b('fg'));
+    expect(transport.calls).toEqual(['pause', 'resume']);
+    stream.feed_data(b('hij'));
+    expect(s(now(pending))).toBe('abcdefgh');
+  });
+
+  it('forgets a transport that cannot pause and buffers without bound', () => {
+    // Transport's own pause_reading throws NotImplementedError.
+    class NoPause extends Transport {
+      override is_closing(): boolean {
+        return false;
+      }
+    }
+    const stream = reader(1);
+    stream.set_transport(new NoPause());
+    stream.feed_data(b('abc'));
+    expect(stream._transport).toBeNull();
+    expect(stream._paused).toBe(false);
+  });
+});
+
+describe('StreamReaderProtocol and StreamWriter', () => {
+  function connected(): [StreamReader, StreamReaderProtocol, FakeTransport, StreamWriter] {
+    const stream = reader();
+    const protocol = new StreamReaderProtocol(stream, null, { loop });
+    const transport = new FakeTransport();
+    protocol.connection_made(transport);
+    return [stream, protocol, transport, new StreamWriter(transport, protocol, stream, loop)];
+  }
+
+  it('feeds data and EOF to the reader, and stays half-open on EOF (STR-7)', () => {
+    const [stream, protocol] = connected();
+    expect(stream._transport).not.toBeNull();
+    protocol.data_received(b('abc'));
+    expect(protocol.eof_received()).toBe(true);
+    expect(s(now(stream.read()))).toBe('abc');
+  });
+
+  it('connection_lost(exc) sets the exception on the reader; connection_lost(null) feeds EOF', () => {
+    const [stream, protocol] = connected();
+    const pending = stream.read(5);
+    const exc = new ConnectionResetError('reset');
+    protocol.connection_lost(exc);
+    expect(failure(pending)).toBe(exc);
+    const [other, other_protocol] = connected();
+    other_protocol.connection_lost(null);
+    expect(other.at_eof()).toBe(true);
+  });
+
+  it('the writer passes write, writelines, write_eof, close through to the transport', () => {
+    const [stream, , transport, writer] = connected();
+    writer.write(b('a'));
+    writer.writelines([b('b'), b('c')]);
+    writer.write_eof();
+    expect(writer.can_write_eof()).toBe(true);
+    expect(s(concat(transport.written))).toBe('abc');
+    expect(writer.transport).toBe(transport);
+    expect(writer.get_extra_info('missing', 42)).toBe(42);
+    expect(writer.is_closing()).toBe(false);
+    writer.close();
+    expect(writer.is_closing()).toBe(true);
+    expect(String(writer)).toBe(`<StreamWriter transport=${transport} reader=${stream}>`);
+  });
+
+  it('drain: done at once, waits while paused, then ConnectionResetError after connection lost (STR-6)', async () => {
+    const [, protocol, , writer] = connected();
+    expect(writer.drain().done()).toBe(true);
+    protocol.pause_writing();
+    const waiting = writer.drain();
+    const waiting2 = writer.drain();
+    expect(waiting.done()).toBe(false);
+    protocol.resume_writing();
+    expect(waiting.done() && waiting2.done()).toBe(true);
+    protocol.pause_writing();
+    const lost = writer.drain();
+    const exc = new ConnectionResetError('reset');
+    protocol.connection_lost(exc);
+    expect(failure(lost)).toBe(exc);
+    const after = writer.drain();
+    // The reader has the exception now: drain raises it first.
+    expect(failure(after)).toBe(exc);
+  });
+
+  it('drain raises ConnectionResetError("Connection lost") once lost cleanly', () => {
+    const [, protocol, , writer] = connected();
+    protocol.connection_lost(null);
+    const err = failure(writer.drain());
+    expect(err).toBeInstanceOf(ConnectionResetError);
+    expect((err as Error).message).toBe('Connection lost');
+  });
+
+  it('drain on a closing transport yields to the loop once first', async () => {
+    const [, protocol, transport, writer] = connected();
+    transport.closing = true;
+    // As after a fatal error: connection_lost is already scheduled.
+    loop.call_soon(() => protocol.connection_lost(null));
+    const fut = writer.drain();
+    expect(fut.done()).toBe(false);
+    await expect(loop.run_until_complete(fut)).rejects.toThrow('Connection lost');
+  });
+
+  it('wait_closed resolves at connection_lost, or fails with its error', async () => {
+    const [, protocol, , writer] = connected();
+    const closed = writer.wait_closed();
+    expect(closed.done()).toBe(false);
+    protocol.connection_lost(null);
+    expect(now(closed)).toBeUndefined();
+    expect(writer.wait_closed().done()).toBe(true);
+    const [, p2, , w2] = connected();
+    p2.connection_lost(new ConnectionResetError('x'));
+    expect(failure(w2.wait_closed())).toBeInstanceOf(ConnectionResetError);
+  });
+
+  it('calls client_connected_cb from connection_made; a failure is reported and closes the transport', async () => {
+    const seen = capture_exceptions(loop);
+    const got: unknown[] = [];
+    const ok = new StreamReaderProtocol(reader(), (r, w) => got.push(r, w), { loop });
+    const t1 = new FakeTransport();
+    ok.connection_made(t1);
+    expect(got[0]).toBeInstanceOf(StreamReader);
+    expect(got[1]).toBeInstanceOf(StreamWriter);
+    expect((got[1] as StreamWriter).transport).toBe(t1);
+
+    const bad = new StreamReaderProtocol(
+      reader(),
+      () => {
+        throw new Error('sync boom');
+      },
+      { loop },
+    );
+    const t2 = new FakeTransport();
+    bad.connection_made(t2);
+    expect(seen[0]!['message']).toBe('Unhandled exception in client_connected_cb');
+    expect((seen[0]!['exception'] as Error).message).toBe('sync boom');
+    expect(t2.calls).toContain('close');
+  });
+
+  it('FlowControlMixin is what StreamReaderProtocol builds on', () => {
+    expect(new StreamReaderProtocol(reader(), null, { loop })).toBeInstanceOf(FlowControlMixin);
+  });
+});
