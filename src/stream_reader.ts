@@ -76,6 +76,22 @@ function check_bytes(data: unknown, what: string): asserts data is Uint8Array {
  * const header = yield* From(reader.readexactly(4));
  * for await (const l of reader) console.log(l.length);    // lines until EOF
  */
+/**
+ * The Future of a read. If the task that waited on it is cancelled after the
+ * read was answered but before the task resumed, the bytes go back to the
+ * front of the buffer, as if the read had never been made (asyncio keeps them
+ * in the buffer in that case too).
+ */
+class ReadFuture extends Future<Uint8Array> {
+  constructor(private readonly _reader: StreamReader) {
+    super({ loop: _reader._loop });
+  }
+
+  override _result_dropped(): void {
+    if (this._state === 'FINISHED' && this._exception === null) this._reader._unread(this._result!);
+  }
+}
+
 export class StreamReader implements AsyncIterable<Uint8Array> {
   /** @internal */ readonly _limit: number;
   /** @internal */ readonly _loop: BaseEventLoop;
@@ -233,6 +249,18 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   // ---- the buffer --------------------------------------------------------------------------
+
+  /** Put bytes a cancelled reader never received back in front of the buffer. @internal */
+  _unread(data: Uint8Array): void {
+    if (data.length === 0) return;
+    if (this._head > 0) {
+      this._chunks[0] = this._chunks[0]!.subarray(this._head);
+      this._head = 0;
+    }
+    this._chunks.unshift(data);
+    this._size += data.length;
+    if (this._waiter !== null) this._wakeup();
+  }
 
   /** Remove the first `n` bytes (`n <= _size`) and return them, as a view when they lie in one chunk. */
   private _take(n: number): Uint8Array {
@@ -443,7 +471,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this._n = n;
     this._sep = sep;
     this._offset = 0;
-    const future = new Future<Uint8Array>({ loop: this._loop });
+    const future = new ReadFuture(this);
     let result: Uint8Array | typeof WAIT;
     try {
       result = this._attempt();

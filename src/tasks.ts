@@ -164,7 +164,22 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       }
       let yielded = step.value;
       if (yielded instanceof FromWrapper) yielded = yielded.obj;
-      if (yielded instanceof Future) return this._wait_for(yielded);
+      if (yielded instanceof Future) {
+        // As asyncio's `yield from fut`: a future that is already done does
+        // not suspend the task (a cancellation still goes through _wait_for).
+        if (yielded._state === 'PENDING' || this._must_cancel || yielded._loop !== this._loop) {
+          return this._wait_for(yielded);
+        }
+        if (yielded._state === 'CANCELLED') {
+          value = undefined;
+          exc = new CancelledError();
+        } else {
+          const error = yielded.exception();
+          value = error === null ? yielded.result() : undefined;
+          exc = error === null ? NO_EXC : error;
+        }
+        continue;
+      }
       if (iscoroutine(yielded)) {
         (this._parents ??= []).push(this._gen);
         this._gen = yielded;

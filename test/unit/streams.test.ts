@@ -122,7 +122,7 @@ describe('StreamReader: construction and state', () => {
     expect(String(stream)).toBe('<StreamReader 3 bytes eof limit=10>');
     const waiting = reader();
     void waiting.read(1);
-    expect(String(waiting)).toMatch(/^<StreamReader waiter=<Future pending/);
+    expect(String(waiting)).toMatch(/^<StreamReader waiter=<ReadFuture pending/);
   });
 });
 
@@ -448,6 +448,25 @@ describe('StreamReader: randomized chunk boundaries', () => {
 });
 
 describe('StreamReader: waiting readers', () => {
+  it('keeps the bytes of a read whose task is cancelled after the data came but before it resumed', async () => {
+    const stream = reader();
+    let got: Uint8Array | null = null;
+    const task = loop.create_task(
+      coroutine(function* () {
+        got = yield From(stream.readline());
+      })(),
+    );
+    await run_briefly(loop); // the task waits for a line
+    stream.feed_data(b('first line\nsecond'));
+    task.cancel(); // the read is answered, the task has not resumed yet
+    await run_briefly(loop, 2);
+    expect(task.cancelled()).toBe(true);
+    expect(got).toBeNull();
+    expect(s(await loop.run_until_complete(stream.readline()))).toBe('first line\n');
+    stream.feed_eof();
+    expect(s(await loop.run_until_complete(stream.read()))).toBe('second');
+  });
+
   it('a waiting read gets the exception set later (test_exception_waiter)', () => {
     const stream = reader();
     const pending = stream.readline();

@@ -147,6 +147,27 @@ describe('yield forms', () => {
     await expect(loop.run_until_complete(uncaught())).rejects.toThrow(/bad yield: \{\.\.\.\}/);
   });
 
+  it('goes on without suspending when the yielded future is already done, as yield from does', async () => {
+    const trace: string[] = [];
+    const done = resolved('ready');
+    const failed = new Future({ loop });
+    failed.set_exception(new RangeError('already failed'));
+    const task = loop.create_task(
+      coroutine(function* () {
+        trace.push(yield From(done));
+        try {
+          yield failed;
+        } catch (e) {
+          trace.push((e as Error).message);
+        }
+        return 'finished';
+      })(),
+    );
+    await run_briefly(loop);
+    expect(task.done()).toBe(true);
+    expect(trace).toEqual(['ready', 'already failed']);
+  });
+
   it('refuses a future of another loop and itself', async () => {
     const other = new TestLoop();
     const foreign = other.create_future();
