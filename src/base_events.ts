@@ -36,6 +36,7 @@ import { repr } from './format_helpers.js';
 import { Future, isfuture, wrap_future } from './futures.js';
 import { TimerHeap } from './heap.js';
 import { logger } from './log.js';
+import { connect_message_port } from './message_port.js';
 import {
   get_platform,
   type AddrInfo,
@@ -366,6 +367,13 @@ export class BaseEventLoop extends AbstractEventLoop {
     return net.connect_pipe(this, protocol_factory, pipe, 'write');
   }
 
+  override connect_message_port<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    port: unknown,
+  ): Future<[Transport, P]> {
+    return connect_message_port(this, protocol_factory, port);
+  }
+
   override getaddrinfo(
     host: string | null,
     port: number | string | null,
@@ -510,7 +518,7 @@ export class BaseEventLoop extends AbstractEventLoop {
         }
       }
       const end = this.time() + this._clock_resolution;
-      while (scheduled.length > 0 && scheduled.peek()!._when < end) {
+      while (scheduled.next_when() < end) {
         const timer = scheduled.pop()!;
         timer._scheduled = false;
         this._ready.push(timer);
@@ -578,12 +586,7 @@ export class BaseEventLoop extends AbstractEventLoop {
           return;
         }
         if (this._ready.length === 0) {
-          if (
-            this._scheduled.length === 0 ||
-            this._scheduled.peek()!._when >= this.time() + this._clock_resolution
-          ) {
-            break;
-          }
+          if (this._scheduled.next_when() >= this.time() + this._clock_resolution) break;
         }
         if (
           this._iterations_this_turn >= MAX_ITERATIONS_PER_TURN ||

@@ -6,72 +6,119 @@ export interface HeapEntry {
   _seq: number;
 }
 
-function before(a: HeapEntry, b: HeapEntry): boolean {
-  // Equal deadlines run in scheduling order: a stricter, compatible version of
-  // asyncio, whose heapq leaves their order unspecified.
-  return a._when < b._when || (a._when === b._when && a._seq < b._seq);
-}
-
-/** Min-heap of timers (asyncio keeps `_scheduled` as a heapq list). @internal */
+/**
+ * Min-heap of timers (asyncio keeps `_scheduled` as a heapq list).
+ *
+ * Deadlines and sequence numbers live in typed arrays beside the entries, so
+ * sifting compares numbers in contiguous memory instead of loading one object
+ * per comparison: with 100k timers that is several times faster. Equal
+ * deadlines pop in scheduling order, a stricter, compatible version of
+ * asyncio, whose heapq leaves their order unspecified.
+ * @internal
+ */
 export class TimerHeap<T extends HeapEntry> {
-  private _items: T[] = [];
+  private _items: (T | undefined)[] = [];
+  private _whens = new Float64Array(64);
+  private _seqs = new Float64Array(64);
+  private _length = 0;
 
   get length(): number {
-    return this._items.length;
+    return this._length;
   }
 
   peek(): T | undefined {
-    return this._items[0];
+    return this._length > 0 ? this._items[0] : undefined;
+  }
+
+  /** The earliest deadline, `Infinity` when empty. */
+  next_when(): number {
+    return this._length > 0 ? this._whens[0]! : Infinity;
   }
 
   push(item: T): void {
+    if (this._length === this._whens.length) this._grow();
     const items = this._items;
-    let i = items.length;
-    items.push(item);
+    const whens = this._whens;
+    const seqs = this._seqs;
+    const when = item._when;
+    const seq = item._seq;
+    let i = this._length++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(item, items[parent]!)) break;
-      items[i] = items[parent]!;
+      const pw = whens[parent]!;
+      if (pw < when || (pw === when && seqs[parent]! < seq)) break;
+      items[i] = items[parent];
+      whens[i] = pw;
+      seqs[i] = seqs[parent]!;
       i = parent;
     }
     items[i] = item;
+    whens[i] = when;
+    seqs[i] = seq;
   }
 
   pop(): T | undefined {
+    if (this._length === 0) return undefined;
     const items = this._items;
     const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) this._sift_down(last);
+    const last = --this._length;
+    if (last > 0) this._place(items[last]!, this._whens[last]!, this._seqs[last]!, 0);
+    items[last] = undefined;
     return top;
   }
 
-  /** Drop every entry that `keep` rejects, then restore the heap order in O(n). */
+  /** Drop every entry that `keep` rejects (rare: when most timers were cancelled). */
   filter(keep: (item: T) => boolean): void {
-    const kept = this._items.filter(keep);
-    this._items = kept;
-    for (let i = (kept.length >> 1) - 1; i >= 0; i--) this._sift_down(kept[i]!, i);
+    const kept = (this._items.slice(0, this._length) as T[]).filter(keep);
+    this._items = [];
+    this._length = 0;
+    for (const item of kept) this.push(item);
   }
 
   clear(): void {
     this._items = [];
+    this._length = 0;
   }
 
   values(): readonly T[] {
-    return this._items;
+    return this._items.slice(0, this._length) as T[];
   }
 
-  private _sift_down(item: T, start = 0): void {
+  /** Sift `item` down from `i` (the slot being filled) to its place. */
+  private _place(item: T, when: number, seq: number, i: number): void {
     const items = this._items;
-    const n = items.length;
-    let i = start;
+    const whens = this._whens;
+    const seqs = this._seqs;
+    const n = this._length;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && before(items[child + 1]!, items[child]!)) child++;
-      if (!before(items[child]!, item)) break;
-      items[i] = items[child]!;
+      let cw = whens[child]!;
+      const right = child + 1;
+      if (right < n) {
+        const rw = whens[right]!;
+        if (rw < cw || (rw === cw && seqs[right]! < seqs[child]!)) {
+          child = right;
+          cw = rw;
+        }
+      }
+      if (cw > when || (cw === when && seqs[child]! > seq)) break;
+      items[i] = items[child];
+      whens[i] = cw;
+      seqs[i] = seqs[child]!;
       i = child;
     }
     items[i] = item;
+    whens[i] = when;
+    seqs[i] = seq;
+  }
+
+  private _grow(): void {
+    const whens = new Float64Array(this._whens.length * 2);
+    whens.set(this._whens);
+    this._whens = whens;
+    const seqs = new Float64Array(this._seqs.length * 2);
+    seqs.set(this._seqs);
+    this._seqs = seqs;
   }
 }
