@@ -30,6 +30,16 @@ import type {
   CreateUnixServerOptions,
   GetAddrInfoOptions,
 } from './base_events_net.js';
+import {
+  subprocess_exec,
+  subprocess_shell,
+  type SubprocessExecArgs,
+  type SubprocessOptions,
+} from './base_subprocess.js';
+import {
+  create_datagram_endpoint,
+  type CreateDatagramEndpointOptions,
+} from './datagram_transport.js';
 import { RuntimeError } from './exceptions.js';
 import { SynchronousExecutor } from './executor.js';
 import { repr } from './format_helpers.js';
@@ -47,7 +57,13 @@ import {
 import type { BaseProtocol } from './protocols.js';
 import { ensure_future } from './task_helpers.js';
 import { Task } from './tasks.js';
-import type { ReadTransport, Transport, WriteTransport } from './transports.js';
+import type {
+  DatagramTransport,
+  ReadTransport,
+  SubprocessTransport,
+  Transport,
+  WriteTransport,
+} from './transports.js';
 
 function stop_loop_when_done(future: Future<unknown>): void {
   future._loop.stop();
@@ -372,6 +388,29 @@ export class BaseEventLoop extends AbstractEventLoop {
     port: unknown,
   ): Future<[Transport, P]> {
     return connect_message_port(this, protocol_factory, port);
+  }
+
+  override create_datagram_endpoint<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    options?: CreateDatagramEndpointOptions,
+  ): Future<[DatagramTransport, P]> {
+    return create_datagram_endpoint(this, protocol_factory, options);
+  }
+
+  override subprocess_exec<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    program: string | Uint8Array,
+    ...args: SubprocessExecArgs
+  ): Future<[SubprocessTransport, P]> {
+    return subprocess_exec(this, protocol_factory, program, args);
+  }
+
+  override subprocess_shell<P extends BaseProtocol>(
+    protocol_factory: () => P,
+    cmd: string | Uint8Array,
+    options?: SubprocessOptions,
+  ): Future<[SubprocessTransport, P]> {
+    return subprocess_shell(this, protocol_factory, cmd, options);
   }
 
   override getaddrinfo(

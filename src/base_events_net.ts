@@ -13,9 +13,19 @@ import { socket, _format_sockaddr } from './sockets.js';
 import { _StreamTransport, type Direction } from './stream_transport.js';
 import type { Task } from './tasks.js';
 import type { ReadTransport, Transport, WriteTransport } from './transports.js';
+import {
+  _websocket_listen,
+  _websocket_protocols,
+  _websocket_url,
+  type WebSocketConnectOptions,
+  type WebSocketListenOptions,
+} from './websocket.js';
 
-/** Options of `loop.create_connection()` (asyncio's keyword arguments). */
-export interface CreateConnectionOptions {
+/**
+ * Options of `loop.create_connection()` (asyncio's keyword arguments), plus
+ * the WebSocket ones (`websocket`, `url`, `path`, `protocols`).
+ */
+export interface CreateConnectionOptions extends WebSocketConnectOptions {
   /** TLS: arrives with the TLS transport; until then the Node backend rejects it. */
   ssl?: unknown;
   /** Restrict name resolution to `socket.AF_INET` or `socket.AF_INET6` (default: any). */
@@ -29,8 +39,8 @@ export interface CreateConnectionOptions {
   server_hostname?: string | null;
 }
 
-/** Options of `loop.create_server()`. */
-export interface CreateServerOptions {
+/** Options of `loop.create_server()`, plus `websocket` (serve WebSocket clients). */
+export interface CreateServerOptions extends WebSocketListenOptions {
   family?: number;
   flags?: number;
   /** A host server object (Node: a `net.Server`) instead of host/port. */
@@ -192,7 +202,8 @@ export class Server extends AbstractServer {
  * A Future of `promise`'s outcome on `loop`. If nobody wants the value any
  * more (the Future was cancelled, the loop closed), `orphan(value)` releases it.
  */
-function host_future<T>(
+/** @internal */
+export function host_future<T>(
   loop: BaseEventLoop,
   promise: Promise<T>,
   orphan?: (value: T) => void,
@@ -217,7 +228,8 @@ function check_ssl_server(ssl: unknown): void {
   if (typeof ssl === 'boolean') throw new TypeError('ssl argument must be an SSLContext or None');
 }
 
-function check_factory(factory: unknown): void {
+/** @internal */
+export function check_factory(factory: unknown): void {
   if (typeof factory !== 'function') {
     throw new TypeError(`protocol_factory must be a callable, got ${repr(factory)}`);
   }
@@ -227,8 +239,8 @@ function is_none(x: unknown): x is null | undefined {
   return x === null || x === undefined;
 }
 
-/** Wrap a protocol and a connected stream in a transport, and wait for connection_made. */
-function* make_transport<P extends BaseProtocol>(
+/** Wrap a protocol and a connected stream in a transport, and wait for connection_made. @internal */
+export function* _make_transport<P extends BaseProtocol>(
   loop: BaseEventLoop,
   raw: RawStream,
   protocol_factory: ProtocolFactory<P>,
@@ -355,12 +367,27 @@ export function create_connection<P extends BaseProtocol>(
     server_hostname = host;
   }
   const has_sock = !is_none(options.sock);
-  if (!is_none(host) || !is_none(port)) {
+  if (!is_none(options.url)) {
+    if (!is_none(host) || !is_none(port) || has_sock) {
+      throw new ValueError('url can not be specified with host/port or sock');
+    }
+  } else if (!is_none(host) || !is_none(port)) {
     if (has_sock) throw new ValueError('host/port and sock can not be specified at the same time');
   } else if (!has_sock) {
     throw new ValueError('host and port was not specified and no sock specified');
   }
+  const url = has_sock ? null : _websocket_url(loop._platform, host ?? null, port ?? null, options);
   loop._check_closed();
+  if (url !== null) {
+    const opts = { url, protocols: _websocket_protocols(options), ssl: ssl || null };
+    return loop.create_task(
+      (function* (): Generator<unknown, [Transport, P], unknown> {
+        const connecting = loop._platform.connect_stream(opts);
+        const raw = yield* From(host_future(loop, connecting, destroy_raw));
+        return yield* _make_transport(loop, raw, protocol_factory, 'both', null);
+      })(),
+    );
+  }
   return loop.create_task(
     create_connection_coro(
       loop,
@@ -447,7 +474,7 @@ function* create_connection_coro<P extends BaseProtocol>(
       throw new OSError(`Multiple exceptions: ${exceptions.map((exc) => exc.message).join(', ')}`);
     }
   }
-  return yield* make_transport(loop, raw, protocol_factory, 'both', null);
+  return yield* _make_transport(loop, raw, protocol_factory, 'both', null);
 }
 
 // ---- create_server ----------------------------------------------------------------------------
@@ -463,6 +490,25 @@ export function create_server(
   check_factory(protocol_factory);
   check_ssl_server(options.ssl);
   const has_sock = !is_none(options.sock);
+  const websocket = _websocket_listen(options.websocket);
+  if (websocket !== null && !is_none(websocket.server)) {
+    // One WebSocket server on the user's HTTP server: no address to resolve.
+    if (!is_none(host) || !is_none(port) || has_sock) {
+      throw new ValueError('websocket.server can not be specified with host/port or sock');
+    }
+    loop._check_closed();
+    const opts = { websocket, backlog: options.backlog ?? 100, ssl: options.ssl ?? null };
+    return loop.create_task(
+      (function* (): Generator<unknown, Server, unknown> {
+        const server = new Server(loop, []);
+        const on_accept = make_on_accept(loop, server, protocol_factory);
+        const listening = loop._platform.listen_stream(opts, on_accept);
+        const raw = yield* From(host_future(loop, listening, close_raw_server));
+        server.sockets = [new ServerSocket(raw)];
+        return server;
+      })(),
+    );
+  }
   if (!is_none(host) || !is_none(port)) {
     if (has_sock) throw new ValueError('host/port and sock can not be specified at the same time');
   } else if (!has_sock) {
@@ -532,6 +578,7 @@ function* create_server_coro(
                   reuse_port: options.reuse_port ?? false,
                   ipv6_only: family === socket.AF_INET6,
                   ssl,
+                  websocket: _websocket_listen(options.websocket),
                 },
                 on_accept,
               ),
@@ -594,7 +641,7 @@ export function create_unix_connection<P extends BaseProtocol>(
   return loop.create_task(
     (function* (): Generator<unknown, [Transport, P], unknown> {
       const raw = yield* From(host_future(loop, loop._platform.connect_stream(opts), destroy_raw));
-      return yield* make_transport(loop, raw, protocol_factory, 'both', null);
+      return yield* _make_transport(loop, raw, protocol_factory, 'both', null);
     })(),
   );
 }
@@ -660,7 +707,7 @@ export function connect_pipe<P extends BaseProtocol>(
   check_factory(protocol_factory);
   loop._check_closed();
   const raw = loop._platform.open_pipe(pipe, mode);
-  return loop.create_task(make_transport(loop, raw, protocol_factory, mode, { pipe }));
+  return loop.create_task(_make_transport(loop, raw, protocol_factory, mode, { pipe }));
 }
 
 // ---- signals ----------------------------------------------------------------------------------

@@ -10,11 +10,19 @@ import type {
   GetAddrInfoOptions,
   Server,
 } from './base_events_net.js';
+import type { SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
+import type { CreateDatagramEndpointOptions } from './datagram_transport.js';
 import type { Future } from './futures.js';
 import type { AddrInfo, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import type { Task } from './tasks.js';
-import type { ReadTransport, Transport, WriteTransport } from './transports.js';
+import type {
+  DatagramTransport,
+  ReadTransport,
+  SubprocessTransport,
+  Transport,
+  WriteTransport,
+} from './transports.js';
 
 /** What `call_exception_handler` receives: asyncio's context dict. */
 export interface ExceptionContext {
@@ -344,6 +352,59 @@ export abstract class AbstractEventLoop {
     _pipe: unknown,
   ): Future<[WriteTransport, P]> {
     return not_implemented('connect_write_pipe');
+  }
+  /**
+   * Wrap a MessagePort (a browser `MessageChannel` port, a Worker's port from
+   * `connect_worker()`/`accept_parent_port()`, or a Node `worker_threads`
+   * port) in a stream transport, and resolve to `[transport, protocol]` once
+   * `protocol.connection_made` ran. Not in asyncio: trollius's transport for
+   * talking to Workers. See `open_message_port()` for the wire behaviour.
+   *
+   * @example
+   * const { port1, port2 } = new MessageChannel();
+   * const [transport, protocol] = yield* From(loop.connect_message_port(() => new Echo(), port1));
+   */
+  connect_message_port<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _port: unknown,
+  ): Future<[Transport, P]> {
+    return not_implemented('connect_message_port');
+  }
+  /**
+   * Open a UDP endpoint: bind `local_addr` and/or connect `remote_addr`
+   * (`[host, port]`), and resolve to `[transport, protocol]` once
+   * `protocol.connection_made` ran. Without addresses, `family` is required.
+   *
+   * @example
+   * const [transport, protocol] = yield* From(
+   *   loop.create_datagram_endpoint(() => new EchoServer(), { local_addr: ['127.0.0.1', 9999] }),
+   * );
+   */
+  create_datagram_endpoint<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _options?: CreateDatagramEndpointOptions,
+  ): Future<[DatagramTransport, P]> {
+    return not_implemented('create_datagram_endpoint');
+  }
+  /**
+   * Start `program` with `args` (strings or bytes; the last argument may be the
+   * options: `stdin`/`stdout`/`stderr`, default `PIPE`, `cwd`, `env`), and
+   * resolve to `[transport, protocol]` once `protocol.connection_made` ran.
+   */
+  subprocess_exec<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _program: string | Uint8Array,
+    ..._args: SubprocessExecArgs
+  ): Future<[SubprocessTransport, P]> {
+    return not_implemented('subprocess_exec');
+  }
+  /** Like `subprocess_exec`, running the command line `cmd` with `/bin/sh -c`. */
+  subprocess_shell<P extends BaseProtocol>(
+    _protocol_factory: () => P,
+    _cmd: string | Uint8Array,
+    _options?: SubprocessOptions,
+  ): Future<[SubprocessTransport, P]> {
+    return not_implemented('subprocess_shell');
   }
   /** Resolve `host`/`port` to `[family, type, proto, canonname, sockaddr]` entries. */
   getaddrinfo(

@@ -11,6 +11,7 @@ export {
   type GetAddrInfoOptions,
   type ProtocolFactory,
 } from './base_events_net.js';
+export type { StdioSpec, SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 export {
   From,
@@ -21,6 +22,7 @@ export {
   type Awaitable,
   type Coroutine,
 } from './coroutines.js';
+export type { CreateDatagramEndpointOptions } from './datagram_transport.js';
 export {
   AbstractEventLoop,
   AbstractEventLoopPolicy,
@@ -104,6 +106,13 @@ export {
   SSLZeroReturnError,
 } from './os_errors.js';
 export type { AddrInfo, SockAddr } from './platform.js';
+export {
+  accept_parent_port,
+  connect_worker,
+  open_message_port,
+  type MessageEndpoint,
+  type WorkerLike,
+} from './message_port.js';
 export { BaseProtocol, DatagramProtocol, Protocol, SubprocessProtocol } from './protocols.js';
 export {
   JoinableQueue,
@@ -144,6 +153,14 @@ export {
   type StreamOptions,
   type StreamReaderOptions,
 } from './streams.js';
+export {
+  Process,
+  create_subprocess_exec,
+  create_subprocess_shell,
+  subprocess,
+  type CreateSubprocessExecArgs,
+  type CreateSubprocessOptions,
+} from './subprocess.js';
 export { Task, all_tasks, current_task } from './tasks.js';
 export {
   BaseTransport,
@@ -153,3 +170,9 @@ export {
   Transport,
   WriteTransport,
 } from './transports.js';
+export type {
+  WebSocketCloseInfo,
+  WebSocketConnectOptions,
+  WebSocketListenOptions,
+  WebSocketServerOptions,
+} from './websocket.js';

@@ -101,6 +101,38 @@ export interface Platform {
   /** Remove the callback of signal `name`, restoring the default action; `false` if none was set. */
   remove_signal_handler(name: string): boolean;
 
+  // ---- WebSocket and MessagePort transports ----
+
+  /**
+   * Whether `create_connection(factory, host, port)` / `open_connection(host, port)`
+   * open a WebSocket to `ws://host:port/path` (`wss://` with `ssl`) instead of a
+   * TCP socket: `true` in browsers, which have no TCP; `false` in Node, where the
+   * `websocket` or `url` option asks for one. A capability, not a host test.
+   */
+  readonly host_port_websocket: boolean;
+
+  /**
+   * The endpoint a worker's parent talks to, for `accept_parent_port()`: a
+   * browser worker's global scope, Node's `worker_threads.parentPort`; `null`
+   * when this code does not run in a worker.
+   */
+  parent_port(): MessageEndpoint | null;
+
+  /**
+   * Open a UDP socket: bind `local_addr` and/or connect `remote_addr` (numeric
+   * addresses; the core resolves names first), or adopt a host socket
+   * (`sock`). Resolves once bound/connected; rejects with a mapped `OSError`.
+   * Nothing is delivered until `RawDatagram.start()`.
+   */
+  open_datagram(opts: DatagramOptions): Promise<RawDatagram>;
+
+  /**
+   * Start a child process. Resolves once it runs, with its pipes (not
+   * started); rejects with a mapped `OSError` (`FileNotFoundError`,
+   * `PermissionError`) when it cannot be started.
+   */
+  spawn(opts: SpawnOptions): Promise<RawProcess>;
+
   /**
    * Map a host error to the OSError tree (through `ERRNO_TABLE`), keeping the
    * host's `code` and the original error as `cause`. An `OSError` is returned as is.
@@ -150,6 +182,10 @@ export interface StreamConnectOptions {
   /** TLS: the core passes it through; a backend without TLS rejects with `NotImplementedError`. */
   ssl?: unknown;
   server_hostname?: string | null;
+  /** A `ws://` or `wss://` URL: open a WebSocket instead of a socket (the core builds it). */
+  url?: string;
+  /** WebSocket subprotocols to offer (with `url`). */
+  protocols?: string[];
 }
 
 /** What `Platform.listen_stream` listens on: exactly one of `host`/`port`, `path`, `sock`. */
@@ -168,6 +204,27 @@ export interface StreamListenOptions {
   /** A host server object (Node: a `net.Server`, listening or not) to adopt. */
   sock?: unknown;
   ssl?: unknown;
+  /**
+   * Serve WebSocket clients instead of plain sockets: on `host`/`port` (an
+   * HTTP server of its own), or on the host HTTP server `server` (no `host`/`port`).
+   * Only upgrade requests for `path` (any path when `null`) are accepted.
+   */
+  websocket?: { path: string | null; server: unknown } | null;
+}
+
+/**
+ * What `accept_parent_port()` listens on, and what a MessagePort transport
+ * needs of a port: the part of `MessagePort` that browsers and Node's
+ * `worker_threads` share (EventTarget-style `'message'` events carrying `data`).
+ */
+export interface MessageEndpoint {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Ports only: start delivering queued messages (implicit with `onmessage`, needed with `addEventListener`). */
+  start?(): void;
+  /** Ports only: disentangle the port; nothing more is sent or received. */
+  close?(): void;
 }
 
 /**
@@ -222,6 +279,79 @@ export interface RawServer {
   close(): void;
   /** The host object (Node: the `net.Server`). */
   readonly socket: unknown;
+}
+
+/** What `Platform.open_datagram` opens: a numeric local and/or remote address, or a host socket. */
+export interface DatagramOptions {
+  /** `AF_INET` or `AF_INET6`. */
+  family: number;
+  /** Bind to this numeric address (port 0: any free port). */
+  local_addr?: [host: string, port: number] | null;
+  /** Connect to this numeric address: `send(data, null)` goes there, and only its datagrams arrive. */
+  remote_addr?: [host: string, port: number] | null;
+  reuse_address?: boolean;
+  reuse_port?: boolean;
+  allow_broadcast?: boolean;
+  /** A host UDP socket (Node: a `dgram.Socket`) to adopt. */
+  sock?: unknown;
+}
+
+/**
+ * A UDP socket as the host delivers it: the core's datagram transport assigns
+ * the handlers, then calls `start()`. Handlers are called from host callbacks.
+ */
+export interface RawDatagram {
+  /** A datagram arrived from `addr`. */
+  on_datagram: (data: Uint8Array, addr: SockAddr) => void;
+  /** Receiving failed (already mapped): the socket stays open (asyncio's `error_received`). */
+  on_error: (err: Error) => void;
+  /** The socket closed by itself (not through `close()`). */
+  on_close: () => void;
+  /** Begin delivering events; datagrams that came earlier are delivered first. */
+  start(): void;
+  /**
+   * Send one datagram to `addr` (`null`: the connected address); `done` is
+   * called once, from a host callback, when the host has sent it or failed
+   * (with a mapped `OSError`). A synchronous failure is also reported through `done`.
+   */
+  send(data: Uint8Array, addr: SockAddr | null, done: (err: Error | null) => void): void;
+  /** Close now; no handler is called afterwards. */
+  close(): void;
+  /** Transport extra info: `socket`, `sockname`, `peername`. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** How a child's standard stream is set up: a new pipe, the parent's, /dev/null, stdout's (stderr only), a file descriptor, or a host stream object. */
+export type SpawnStdio = 'pipe' | 'inherit' | 'devnull' | 'stdout' | number | { host: unknown };
+
+/** What `Platform.spawn` starts. */
+export interface SpawnOptions {
+  /** The program and its arguments; with `shell`, the one element is the command line for `/bin/sh -c`. */
+  args: string[];
+  shell: boolean;
+  stdin: SpawnStdio;
+  stdout: SpawnStdio;
+  stderr: SpawnStdio;
+  cwd?: string | null;
+  /** The whole environment of the child (default: the parent's). */
+  env?: Record<string, string> | null;
+}
+
+/** A running child process as the host holds it. */
+export interface RawProcess {
+  readonly pid: number;
+  /** One-way streams for the piped fds 0 (write), 1 and 2 (read), not started; `null` where not piped. */
+  readonly stdio: readonly [RawStream | null, RawStream | null, RawStream | null];
+  /** The exit status, or `null` while running; `-signum` when killed by a signal. */
+  readonly returncode: number | null;
+  /** The child exited (called once, after `start()`, from a host callback). */
+  on_exit: (returncode: number) => void;
+  /** Begin delivering `on_exit` (an exit that came earlier is delivered now). */
+  start(): void;
+  /** Send signal `name` (canonical, from `Platform.signal_name`); nothing once the child has exited. */
+  send_signal(name: string): void;
+  /** Transport extra info: `subprocess` (Node: the `ChildProcess`). */
+  readonly extra: Readonly<Record<string, unknown>>;
 }
 
 let installed: Platform | null = null;

@@ -360,8 +360,10 @@ export class _StreamTransport extends Transport {
 
   override write_eof(): void {
     if (this._eof_written || this._closing) return;
-    this._eof_written = true;
+    // A stream that cannot half-close (a WebSocket) throws here: the transport
+    // must stay writable then, so the flag is set only once the EOF went out.
     this._raw.write_eof();
+    this._eof_written = true;
   }
 
   override can_write_eof(): boolean {

@@ -1,6 +1,6 @@
 // Browser backend: assembles the Platform object from the browser host adapters beside it.
 
-import type { Platform } from '../../src/platform.js';
+import type { Platform, RawStream, StreamConnectOptions } from '../../src/platform.js';
 
 import {
   clear_timer,
@@ -13,15 +13,24 @@ import {
 import {
   add_signal_handler,
   alloc_bytes,
-  connect_stream,
+  connect_stream as connect_socket,
   getaddrinfo,
   getnameinfo,
   listen_stream,
   map_error,
+  open_datagram,
   open_pipe,
   remove_signal_handler,
   signal_name,
+  spawn,
 } from './unsupported.js';
+import { connect_websocket } from './websocket.js';
+import { parent_port } from './worker.js';
+
+/** Open a WebSocket for a `url` (the core builds one from host/port); anything else is unsupported. */
+function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
+  return opts.url !== undefined ? connect_websocket(opts) : connect_socket(opts);
+}
 
 /**
  * The browser implementation of the core's `Platform` interface (windows and workers).
@@ -43,8 +52,12 @@ export const browser_platform: Platform = {
   connect_stream,
   listen_stream,
   open_pipe,
+  open_datagram,
+  spawn,
   signal_name,
   add_signal_handler,
   remove_signal_handler,
+  host_port_websocket: true,
+  parent_port,
   map_error,
 };

@@ -7,6 +7,8 @@ import { NotImplementedError } from '../../src/exceptions.js';
 import { OSError } from '../../src/os_errors.js';
 import type {
   AddrInfo,
+  RawDatagram,
+  RawProcess,
   RawServer,
   RawStream,
   StreamConnectOptions,
@@ -14,7 +16,7 @@ import type {
 } from '../../src/platform.js';
 
 const SOCKETS_LATER =
-  'use a WebSocket (ws:// or wss:// URL) or a MessagePort transport instead (they arrive in a later release)';
+  'use a WebSocket (create_connection(factory, host, port, {path}) or {url: "ws://…"}) or a MessagePort transport (loop.connect_message_port) instead';
 
 /** `create_connection` / `open_connection` / `create_unix_connection`: browsers have no TCP or Unix sockets. */
 export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
@@ -37,7 +39,21 @@ export function listen_stream(opts: StreamListenOptions): Promise<RawServer> {
 /** `connect_read_pipe` / `connect_write_pipe`: browsers have no pipes or file descriptors. */
 export function open_pipe(_pipe: unknown, mode: 'read' | 'write'): RawStream {
   throw new NotImplementedError(
-    `connect_${mode}_pipe() needs OS pipes, which browsers do not have; use a MessagePort transport instead (it arrives in a later release)`,
+    `connect_${mode}_pipe() needs OS pipes, which browsers do not have; use a MessagePort transport (loop.connect_message_port) instead`,
+  );
+}
+
+/** `create_datagram_endpoint`: browsers have no UDP sockets. */
+export function open_datagram(): Promise<RawDatagram> {
+  throw new NotImplementedError(
+    'create_datagram_endpoint() needs UDP sockets, which browsers do not have; use a WebSocket (ws:// or wss:// URL) or a MessagePort transport for messages instead',
+  );
+}
+
+/** `subprocess_exec` / `create_subprocess_exec` and the shell variants: browsers cannot start processes. */
+export function spawn(): Promise<RawProcess> {
+  throw new NotImplementedError(
+    'subprocess_exec() / create_subprocess_exec() need child processes, which browsers do not have; run the work in a Worker (run_in_executor) or on a Node server instead',
   );
 }
 

@@ -1,6 +1,12 @@
 // Node backend: assembles the Platform object from the Node host adapters beside it.
 
-import type { Platform } from '../../src/platform.js';
+import type {
+  Platform,
+  RawServer,
+  RawStream,
+  StreamConnectOptions,
+  StreamListenOptions,
+} from '../../src/platform.js';
 
 import {
   clear_timer,
@@ -11,10 +17,27 @@ import {
   set_timer,
 } from './scheduler.js';
 import { getaddrinfo, getnameinfo } from './dns.js';
+import { open_datagram } from './dgram.js';
 import { map_error } from './errors.js';
-import { connect_stream, listen_stream } from './net.js';
+import { connect_stream as connect_socket, listen_stream as listen_socket } from './net.js';
+import { spawn } from './child_process.js';
 import { open_pipe } from './pipe.js';
 import { add_signal_handler, remove_signal_handler, signal_name } from './signals.js';
+import { connect_websocket, listen_websocket } from './websocket.js';
+import { parent_port } from './worker_threads.js';
+
+/** A `url` (built by the core for the websocket option) opens a WebSocket; anything else a socket. */
+function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
+  return opts.url !== undefined ? connect_websocket(opts) : connect_socket(opts);
+}
+
+/** The `websocket` option serves WebSocket clients; otherwise a plain socket server. */
+function listen_stream(
+  opts: StreamListenOptions,
+  on_accept: (stream: RawStream) => void,
+): Promise<RawServer> {
+  return opts.websocket ? listen_websocket(opts, on_accept) : listen_socket(opts, on_accept);
+}
 
 /** Node's byte type: bytes the core builds are Buffers, like the chunks sockets deliver. */
 function alloc_bytes(size: number): Uint8Array {
@@ -41,8 +64,12 @@ export const node_platform: Platform = {
   connect_stream,
   listen_stream,
   open_pipe,
+  open_datagram,
+  spawn,
   signal_name,
   add_signal_handler,
   remove_signal_handler,
+  host_port_websocket: false,
+  parent_port,
   map_error,
 };

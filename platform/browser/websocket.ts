@@ -1,0 +1,199 @@
+// Browser backend: the DOM WebSocket -> the core's RawStream (one binary message per write, one chunk per message).
+//
+// Usage: `connect_websocket` serves `browser_platform.connect_stream` for the
+// `url` the core builds (`ws://host:port/path`, `wss://` with ssl, or the `url` option).
+// @see https://websockets.spec.whatwg.org/
+
+import { NotImplementedError } from '../../src/exceptions.js';
+import type { RawStream, StreamConnectOptions } from '../../src/platform.js';
+
+import { map_close_event, map_handshake_failure } from './errors.js';
+
+/** How often `want_drain()` looks at `bufferedAmount`: browsers fire no event when it falls. */
+const DRAIN_POLL_MS = 10;
+
+function noop(): void {}
+
+// Host event handlers: module-level, `this` is the WebSocket; its RawStream hangs off it.
+
+const kRaw = Symbol('trollius.raw_stream');
+
+interface TaggedSocket extends WebSocket {
+  [kRaw]: _WebSocketStream;
+}
+
+function socket_on_message(this: WebSocket, event: MessageEvent): void {
+  const raw = (this as TaggedSocket)[kRaw];
+  const data: unknown = event.data;
+  // A text message (from a server that sends text) is delivered as its UTF-8 bytes.
+  const chunk =
+    data instanceof ArrayBuffer ? new Uint8Array(data) : new TextEncoder().encode(String(data));
+  if (chunk.length === 0) return;
+  if (raw._reading && raw._started) raw.on_data(chunk);
+  else raw._pending.push(chunk);
+}
+
+function socket_on_close(this: WebSocket, event: CloseEvent): void {
+  const raw = (this as TaggedSocket)[kRaw];
+  const error = map_close_event(event);
+  raw._finish(error, error === null);
+}
+
+/**
+ * A RawStream over an open browser WebSocket.
+ *
+ * - Reading cannot be paused at the host (WebSocket has no backpressure on
+ *   receive): while paused, messages are kept here and delivered in order on
+ *   `resume_reading()`.
+ * - The write buffer is `bufferedAmount`; browsers fire no event when it
+ *   falls, so `want_drain()` polls it every 10 ms until it is empty.
+ * - `write_eof()` is not supported: a WebSocket cannot half-close.
+ * - A clean close (1000, 1001, 1005) is delivered as EOF then `on_close(null)`;
+ *   other codes as `on_close(error)` (see ./errors.ts).
+ *
+ * @internal
+ */
+export class _WebSocketStream implements RawStream {
+  on_data: (chunk: Uint8Array) => void = noop;
+  on_eof: () => void = noop;
+  on_close: (err: Error | null) => void = noop;
+  on_drain: () => void = noop;
+  readonly can_write_eof = false;
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** @internal */ readonly _socket: WebSocket;
+  /** @internal */ _started = false;
+  /** @internal */ _reading = false;
+  /** @internal Chunks received while reading was paused or before start(). */
+  _pending: Uint8Array[] = [];
+  /** @internal A close that happened before start(): [error, clean]. */
+  _closed: [Error | null, boolean] | null = null;
+  private _delivered_close = false;
+  private _drain_timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(socket: WebSocket) {
+    this._socket = socket;
+    (socket as TaggedSocket)[kRaw] = this;
+    socket.onmessage = socket_on_message;
+    socket.onclose = socket_on_close;
+    socket.onerror = null;
+    this.extra = {
+      websocket: socket,
+      url: socket.url,
+      subprotocol: socket.protocol === '' ? null : socket.protocol,
+      // Browsers do not reveal the peer's address.
+      peername: null,
+      sockname: null,
+    };
+  }
+
+  start(): void {
+    this._started = true;
+    if (this._closed !== null && this._pending.length === 0) this._deliver_close();
+  }
+
+  /** @internal The socket closed: deliver now, or after the pending chunks. */
+  _finish(error: Error | null, clean: boolean): void {
+    if (this._closed !== null) return;
+    this._closed = [error, clean];
+    this._stop_drain_poll();
+    if (this._started && this._pending.length === 0) this._deliver_close();
+  }
+
+  private _deliver_close(): void {
+    if (this._delivered_close || this._closed === null) return;
+    this._delivered_close = true;
+    const [error, clean] = this._closed;
+    if (clean) this.on_eof();
+    this.on_close(error);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    // send() copies the view's bytes (only those) into the socket's queue.
+    if (this._socket.readyState === WebSocket.OPEN) this._socket.send(chunk);
+    return this._socket.bufferedAmount === 0;
+  }
+
+  get write_buffer_size(): number {
+    return this._socket.readyState === WebSocket.OPEN ? this._socket.bufferedAmount : 0;
+  }
+
+  want_drain(): void {
+    if (this._drain_timer !== null || this._closed !== null) return;
+    const poll = (): void => {
+      this._drain_timer = null;
+      if (this._closed !== null) return;
+      if (this._socket.bufferedAmount === 0) this.on_drain();
+      else this._drain_timer = setTimeout(poll, DRAIN_POLL_MS);
+    };
+    this._drain_timer = setTimeout(poll, this._socket.bufferedAmount === 0 ? 0 : DRAIN_POLL_MS);
+  }
+
+  private _stop_drain_poll(): void {
+    if (this._drain_timer !== null) clearTimeout(this._drain_timer);
+    this._drain_timer = null;
+  }
+
+  write_eof(): void {
+    throw new NotImplementedError(
+      'WebSocket transports cannot half-close: write_eof() is not supported (can_write_eof() is false); use close()',
+    );
+  }
+
+  pause_reading(): void {
+    this._reading = false;
+  }
+
+  resume_reading(): void {
+    this._reading = true;
+    while (this._pending.length > 0 && this._reading) this.on_data(this._pending.shift()!);
+    if (this._pending.length === 0 && this._closed !== null && this._started) this._deliver_close();
+  }
+
+  close(): void {
+    // Messages queued by send() go out before the close frame.
+    if (this._socket.readyState <= WebSocket.OPEN) this._socket.close(1000);
+  }
+
+  destroy(): void {
+    this._pending = [];
+    this._stop_drain_poll();
+    if (this._socket.readyState <= WebSocket.OPEN) {
+      // Browsers cannot drop a connection without a closing handshake; 1000
+      // still closes at once on our side: the transport has already moved on.
+      this._socket.close(1000);
+    }
+    this._finish(null, false);
+  }
+}
+
+/**
+ * Open a WebSocket to `opts.url` and resolve once it is open; a handshake that
+ * fails rejects with `ConnectionRefusedError`.
+ *
+ * @see https://developer.mozilla.org/docs/Web/API/WebSocket
+ */
+export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
+  return new Promise<RawStream>((resolve, reject) => {
+    const url = opts.url!;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, opts.protocols);
+    } catch (err) {
+      // A SyntaxError for a malformed URL or a bad subprotocol list.
+      throw new TypeError(`cannot open a WebSocket to ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    socket.binaryType = 'arraybuffer';
+    const on_open = (): void => {
+      socket.removeEventListener('close', on_close);
+      resolve(new _WebSocketStream(socket));
+    };
+    const on_close = (event: CloseEvent): void => {
+      socket.removeEventListener('open', on_open);
+      reject(map_handshake_failure(url, event));
+    };
+    socket.addEventListener('open', on_open, { once: true });
+    socket.addEventListener('close', on_close, { once: true });
+  });
+}

@@ -1,0 +1,349 @@
+// Node backend: `ws` WebSockets -> the core's RawStream/RawServer (one binary message per write, one chunk per message).
+//
+// Usage: `connect_websocket` and `listen_websocket` serve `node_platform.connect_stream`
+// (for a `url`) and `listen_stream` (for the `websocket` option).
+// @see https://github.com/websockets/ws/blob/master/doc/ws.md
+
+import http from 'node:http';
+import type { Socket } from 'node:net';
+
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+
+import { NotImplementedError, ValueError } from '../../src/exceptions.js';
+import type { OSError } from '../../src/os_errors.js';
+import type {
+  RawServer,
+  RawStream,
+  SockAddr,
+  StreamConnectOptions,
+  StreamListenOptions,
+} from '../../src/platform.js';
+import { socket as S } from '../../src/sockets.js';
+import { _websocket_close_error, _websocket_refused_error } from '../../src/websocket.js';
+
+import { map_error } from './errors.js';
+
+function noop(): void {}
+
+/** Where a ws socket's listeners find their RawStream: one property, no closures per socket. */
+const kRaw = Symbol('trollius.raw_stream');
+
+interface TaggedSocket extends WebSocket {
+  [kRaw]: _NodeWebSocketStream;
+}
+
+function to_bytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
+}
+
+function socket_on_message(this: WebSocket, data: RawData): void {
+  const chunk = to_bytes(data);
+  if (chunk.length === 0) return;
+  const raw = (this as TaggedSocket)[kRaw];
+  // ws may deliver a message already parsed after pause(): keep it for resume_reading().
+  if (raw._reading && raw._started) raw.on_data(chunk);
+  else raw._pending.push(chunk);
+}
+
+function socket_on_error(this: WebSocket, err: Error): void {
+  const raw = (this as TaggedSocket)[kRaw];
+  raw._error ??= map_error(err);
+}
+
+function socket_on_close(this: WebSocket, code: number, reason: Buffer): void {
+  const raw = (this as TaggedSocket)[kRaw];
+  if (raw._closed) return;
+  raw._closed = true;
+  const error =
+    raw._error ??
+    _websocket_close_error({ code, reason: reason.toString(), was_clean: code !== 1006 });
+  raw._close_error = error;
+  if (raw._started && raw._pending.length === 0) raw._deliver_close();
+}
+
+function inet_addr(address: string | undefined, port: number | undefined): SockAddr | null {
+  if (address === undefined || port === undefined) return null;
+  return address.includes(':') ? [address, port, 0, 0] : [address, port];
+}
+
+/**
+ * A RawStream over an open `ws` WebSocket (client or server side).
+ *
+ * - `pause_reading()`/`resume_reading()` are ws's `pause()`/`resume()`, which
+ *   stop reading the TCP socket: real backpressure.
+ * - The write buffer is ws's `bufferedAmount` (the TCP socket's buffer plus
+ *   ws's own queue); `on_drain` comes from the send callbacks: once every send
+ *   has been flushed to the OS.
+ * - `write_eof()` is not supported: a WebSocket cannot half-close.
+ * - A clean close (1000, 1001, 1005) is delivered as EOF then `on_close(null)`.
+ *
+ * @internal
+ */
+export class _NodeWebSocketStream implements RawStream {
+  on_data: (chunk: Uint8Array) => void = noop;
+  on_eof: () => void = noop;
+  on_close: (err: Error | null) => void = noop;
+  on_drain: () => void = noop;
+  readonly can_write_eof = false;
+  readonly extra: Readonly<Record<string, unknown>>;
+  /** @internal */ readonly _socket: WebSocket;
+  /** @internal */ _started = false;
+  /** @internal */ _closed = false;
+  /** @internal The first error ws reported, mapped. */ _error: Error | null = null;
+  /** @internal The mapped outcome of the close, once closed. */ _close_error:
+    OSError | Error | null = null;
+  /** @internal */ _reading = false;
+  /** @internal Messages received while reading was paused. */ _pending: Uint8Array[] = [];
+  private _closing = false;
+  private _unflushed = 0;
+  private _want_drain = false;
+  private _delivered = false;
+
+  constructor(socket: WebSocket, url: string, tcp: Socket | undefined) {
+    this._socket = socket;
+    (socket as TaggedSocket)[kRaw] = this;
+    socket.binaryType = 'nodebuffer';
+    socket.on('message', socket_on_message);
+    socket.on('error', socket_on_error);
+    socket.on('close', socket_on_close);
+    // Hold data until the core reads (ws buffers in the TCP socket meanwhile).
+    socket.pause();
+    this.extra = {
+      websocket: socket,
+      url,
+      subprotocol: socket.protocol === '' ? null : socket.protocol,
+      peername: inet_addr(tcp?.remoteAddress, tcp?.remotePort),
+      sockname: inet_addr(tcp?.localAddress, tcp?.localPort),
+      socket: tcp ?? null,
+    };
+    if (socket.readyState === WebSocket.CLOSED) this._closed = true;
+  }
+
+  start(): void {
+    this._started = true;
+    if (this._closed && this._pending.length === 0) this._deliver_close();
+  }
+
+  /** @internal */
+  _deliver_close(): void {
+    if (this._delivered) return;
+    this._delivered = true;
+    const error = this._close_error;
+    if (error === null) this.on_eof();
+    this.on_close(error);
+  }
+
+  private readonly _on_sent = (): void => {
+    this._unflushed--;
+    if (this._unflushed === 0 && this._want_drain && !this._closed) {
+      this._want_drain = false;
+      this.on_drain();
+    }
+  };
+
+  write(chunk: Uint8Array): boolean {
+    if (this._socket.readyState !== WebSocket.OPEN) return true;
+    this._unflushed++;
+    this._socket.send(chunk, { binary: true }, this._on_sent);
+    return this._socket.bufferedAmount === 0;
+  }
+
+  get write_buffer_size(): number {
+    return this._socket.readyState === WebSocket.OPEN ? this._socket.bufferedAmount : 0;
+  }
+
+  want_drain(): void {
+    if (this._unflushed === 0) {
+      if (!this._closed) queueMicrotask(() => this._closed || this.on_drain());
+      return;
+    }
+    this._want_drain = true;
+  }
+
+  write_eof(): void {
+    throw new NotImplementedError(
+      'WebSocket transports cannot half-close: write_eof() is not supported (can_write_eof() is false); use close()',
+    );
+  }
+
+  pause_reading(): void {
+    this._reading = false;
+    if (!this._closing) this._socket.pause();
+  }
+
+  resume_reading(): void {
+    this._reading = true;
+    while (this._pending.length > 0 && this._reading) this.on_data(this._pending.shift()!);
+    if (!this._reading) return;
+    if (this._closed) this._deliver_close();
+    else this._socket.resume();
+  }
+
+  close(): void {
+    // ws sends the close frame after the messages already queued.
+    const state = this._socket.readyState;
+    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) this._socket.close(1000);
+    // The peer's close frame must still be read (a paused ws never sees it);
+    // data arriving meanwhile is kept, unread, in _pending.
+    this._closing = true;
+    this._reading = false;
+    this._socket.resume();
+  }
+
+  destroy(): void {
+    this._pending = [];
+    // No closing handshake: the peer sees 1006 (abnormal closure).
+    if (this._socket.readyState !== WebSocket.CLOSED) this._socket.terminate();
+  }
+}
+
+/**
+ * Connect to `opts.url` with `ws` and resolve once open. A refused TCP
+ * connection or a handshake the server rejects (non-101 answer) rejects with
+ * `ConnectionRefusedError`; a TLS failure with `SSLError`.
+ */
+export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
+  return new Promise<RawStream>((resolve, reject) => {
+    const url = opts.url!;
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, opts.protocols, { perMessageDeflate: false });
+    } catch (err) {
+      throw new TypeError(`cannot open a WebSocket to ${url}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const on_open = (): void => {
+      socket.removeListener('error', on_error);
+      const tcp = (socket as unknown as { _socket?: Socket })._socket;
+      resolve(new _NodeWebSocketStream(socket, url, tcp));
+    };
+    const on_error = (err: Error): void => {
+      socket.removeListener('open', on_open);
+      socket.terminate();
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code !== 'ECONNREFUSED' && !/^ERR_/.test(code)) {
+        reject(map_error(err));
+      } else {
+        reject(_websocket_refused_error(url, err.message, err));
+      }
+    };
+    socket.once('open', on_open);
+    socket.once('error', on_error);
+  });
+}
+
+/** Answer plain HTTP requests to a WebSocket-only server. */
+function http_on_request(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  const body = 'This is a WebSocket endpoint (trollius); connect with a WebSocket client.\n';
+  res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end(body);
+}
+
+/** @internal A WebSocket server: `ws` in noServer mode on an HTTP server (ours or the user's). */
+class _NodeWebSocketServer implements RawServer {
+  readonly family: number;
+  private readonly _own: boolean;
+  private readonly _wss: WebSocketServer;
+  private readonly _path: string | null;
+  private readonly _on_accept: (stream: RawStream) => void;
+
+  constructor(
+    readonly socket: http.Server,
+    own: boolean,
+    path: string | null,
+    on_accept: (stream: RawStream) => void,
+  ) {
+    this._own = own;
+    this._path = path;
+    this._on_accept = on_accept;
+    this._wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    const address = socket.address();
+    this.family =
+      typeof address === 'string' || address === null
+        ? S.AF_UNIX
+        : address.family === 'IPv6'
+          ? S.AF_INET6
+          : S.AF_INET;
+    socket.on('upgrade', this._on_upgrade);
+  }
+
+  private readonly _on_upgrade = (req: http.IncomingMessage, tcp: Socket, head: Buffer): void => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (this._path !== null && pathname !== this._path) {
+      // Another upgrade listener (another path) may want it; alone, we refuse it.
+      if (this.socket.listenerCount('upgrade') === 1) {
+        tcp.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
+      return;
+    }
+    this._wss.handleUpgrade(req, tcp, head, (ws) => {
+      const host = req.headers.host ?? 'localhost';
+      const url = `ws://${host}${req.url ?? '/'}`;
+      this._on_accept(new _NodeWebSocketStream(ws, url, tcp));
+    });
+  };
+
+  getsockname(): SockAddr {
+    const address = this.socket.address();
+    if (address === null) return '';
+    if (typeof address === 'string') return address;
+    return inet_addr(address.address, address.port) ?? '';
+  }
+
+  close(): void {
+    this.socket.removeListener('upgrade', this._on_upgrade);
+    // Accepted WebSockets stay open (asyncio's Server.close()): close only the listener.
+    if (this._own && this.socket.listening) this.socket.close();
+  }
+}
+
+/**
+ * Serve WebSocket clients: on `opts.host`/`opts.port` (an HTTP server of our
+ * own, answering 426 to plain requests) or on the user's `http.Server`
+ * (`opts.websocket.server`, other requests left to it). Each accepted
+ * WebSocket becomes a RawStream for `on_accept`.
+ */
+export function listen_websocket(
+  opts: StreamListenOptions,
+  on_accept: (stream: RawStream) => void,
+): Promise<RawServer> {
+  return new Promise<RawServer>((resolve, reject) => {
+    if (opts.ssl) {
+      throw new NotImplementedError(
+        'a wss:// server needs TLS: pass an https.Server as websocket.server (trollius serves WebSockets on it)',
+      );
+    }
+    const websocket = opts.websocket!;
+    const user_server = websocket.server;
+    if (user_server !== null && user_server !== undefined) {
+      if (!(user_server instanceof http.Server)) {
+        throw new TypeError(
+          `websocket.server must be an http.Server or https.Server, got ${String(user_server)}`,
+        );
+      }
+      resolve(new _NodeWebSocketServer(user_server, false, websocket.path, on_accept));
+      return;
+    }
+    if (opts.reuse_port) throw new ValueError('reuse_port is not supported for WebSocket servers');
+    const server = http.createServer(http_on_request);
+    const on_error = (err: Error): void => {
+      server.removeListener('listening', on_listening);
+      reject(map_error(err));
+    };
+    const on_listening = (): void => {
+      server.removeListener('error', on_error);
+      server.on('error', noop);
+      resolve(new _NodeWebSocketServer(server, true, websocket.path, on_accept));
+    };
+    server.once('error', on_error);
+    server.once('listening', on_listening);
+    server.listen({
+      host: opts.host,
+      port: opts.port,
+      backlog: opts.backlog,
+      ipv6Only: opts.ipv6_only ?? false,
+    });
+  });
+}

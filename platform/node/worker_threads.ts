@@ -1,0 +1,16 @@
+// Node backend: the endpoint a worker thread's parent talks to (worker_threads.parentPort), for accept_parent_port().
+//
+// Usage: `parent_port` becomes `node_platform.parent_port`.
+// @see https://nodejs.org/api/worker_threads.html#workerparentport
+
+import { parentPort } from 'node:worker_threads';
+
+import type { MessageEndpoint } from '../../src/platform.js';
+
+/**
+ * `worker_threads.parentPort` (a MessagePort, which is an EventTarget in
+ * Node), or `null` on the main thread.
+ */
+export function parent_port(): MessageEndpoint | null {
+  return parentPort as unknown as MessageEndpoint | null;
+}

@@ -1,0 +1,503 @@
+// _DatagramTransport: asyncio's datagram-transport semantics (selector_events.py) over a platform RawDatagram.
+
+import type { BaseEventLoop } from './base_events.js';
+import {
+  check_factory,
+  getaddrinfo,
+  host_future,
+  type ProtocolFactory,
+} from './base_events_net.js';
+import { From } from './coroutines.js';
+import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
+import { ValueError } from './exceptions.js';
+import type { Future } from './futures.js';
+import { logger } from './log.js';
+import { OSError } from './os_errors.js';
+import type { RawDatagram, SockAddr } from './platform.js';
+import type { BaseProtocol, DatagramProtocol } from './protocols.js';
+import { socket, _format_sockaddr } from './sockets.js';
+import { DEFAULT_HIGH_WATER } from './stream_transport.js';
+import type { Task } from './tasks.js';
+import { DatagramTransport } from './transports.js';
+
+function type_name(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
+
+function same_address(a: SockAddr, b: SockAddr): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function set_waiter_result(waiter: Future<null>): void {
+  if (!waiter.done()) waiter.set_result(null);
+}
+
+/**
+ * The transport of a UDP endpoint (asyncio's `_SelectorDatagramTransport`),
+ * written once for every backend over the host's `RawDatagram`.
+ *
+ * - Construction schedules `connection_made`, then the start of delivery,
+ *   then the creation waiter, each with `call_soon` (asyncio TR-2).
+ * - Each datagram becomes one `call_soon(datagram_received)`; a receive
+ *   error one `call_soon(error_received)`, and the transport stays open (TR-6).
+ * - `sendto()` hands the datagram to the host at once. Hosts send
+ *   asynchronously, so the write buffer is the bytes handed over and not yet
+ *   reported sent; `pause_writing()` and `resume_writing()` follow it with the
+ *   usual water marks. A send error goes to `error_received()` (TR-6).
+ * - `close()` stops delivery at once; `connection_lost(null)` follows once the
+ *   datagrams already handed over are sent. `abort()` does not wait.
+ *
+ * @internal
+ */
+export class _DatagramTransport extends DatagramTransport {
+  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _raw: RawDatagram;
+  /** @internal */ _protocol: DatagramProtocol;
+  /** @internal The connected address, or `null`. */ readonly _address: SockAddr | null;
+  /** @internal */ _closing = false;
+  /** @internal Non-zero once closing; counts the sends dropped since. */ _conn_lost = 0;
+  /** @internal connection_lost has been scheduled. */ _lost_scheduled = false;
+  /** @internal connection_made has run: datagrams may be delivered. */ _started = false;
+  /** @internal Bytes handed to the host and not yet reported sent. */ _buffer_size = 0;
+  /** @internal close() waits for the datagrams in flight. */ _closing_drain = false;
+  /** @internal */ _protocol_paused = false;
+  /** @internal */ _high = DEFAULT_HIGH_WATER;
+  /** @internal */ _low = DEFAULT_HIGH_WATER / 4;
+
+  constructor(
+    loop: BaseEventLoop,
+    raw: RawDatagram,
+    protocol: BaseProtocol,
+    address: SockAddr | null = null,
+    waiter: Future<null> | null = null,
+    extra: Record<string, unknown> | null = null,
+  ) {
+    super({ ...raw.extra, ...extra });
+    this._loop = loop;
+    this._raw = raw;
+    this._protocol = protocol as DatagramProtocol;
+    this._address = address;
+    raw.on_datagram = this._on_raw_datagram;
+    raw.on_error = this._on_raw_error;
+    raw.on_close = this._on_raw_close;
+    loop._call_soon(this._call_connection_made, null);
+    loop._call_soon(this._start_delivery, null);
+    if (waiter !== null) loop._call_soon(set_waiter_result, [waiter]);
+    raw.start();
+  }
+
+  override toString(): string {
+    const info: string[] = [this.constructor.name];
+    if (this._lost_scheduled) info.push('closed');
+    else if (this._closing) info.push('closing');
+    const sockname = this._extra['sockname'];
+    if (sockname !== undefined && sockname !== null)
+      info.push(`sockname=${_format_sockaddr(sockname)}`);
+    if (this._address !== null) info.push(`peername=${_format_sockaddr(this._address)}`);
+    info.push(`write=<bufsize=${this._buffer_size}>`);
+    return `<${info.join(' ')}>`;
+  }
+
+  // ---- host events ------------------------------------------------------------------------
+
+  private readonly _on_raw_datagram = (data: Uint8Array, addr: SockAddr): void => {
+    if (this._loop.is_closed()) return this._raw.close();
+    this._loop._call_soon(this._deliver_datagram, [data, addr]);
+  };
+
+  private readonly _on_raw_error = (err: Error): void => {
+    if (this._loop.is_closed()) return;
+    this._loop._call_soon(this._deliver_error, [err]);
+  };
+
+  private readonly _on_raw_close = (): void => {
+    if (this._loop.is_closed()) return;
+    this._loop._call_soon(this._force_close_cb, null);
+  };
+
+  // ---- loop callbacks -----------------------------------------------------------------------
+
+  private readonly _call_connection_made = (): void => {
+    this._protocol.connection_made(this);
+  };
+
+  private readonly _start_delivery = (): void => {
+    this._started = true;
+  };
+
+  private readonly _deliver_datagram = (data: Uint8Array, addr: SockAddr): void => {
+    // Reading stops at close() (asyncio removes the reader at once).
+    if (this._closing) return;
+    try {
+      this._protocol.datagram_received(data, addr);
+    } catch (exc) {
+      this._fatal_error(exc, 'Fatal error: protocol.datagram_received() call failed.');
+    }
+  };
+
+  private readonly _deliver_error = (err: Error): void => {
+    if (this._closing) return;
+    try {
+      this._protocol.error_received(err);
+    } catch (exc) {
+      this._fatal_error(exc, 'Fatal error: protocol.error_received() call failed.');
+    }
+  };
+
+  private readonly _force_close_cb = (): void => {
+    this._force_close(null);
+  };
+
+  // ---- DatagramTransport API ---------------------------------------------------------------
+
+  override is_closing(): boolean {
+    return this._closing;
+  }
+
+  override set_protocol(protocol: BaseProtocol): void {
+    this._protocol = protocol as DatagramProtocol;
+  }
+
+  override get_protocol(): BaseProtocol {
+    return this._protocol;
+  }
+
+  /** The bytes handed to the host and not yet sent. */
+  get_write_buffer_size(): number {
+    return this._buffer_size;
+  }
+
+  /** The marks as `[low, high]`. */
+  get_write_buffer_limits(): [low: number, high: number] {
+    return [this._low, this._high];
+  }
+
+  /**
+   * Set the water marks of the write buffer (default high 64 KiB, low a
+   * quarter of high); `pause_writing()` is checked again at once.
+   */
+  set_write_buffer_limits(high?: number | null, low?: number | null): void {
+    if (high === null || high === undefined) {
+      high = low === null || low === undefined ? DEFAULT_HIGH_WATER : 4 * low;
+    }
+    if (low === null || low === undefined) low = Math.floor(high / 4);
+    if (!(high >= low && low >= 0)) {
+      throw new ValueError(`high (${high}) must be >= low (${low}) must be >= 0`);
+    }
+    this._high = high;
+    this._low = low;
+    this._maybe_pause_protocol();
+  }
+
+  /**
+   * Send `data` to `addr` (default: the connected address). With a connected
+   * endpoint, `addr` must be `null` or that address (`ValueError` otherwise).
+   * Empty data is ignored. A host error goes to `protocol.error_received()`.
+   */
+  override sendto(data: Uint8Array, addr: SockAddr | null = null): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(`data argument must be a bytes-like object, not '${type_name(data)}'`);
+    }
+    if (data.length === 0) return;
+    if (addr === undefined) addr = null;
+    if (this._address !== null && addr !== null && !same_address(addr, this._address)) {
+      throw new ValueError(`Invalid address: must be None or ${_format_sockaddr(this._address)}`);
+    }
+    if (this._conn_lost !== 0) {
+      if (this._conn_lost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+        logger.warning('socket.send() raised exception.');
+      }
+      this._conn_lost++;
+      return;
+    }
+    if (addr === null && this._address === null) {
+      // asyncio: sock.send() on an unconnected socket fails with EDESTADDRREQ.
+      this._loop._call_soon(this._deliver_error, [
+        new OSError(89, 'Destination address required', { code: 'EDESTADDRREQ' }),
+      ]);
+      return;
+    }
+    const size = data.length;
+    this._buffer_size += size;
+    this._raw.send(data, addr, (err) => this._on_sent(size, err));
+    this._maybe_pause_protocol();
+  }
+
+  /** @internal The host sent a datagram, or failed to (from a host callback). */
+  _on_sent(size: number, err: Error | null): void {
+    if (this._lost_scheduled && !this._closing_drain) return;
+    this._buffer_size -= size;
+    const loop = this._loop;
+    if (loop.is_closed()) return;
+    if (err !== null) loop._call_soon(this._deliver_error, [err]);
+    if (this._protocol_paused) loop._call_soon(this._maybe_resume_protocol, null);
+    if (this._closing_drain && this._buffer_size === 0) {
+      this._closing_drain = false;
+      loop._call_soon(this._call_connection_lost, [null]);
+    }
+  }
+
+  /**
+   * Stop delivering datagrams now; `connection_lost(null)` follows once the
+   * datagrams already handed to the host are sent.
+   */
+  override close(): void {
+    if (this._closing) return;
+    this._closing = true;
+    this._conn_lost++;
+    this._lost_scheduled = true;
+    if (this._buffer_size === 0) this._loop._call_soon(this._call_connection_lost, [null]);
+    else this._closing_drain = true;
+  }
+
+  /** Close at once, without waiting for datagrams in flight; `connection_lost(null)` follows. */
+  override abort(): void {
+    this._force_close(null);
+  }
+
+  // ---- flow control (asyncio _FlowControlMixin) -------------------------------------------
+
+  /** @internal */
+  _maybe_pause_protocol(): void {
+    if (this._protocol_paused || this._buffer_size <= this._high) return;
+    this._protocol_paused = true;
+    try {
+      this._protocol.pause_writing();
+    } catch (exc) {
+      this._loop.call_exception_handler({
+        message: 'protocol.pause_writing() failed',
+        exception: exc,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+  }
+
+  /** @internal */
+  readonly _maybe_resume_protocol = (): void => {
+    if (!this._protocol_paused || this._buffer_size > this._low) return;
+    this._protocol_paused = false;
+    try {
+      this._protocol.resume_writing();
+    } catch (exc) {
+      this._loop.call_exception_handler({
+        message: 'protocol.resume_writing() failed',
+        exception: exc,
+        transport: this,
+        protocol: this._protocol,
+      });
+    }
+  };
+
+  // ---- closing ------------------------------------------------------------------------------
+
+  /** Report `exc` through the loop's exception handler, then force-close. @internal */
+  _fatal_error(exc: unknown, message = 'Fatal error on transport'): void {
+    this._loop.call_exception_handler({
+      message,
+      exception: exc,
+      transport: this,
+      protocol: this._protocol,
+    });
+    this._force_close(exc instanceof Error ? exc : new Error(String(exc)));
+  }
+
+  /** Close at once and schedule `connection_lost(exc)`, unless already scheduled. @internal */
+  _force_close(exc: Error | null): void {
+    if (this._closing_drain) {
+      // close() was waiting for the datagrams in flight: stop waiting.
+      this._closing_drain = false;
+      this._loop._call_soon(this._call_connection_lost, [exc]);
+      return;
+    }
+    if (this._lost_scheduled) return;
+    this._lost_scheduled = true;
+    this._closing = true;
+    this._conn_lost++;
+    this._loop._call_soon(this._call_connection_lost, [exc]);
+  }
+
+  private readonly _call_connection_lost = (exc: Error | null): void => {
+    this._buffer_size = 0;
+    try {
+      this._protocol.connection_lost(exc);
+    } finally {
+      this._raw.close();
+    }
+  };
+}
+
+// ---- create_datagram_endpoint ---------------------------------------------------------------
+
+/** Options of `loop.create_datagram_endpoint()` (asyncio's keyword arguments). */
+export interface CreateDatagramEndpointOptions {
+  /** Bind to `[host, port]` (port 0: any free port). */
+  local_addr?: [host: string, port: number] | null;
+  /** Connect to `[host, port]`: `sendto(data)` goes there, and only its datagrams arrive. */
+  remote_addr?: [host: string, port: number] | null;
+  /** `socket.AF_INET` or `socket.AF_INET6`; needed when neither address is given. */
+  family?: number;
+  proto?: number;
+  flags?: number;
+  /** Allow binding an address in use (`SO_REUSEADDR`). */
+  reuse_address?: boolean | null;
+  /** Let several sockets bind the same port (`SO_REUSEPORT`), where the host supports it. */
+  reuse_port?: boolean | null;
+  /** Allow sending to broadcast addresses (`SO_BROADCAST`). */
+  allow_broadcast?: boolean | null;
+  /** A host UDP socket (Node: a `dgram.Socket`) instead of addresses. */
+  sock?: unknown;
+}
+
+function is_none(x: unknown): x is null | undefined {
+  return x === null || x === undefined;
+}
+
+function check_pair(addr: unknown): asserts addr is [string, number] {
+  if (!Array.isArray(addr) || addr.length !== 2) throw new TypeError('2-tuple is expected');
+}
+
+/**
+ * `loop.create_datagram_endpoint()`: checks the arguments now, opens the
+ * socket in a Task resolving to `[transport, protocol]`. @internal
+ */
+export function create_datagram_endpoint<P extends BaseProtocol>(
+  loop: BaseEventLoop,
+  protocol_factory: ProtocolFactory<P>,
+  options: CreateDatagramEndpointOptions = {},
+): Task<[DatagramTransport, P]> {
+  check_factory(protocol_factory);
+  const { local_addr, remote_addr } = options;
+  if (!is_none(options.sock)) {
+    const problems = (
+      [
+        'local_addr',
+        'remote_addr',
+        'family',
+        'proto',
+        'flags',
+        'reuse_address',
+        'reuse_port',
+      ] as const
+    ).filter((key) => !is_none(options[key]) && options[key] !== 0 && options[key] !== false);
+    if (!is_none(options.allow_broadcast) && options.allow_broadcast)
+      problems.push('allow_broadcast' as never);
+    if (problems.length > 0) {
+      throw new ValueError(
+        `socket modifier keyword arguments can not be used when sock is specified. (${problems
+          .map((key) => `${key}=${_format_sockaddr(options[key])}`)
+          .join(', ')})`,
+      );
+    }
+  } else {
+    if (!is_none(local_addr)) check_pair(local_addr);
+    if (!is_none(remote_addr)) check_pair(remote_addr);
+    if (is_none(local_addr) && is_none(remote_addr) && !options.family) {
+      throw new ValueError('unexpected address family');
+    }
+  }
+  loop._check_closed();
+  return loop.create_task(create_datagram_endpoint_coro(loop, protocol_factory, options));
+}
+
+function* create_datagram_endpoint_coro<P extends BaseProtocol>(
+  loop: BaseEventLoop,
+  protocol_factory: ProtocolFactory<P>,
+  options: CreateDatagramEndpointOptions,
+): Generator<unknown, [DatagramTransport, P], unknown> {
+  const platform = loop._platform;
+  const close_raw = (raw: RawDatagram): void => raw.close();
+  let raw: RawDatagram | undefined;
+  let remote: SockAddr | null = null;
+  if (!is_none(options.sock)) {
+    raw = yield* From(
+      host_future(loop, platform.open_datagram({ family: 0, sock: options.sock }), close_raw),
+    );
+    const peer = raw.extra['peername'];
+    remote = is_none(peer) ? null : (peer as SockAddr);
+  } else {
+    const family = options.family ?? 0;
+    const proto = options.proto ?? 0;
+    const { local_addr, remote_addr } = options;
+    // [family, proto] -> [local sockaddr, remote sockaddr], in getaddrinfo's order.
+    const pairs = new Map<string, [number, SockAddr | null, SockAddr | null]>();
+    if (is_none(local_addr) && is_none(remote_addr)) {
+      pairs.set(`${family}`, [family, null, null]);
+    } else {
+      for (const [idx, addr] of [
+        [1, local_addr],
+        [2, remote_addr],
+      ] as const) {
+        if (is_none(addr)) continue;
+        const infos = yield* From(
+          getaddrinfo(loop, addr[0], addr[1], {
+            family,
+            type: socket.SOCK_DGRAM,
+            proto,
+            flags: options.flags ?? 0,
+          }),
+        );
+        if (infos.length === 0) throw new OSError('getaddrinfo() returned empty list');
+        for (const [fam, , pro, , address] of infos) {
+          const key = `${fam} ${pro}`;
+          let pair = pairs.get(key);
+          if (pair === undefined) pairs.set(key, (pair = [fam, null, null]));
+          pair[idx] = address;
+        }
+      }
+      for (const [key, pair] of pairs) {
+        if (
+          (!is_none(local_addr) && pair[1] === null) ||
+          (!is_none(remote_addr) && pair[2] === null)
+        ) {
+          pairs.delete(key);
+        }
+      }
+      if (pairs.size === 0) throw new ValueError('can not get address information');
+    }
+    const exceptions: Error[] = [];
+    for (const [fam, local, remote_address] of pairs.values()) {
+      try {
+        raw = yield* From(
+          host_future(
+            loop,
+            platform.open_datagram({
+              family: fam,
+              local_addr: local as [string, number] | null,
+              remote_addr: remote_address as [string, number] | null,
+              reuse_address: options.reuse_address ?? false,
+              reuse_port: options.reuse_port ?? false,
+              allow_broadcast: options.allow_broadcast ?? false,
+            }),
+            close_raw,
+          ),
+        );
+        remote = remote_address;
+        break;
+      } catch (exc) {
+        if (!(exc instanceof OSError)) throw exc;
+        exceptions.push(exc);
+      }
+    }
+    if (raw === undefined) throw exceptions[0]!;
+  }
+  let protocol: P;
+  try {
+    protocol = protocol_factory();
+  } catch (exc) {
+    raw.close();
+    throw exc;
+  }
+  const waiter = loop.create_future<null>();
+  const transport = new _DatagramTransport(loop, raw, protocol, remote, waiter);
+  try {
+    yield From(waiter);
+  } catch (exc) {
+    transport.close();
+    throw exc;
+  }
+  return [transport, protocol];
+}

@@ -1,0 +1,375 @@
+// Child processes: loop.subprocess_exec/shell (protocol level) and create_subprocess_* / Process (streams level).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { BaseEventLoop } from '../../src/base_events.js';
+import { BaseSubprocessTransport } from '../../src/base_subprocess.js';
+import { From, coroutine } from '../../src/coroutines.js';
+import { CancelledError, ValueError } from '../../src/exceptions.js';
+import type { Future } from '../../src/futures.js';
+import { FileNotFoundError, PermissionError, ProcessLookupError } from '../../src/os_errors.js';
+import { SubprocessProtocol } from '../../src/protocols.js';
+import { StreamReader } from '../../src/stream_reader.js';
+import { StreamWriter } from '../../src/streams.js';
+import {
+  Process,
+  create_subprocess_exec,
+  create_subprocess_shell,
+  subprocess,
+} from '../../src/subprocess.js';
+import { sleep, wait_for } from '../../src/task_helpers.js';
+import type { SubprocessTransport, WriteTransport } from '../../src/transports.js';
+import { b, concat, run, s } from '../support/net.js';
+
+const { PIPE, STDOUT, DEVNULL } = subprocess;
+
+let loop: BaseEventLoop;
+beforeEach(() => {
+  loop = new BaseEventLoop();
+});
+afterEach(() => {
+  if (!loop.is_running()) loop.close();
+});
+
+/** Records every protocol call; `exited` and `lost` complete on process_exited / connection_lost. */
+class Recorder extends SubprocessProtocol {
+  events: string[] = [];
+  out: Uint8Array[][] = [[], [], []];
+  transport: SubprocessTransport | null = null;
+  readonly exited: Future<null>;
+  readonly lost: Future<Error | null>;
+
+  constructor() {
+    super();
+    this.exited = loop.create_future();
+    this.lost = loop.create_future();
+  }
+
+  override connection_made(transport: SubprocessTransport): void {
+    this.transport = transport;
+    this.events.push('made');
+  }
+
+  override pipe_data_received(fd: number, data: Uint8Array): void {
+    this.events.push(`data${fd}`);
+    this.out[fd]!.push(data);
+  }
+
+  override pipe_connection_lost(fd: number, exc: Error | null): void {
+    this.events.push(`pipe_lost${fd}${exc === null ? '' : `:${exc.name}`}`);
+  }
+
+  override process_exited(): void {
+    this.events.push('exited');
+    this.exited.set_result(null);
+  }
+
+  override connection_lost(exc: Error | null): void {
+    this.events.push('lost');
+    this.lost.set_result(exc);
+  }
+
+  text(fd: number): string {
+    return s(concat(this.out[fd]!));
+  }
+}
+
+describe('loop.subprocess_exec / subprocess_shell', () => {
+  it('runs cat: stdin to stdout, then exit, pipe losses and connection_lost in order', async () => {
+    const main = coroutine(function* () {
+      const [transport, proto] = (yield From(
+        loop.subprocess_exec(() => new Recorder(), 'cat'),
+      )) as [SubprocessTransport, Recorder];
+      expect(transport).toBeInstanceOf(BaseSubprocessTransport);
+      expect(proto.events).toEqual(['made']);
+      expect(transport.get_pid()).toBeGreaterThan(0);
+      expect(transport.get_returncode()).toBeNull();
+      expect(transport.get_extra_info('subprocess')).not.toBeNull();
+      const stdin = transport.get_pipe_transport(0) as WriteTransport;
+      expect(stdin.can_write_eof()).toBe(true);
+      stdin.write(b('hello '));
+      stdin.write(b('cat'));
+      stdin.close();
+      yield From(proto.lost);
+      expect(proto.text(1)).toBe('hello cat');
+      expect(transport.get_returncode()).toBe(0);
+      const ev = proto.events.filter((e, i, a) => i === 0 || a[i - 1] !== e);
+      expect(ev[0]).toBe('made');
+      expect(ev.at(-1)).toBe('lost');
+      for (const e of ['pipe_lost0', 'pipe_lost1', 'pipe_lost2', 'exited']) expect(ev).toContain(e);
+      // every byte came before its pipe's loss
+      expect(ev.lastIndexOf('data1')).toBeLessThan(ev.indexOf('pipe_lost1'));
+      transport.close();
+      expect(() => transport.kill()).toThrow(ProcessLookupError);
+    });
+    await run(loop, main());
+  });
+
+  it('reports exit codes of sh -c, and stderr on fd 2', async () => {
+    const main = coroutine(function* () {
+      const [transport, proto] = (yield From(
+        loop.subprocess_shell(() => new Recorder(), 'echo out; echo err 1>&2; exit 7'),
+      )) as [SubprocessTransport, Recorder];
+      yield From(proto.lost);
+      expect(transport.get_returncode()).toBe(7);
+      expect(proto.text(1)).toBe('out\n');
+      expect(proto.text(2)).toBe('err\n');
+      transport.close();
+    });
+    await run(loop, main());
+  });
+
+  it('leaves unpiped streams out: get_pipe_transport is null', async () => {
+    const main = coroutine(function* () {
+      const [transport, proto] = (yield From(
+        loop.subprocess_exec(() => new Recorder(), 'true', {
+          stdin: DEVNULL,
+          stdout: DEVNULL,
+          stderr: DEVNULL,
+        }),
+      )) as [SubprocessTransport, Recorder];
+      expect(transport.get_pipe_transport(0)).toBeNull();
+      expect(transport.get_pipe_transport(1)).toBeNull();
+      expect(transport.get_pipe_transport(2)).toBeNull();
+      yield From(proto.lost);
+      expect(proto.events).toEqual(['made', 'exited', 'lost']);
+      transport.close();
+    });
+    await run(loop, main());
+  });
+
+  it('close() kills a running child', async () => {
+    const main = coroutine(function* () {
+      const [transport, proto] = (yield From(
+        loop.subprocess_exec(() => new Recorder(), 'sleep', '30'),
+      )) as [SubprocessTransport, Recorder];
+      transport.close();
+      yield From(proto.lost);
+      expect(transport.get_returncode()).toBe(-9);
+    });
+    await run(loop, main());
+  });
+
+  it('checks its arguments with asyncio messages, synchronously', () => {
+    const f = () => new Recorder();
+    expect(() => loop.subprocess_shell(f, 42 as never)).toThrow(
+      new ValueError('cmd must be a string'),
+    );
+    expect(() => loop.subprocess_shell(f, 'true', { shell: false })).toThrow(
+      new ValueError('shell must be True'),
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { shell: true })).toThrow(
+      new ValueError('shell must be False'),
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { bufsize: 1 })).toThrow(
+      new ValueError('bufsize must be 0'),
+    );
+    expect(() => loop.subprocess_shell(f, 'true', { universal_newlines: true })).toThrow(
+      new ValueError('universal_newlines must be False'),
+    );
+    expect(() => loop.subprocess_exec(f, 'echo', 1 as never)).toThrow(
+      new TypeError('program arguments must be a bytes or text string, not number'),
+    );
+    expect(() => loop.subprocess_exec(f, null as never)).toThrow(
+      new TypeError('program arguments must be a bytes or text string, not null'),
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { stdin: STDOUT })).toThrow(ValueError);
+  });
+});
+
+describe('create_subprocess_exec / create_subprocess_shell', () => {
+  it('round-trips through cat with communicate()', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('cat', { stdin: PIPE, stdout: PIPE, loop }),
+      )) as Process;
+      expect(proc).toBeInstanceOf(Process);
+      expect(proc.pid).toBeGreaterThan(0);
+      expect(proc.stdin).toBeInstanceOf(StreamWriter);
+      expect(proc.stdout).toBeInstanceOf(StreamReader);
+      expect(proc.stderr).toBeNull();
+      expect(proc.returncode).toBeNull();
+      const [out, err] = (yield From(proc.communicate(b('round trip')))) as [
+        Uint8Array,
+        Uint8Array | null,
+      ];
+      expect(s(out)).toBe('round trip');
+      expect(err).toBeNull();
+      expect(proc.returncode).toBe(0);
+    });
+    await run(loop, main());
+  });
+
+  it('reads lines from stdout and writes to stdin with drain', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('cat', { stdin: PIPE, stdout: PIPE, loop }),
+      )) as Process;
+      proc.stdin!.write(b('line one\n'));
+      yield From(proc.stdin!.drain());
+      expect(s((yield From(proc.stdout!.readline())) as Uint8Array)).toBe('line one\n');
+      proc.stdin!.close();
+      expect(s((yield From(proc.stdout!.read())) as Uint8Array)).toBe('');
+      expect(yield From(proc.wait())).toBe(0);
+    });
+    await run(loop, main());
+  });
+
+  it('gives exit codes and stderr of sh -c', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_shell('printf out; printf err >&2; exit 3', {
+          stdout: PIPE,
+          stderr: PIPE,
+          loop,
+        }),
+      )) as Process;
+      const [out, err] = (yield From(proc.communicate())) as [Uint8Array, Uint8Array];
+      expect([s(out), s(err)]).toEqual(['out', 'err']);
+      expect(proc.returncode).toBe(3);
+      const missing = (yield From(
+        create_subprocess_shell('exec no-such-command-here 2>/dev/null', { loop }),
+      )) as Process;
+      expect(yield From(missing.wait())).toBe(127);
+    });
+    await run(loop, main());
+  });
+
+  it('merges stderr into stdout with STDOUT, for exec and shell', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('sh', '-c', 'echo a; echo b >&2; echo c', {
+          stdout: PIPE,
+          stderr: STDOUT,
+          loop,
+        }),
+      )) as Process;
+      expect(proc.stderr).toBeNull();
+      const [out, err] = (yield From(proc.communicate())) as [Uint8Array, null];
+      expect(s(out)).toBe('a\nb\nc\n');
+      expect(err).toBeNull();
+      const shell = (yield From(
+        create_subprocess_shell('echo x >&2', { stdout: PIPE, stderr: STDOUT, loop }),
+      )) as Process;
+      const [out2] = (yield From(shell.communicate())) as [Uint8Array, null];
+      expect(s(out2)).toBe('x\n');
+    });
+    await run(loop, main());
+  });
+
+  it('connects DEVNULL: stdin reads EOF, output is discarded', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_shell('cat; echo done', {
+          stdin: DEVNULL,
+          stdout: PIPE,
+          stderr: DEVNULL,
+          loop,
+        }),
+      )) as Process;
+      expect(proc.stdin).toBeNull();
+      const [out] = (yield From(proc.communicate())) as [Uint8Array, null];
+      expect(s(out)).toBe('done\n');
+    });
+    await run(loop, main());
+  });
+
+  it('terminate() and kill() give negative return codes, as asyncio', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(create_subprocess_exec('sleep', '30', { loop }))) as Process;
+      proc.terminate();
+      expect(yield From(proc.wait())).toBe(-15);
+      const proc2 = (yield From(create_subprocess_exec('sleep', '30', { loop }))) as Process;
+      proc2.kill();
+      expect(yield From(proc2.wait())).toBe(-9);
+      const proc3 = (yield From(create_subprocess_exec('sleep', '30', { loop }))) as Process;
+      proc3.send_signal('SIGINT');
+      expect(yield From(proc3.wait())).toBe(-2);
+      // after the exit, signals are ignored until the transport lets go of the process
+      proc3.send_signal(15);
+    });
+    await run(loop, main());
+  });
+
+  it('moves 10 MiB in and out through communicate() without deadlock', async () => {
+    const size = 10 * 1024 * 1024;
+    const input = new Uint8Array(size);
+    for (let i = 0; i < size; i += 4096) input[i] = (i / 4096) & 0xff;
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('cat', { stdin: PIPE, stdout: PIPE, loop }),
+      )) as Process;
+      const [out] = (yield From(proc.communicate(input))) as [Uint8Array, null];
+      expect(out.length).toBe(size);
+      expect(Buffer.compare(out, input)).toBe(0);
+      expect(proc.returncode).toBe(0);
+    });
+    await run(loop, main(), 30);
+  });
+
+  it('rejects with FileNotFoundError for a missing program, PermissionError for a non-executable', async () => {
+    const main = coroutine(function* () {
+      try {
+        yield From(create_subprocess_exec('no-such-program-xyz', { loop }));
+        expect.unreachable();
+      } catch (exc) {
+        expect(exc).toBeInstanceOf(FileNotFoundError);
+        expect((exc as FileNotFoundError).errno).toBe(2);
+        expect((exc as Error).message).toBe(
+          "[Errno 2] No such file or directory: 'no-such-program-xyz'",
+        );
+      }
+      // the same with stderr=STDOUT, which starts through /bin/sh
+      try {
+        yield From(
+          create_subprocess_exec('no-such-program-xyz', { stdout: PIPE, stderr: STDOUT, loop }),
+        );
+        expect.unreachable();
+      } catch (exc) {
+        expect(exc).toBeInstanceOf(FileNotFoundError);
+      }
+      try {
+        yield From(create_subprocess_exec('/etc/hostname', { loop }));
+        expect.unreachable();
+      } catch (exc) {
+        expect(exc).toBeInstanceOf(PermissionError);
+        expect((exc as Error).message).toBe("[Errno 13] Permission denied: '/etc/hostname'");
+      }
+    });
+    await run(loop, main());
+  });
+
+  it('a cancelled wait() does not kill the child', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('sh', '-c', 'read line; exit 5', { stdin: PIPE, loop }),
+      )) as Process;
+      try {
+        yield From(wait_for(proc.wait(), 0.05, { loop }));
+        expect.unreachable();
+      } catch (exc) {
+        expect(exc).not.toBeInstanceOf(CancelledError);
+      }
+      yield From(sleep(0.05));
+      expect(proc.returncode).toBeNull();
+      proc.stdin!.write(b('go\n'));
+      expect(yield From(proc.wait())).toBe(5);
+    });
+    await run(loop, main());
+  });
+
+  it('passes cwd and env', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_shell('pwd; echo $GREETING', {
+          stdout: PIPE,
+          cwd: '/tmp',
+          env: { GREETING: 'hi', PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+          loop,
+        }),
+      )) as Process;
+      const [out] = (yield From(proc.communicate())) as [Uint8Array, null];
+      expect(s(out)).toBe('/tmp\nhi\n');
+    });
+    await run(loop, main());
+  });
+});
