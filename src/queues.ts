@@ -13,7 +13,7 @@ import { get_event_loop, type AbstractEventLoop } from './events.js';
 import { QueueEmpty, QueueFull, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
-import { _Waiter, type _WaiterOwner } from './locks.js';
+import { _Waiter, type _WaiterOwner } from './waiters.js';
 
 /** Options of the queue constructors: asyncio's keyword-only `loop`. */
 export interface QueueOptions {

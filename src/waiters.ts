@@ -1,0 +1,233 @@
+// Waiters and guards shared by the locks and the queues: the lossless waiter Future and LockGuard.
+//
+// A `_Waiter` is the Future a waiting method returns. Cancelling it while it
+// waits removes it from its owner's queue; cancelling it after it was granted
+// a permit or an item but before whoever waits on it resumed (its done
+// callbacks have not run yet) revokes the grant, and the permit or item goes
+// to the next waiter.
+
+import type { BaseEventLoop } from './base_events.js';
+import { Future } from './futures.js';
+
+// The explicit-resource-management types LockGuard needs, for compilations
+// whose lib lacks ESNext.Disposable (the core's ES2022, and users' projects):
+// the same declarations @types/node ships, which merge with TypeScript's own.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>;
+  }
+}
+
+// Node 20+ and current browsers define both symbols. Elsewhere fall back to the
+// registered symbols that Babel's and oxc's `using` helpers look up.
+const DISPOSE: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
+
+/** What a `_Waiter` tells its owner when it is cancelled. @internal */
+export interface _WaiterOwner {
+  /**
+   * `granted` is false for a waiter cancelled while it waited, true for one
+   * whose grant (`value`: a permit, a queue item) was revoked before anyone saw it.
+   */
+  _waiter_cancelled(waiter: _Waiter<unknown>, granted: boolean, value: unknown): void;
+}
+
+/**
+ * The Future a primitive hands out to one waiter.
+ *
+ * Its first done callback, registered at construction and so run right
+ * before those of whoever waits on it, marks its outcome delivered; so does
+ * any look at the outcome (`done()`, `cancelled()`, `result()`, `exception()`,
+ * `then()`). Until then a granted waiter can still be cancelled: `cancel()`
+ * turns it into a cancelled Future (the done callbacks already scheduled read
+ * the state when they run) and gives the grant back to its owner. Nobody can
+ * tell the difference from a waiter cancelled just before the grant.
+ * @internal
+ */
+export class _Waiter<T> extends Future<T> {
+  /** @internal Its done callbacks have started: the outcome is seen. */
+  _delivered = false;
+  /** @internal Told about cancellations; `null` when the subclass handles them. */
+  readonly _owner: _WaiterOwner | null;
+  /** @internal What `_grant()` resolves the waiter to. */
+  readonly _value: T;
+
+  constructor(loop: BaseEventLoop, owner: _WaiterOwner | null, value: T) {
+    super({ loop });
+    this._owner = owner;
+    this._value = value;
+    this.add_done_callback(deliver);
+  }
+
+  /** Give the waiter what it waits for. @internal */
+  _grant(): void {
+    this.set_result(this._value);
+  }
+
+  /** The first done callback: the outcome is about to be seen. @internal */
+  _deliver(): void {
+    this._delivered = true;
+  }
+
+  /** Cancel as a plain Future does, without telling the owner. @internal */
+  _cancel_now(): void {
+    super.cancel();
+  }
+
+  /** Deliver the outcome if it is there and nobody has seen it yet. @internal */
+  _observe(): void {
+    if (!this._delivered && this._state === 'FINISHED') this._deliver();
+  }
+
+  /** Whether the wait is over. Seeing that it is makes the outcome final. */
+  override done(): boolean {
+    if (this._state === 'PENDING') return false;
+    this._observe();
+    return true;
+  }
+
+  /** Whether the wait was cancelled. Asking makes the outcome final. */
+  override cancelled(): boolean {
+    this._observe();
+    return this._state === 'CANCELLED';
+  }
+
+  /** What the waiter was granted. Reading it makes the outcome final. */
+  override result(): T {
+    this._observe();
+    return super.result();
+  }
+
+  /** The waiter's exception, if any. Reading it makes the outcome final. */
+  override exception(): unknown {
+    this._observe();
+    return super.exception();
+  }
+
+  /**
+   * `await` makes the outcome final at once, so an async function resumes
+   * only after the grant took effect.
+   */
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this._observe();
+    return super.then(onfulfilled, onrejected);
+  }
+
+  /**
+   * The task that waited on this (directly, or through `wait_for`/`gather`)
+   * was cancelled before taking the grant: hand the permit or item on, as a
+   * cancellation before the grant would have.
+   * @internal
+   */
+  override _result_dropped(): void {
+    if (this._state !== 'FINISHED' || this._exception !== null || this._owner === null) return;
+    const value = this._result;
+    this._state = 'CANCELLED';
+    this._result = undefined;
+    this._owner._waiter_cancelled(this as _Waiter<unknown>, true, value);
+  }
+
+  /** Whether the waiter was granted something nobody has seen yet. @internal */
+  _revocable(): boolean {
+    return this._state === 'FINISHED' && !this._delivered && this._exception === null;
+  }
+
+  /**
+   * Cancel the wait. A waiter still waiting leaves its queue; one granted a
+   * permit or an item that no one has seen yet is cancelled all the same and
+   * the permit or item goes to the next waiter. Returns `false` once the
+   * outcome was delivered.
+   */
+  override cancel(): boolean {
+    if (this._state === 'PENDING') {
+      super.cancel();
+      this._owner?._waiter_cancelled(this as _Waiter<unknown>, false, undefined);
+      return true;
+    }
+    if (!this._revocable()) return false;
+    const value = this._result;
+    this._state = 'CANCELLED';
+    this._result = undefined;
+    this._owner?._waiter_cancelled(this as _Waiter<unknown>, true, value);
+    return true;
+  }
+}
+
+function deliver(waiter: Future<unknown>): void {
+  (waiter as _Waiter<unknown>)._deliver();
+}
+
+/** Anything a guard can release: a Lock, a Semaphore, a Condition. */
+export interface Releasable {
+  release(): void;
+}
+
+/**
+ * What `yield From(lock)`, `yield* From(lock)` and `lock.hold()` give once the
+ * lock (or semaphore, or condition) is acquired: it releases it once, at the
+ * end of a `using` / `await using` scope, or when `release()` is called
+ * (Trollius' `_ContextManager`, the value of `with (yield From(lock)):`).
+ *
+ * A guard releases at most once: after the first `release()` or dispose,
+ * further calls do nothing, so releasing early inside a `using` scope is safe.
+ *
+ * @example
+ * const worker = coroutine(function* () {
+ *   using held = yield* From(lock);   // acquired here
+ *   yield From(sleep(1));
+ * });                                 // released here: on return, exception or cancellation
+ */
+export class LockGuard implements Disposable, AsyncDisposable {
+  /** @internal What to release; `null` once released. */
+  _lock: Releasable | null;
+
+  /** @internal Made by the primitive, granted with the permit. */
+  constructor(lock: Releasable) {
+    this._lock = lock;
+  }
+
+  /** Whether this guard already released its lock. */
+  get released(): boolean {
+    return this._lock === null;
+  }
+
+  /** Release the lock, unless this guard already did. */
+  release(): void {
+    const lock = this._lock;
+    if (lock === null) return;
+    this._lock = null;
+    lock.release();
+  }
+
+  /** `using held = ...` calls this at scope exit: same as `release()`. */
+  [DISPOSE](): void {
+    this.release();
+  }
+
+  /** `await using held = ...` calls this at scope exit: releases at once. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    try {
+      this.release();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  toString(): string {
+    return `<LockGuard ${this._lock === null ? 'released' : `of ${String(this._lock)}`}>`;
+  }
+}
+
+/** An entry of a lock's or semaphore's FIFO: something `_grant()` resolves. */
