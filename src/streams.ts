@@ -83,6 +83,9 @@ export class FlowControlMixin extends Protocol {
   _drain_waiters: Future<void>[] | null = null;
   /** A done Future, handed out by every drain() that need not wait. */
   private _drained: Future<void> | null = null;
+  /** @internal The exception connection_lost() was called with. */ _lost_exc: Error | null = null;
+  /** @internal Futures of wait_closed() calls made before the connection was lost. */
+  _closed_waiters: Future<void>[] | null = null;
 
   constructor(options?: StreamLoopOption) {
     super();
@@ -103,14 +106,21 @@ export class FlowControlMixin extends Protocol {
 
   override connection_lost(exc: Error | null): void {
     this._connection_lost = true;
-    const waiters = this._drain_waiters;
-    if (waiters === null) return;
+    this._lost_exc = exc;
+    const drains = this._drain_waiters;
     this._drain_waiters = null;
-    for (const waiter of waiters) {
-      if (waiter.done()) continue;
-      if (exc === null) waiter.set_result(undefined);
-      else waiter.set_exception(exc);
-    }
+    if (drains !== null) for (const waiter of drains) settle_closed(waiter, exc);
+    const closes = this._closed_waiters;
+    this._closed_waiters = null;
+    if (closes !== null) for (const waiter of closes) settle_closed(waiter, exc);
+  }
+
+  /** A Future done once connection_lost() ran (with its exception, if any). @internal */
+  _get_close_waiter(): Future<void> {
+    const waiter = new Future<void>({ loop: this._loop });
+    if (this._connection_lost) settle_closed(waiter, this._lost_exc);
+    else (this._closed_waiters ??= []).push(waiter);
+    return waiter;
   }
 
   /**
@@ -160,9 +170,6 @@ export class StreamReaderProtocol extends FlowControlMixin {
   _task: PromiseLike<unknown> | null = null;
   /** @internal */ _transport: Transport | null = null;
   /** @internal */ _over_ssl = false;
-  /** @internal The exception connection_lost() was called with. */ _lost_exc: Error | null = null;
-  /** @internal Futures of wait_closed() calls made before the connection was lost. */
-  _closed_waiters: Future<void>[] | null = null;
 
   constructor(
     stream_reader: StreamReader,
@@ -241,10 +248,6 @@ export class StreamReaderProtocol extends FlowControlMixin {
       else reader.set_exception(exc);
     }
     super.connection_lost(exc);
-    this._lost_exc = exc;
-    const waiters = this._closed_waiters;
-    this._closed_waiters = null;
-    if (waiters !== null) for (const waiter of waiters) settle_closed(waiter, exc);
     this._stream_reader = null;
     this._stream_writer = null;
   }
@@ -257,14 +260,6 @@ export class StreamReaderProtocol extends FlowControlMixin {
   override eof_received(): boolean {
     this._stream_reader!.feed_eof();
     return !this._over_ssl;
-  }
-
-  /** A Future done once connection_lost() ran (with its exception, if any). @internal */
-  _get_close_waiter(): Future<void> {
-    const waiter = new Future<void>({ loop: this._loop });
-    if (this._connection_lost) settle_closed(waiter, this._lost_exc);
-    else (this._closed_waiters ??= []).push(waiter);
-    return waiter;
   }
 }
 
@@ -351,8 +346,8 @@ export class StreamWriter {
    */
   wait_closed(): Future<void> {
     const protocol = this._protocol;
-    if (protocol instanceof StreamReaderProtocol) return protocol._get_close_waiter();
-    throw new TypeError(`wait_closed() needs a StreamReaderProtocol, got ${repr(protocol)}`);
+    if (protocol instanceof FlowControlMixin) return protocol._get_close_waiter();
+    throw new TypeError(`wait_closed() needs a stream protocol, got ${repr(protocol)}`);
   }
 
   /** Transport extra info (`peername`, `sockname`, `socket`, …), or `default_value`. */

@@ -1,5 +1,9 @@
 // Child processes: loop.subprocess_exec/shell (protocol level) and create_subprocess_* / Process (streams level).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import { BaseSubprocessTransport } from '../../src/base_subprocess.js';
@@ -199,6 +203,20 @@ describe('create_subprocess_exec / create_subprocess_shell', () => {
     await run(loop, main());
   });
 
+  it('stdin.wait_closed() resolves once the stdin pipe is closed', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('cat', { stdin: PIPE, stdout: PIPE, loop }),
+      )) as Process;
+      proc.stdin!.write(b('bye'));
+      proc.stdin!.close();
+      yield From(wait_for(proc.stdin!.wait_closed(), 5, { loop }));
+      expect(s((yield From(proc.stdout!.read())) as Uint8Array)).toBe('bye');
+      expect(yield From(proc.wait())).toBe(0);
+    });
+    await run(loop, main());
+  });
+
   it('reads lines from stdout and writes to stdin with drain', async () => {
     const main = coroutine(function* () {
       const proc = (yield From(
@@ -284,8 +302,8 @@ describe('create_subprocess_exec / create_subprocess_shell', () => {
       const proc3 = (yield From(create_subprocess_exec('sleep', '30', { loop }))) as Process;
       proc3.send_signal('SIGINT');
       expect(yield From(proc3.wait())).toBe(-2);
-      // after the exit, signals are ignored until the transport lets go of the process
-      proc3.send_signal(15);
+      // without pipes the transport lets go of the process at exit (asyncio's _check_proc)
+      expect(() => proc3.send_signal(15)).toThrow(ProcessLookupError);
     });
     await run(loop, main());
   });
@@ -307,6 +325,10 @@ describe('create_subprocess_exec / create_subprocess_shell', () => {
   });
 
   it('rejects with FileNotFoundError for a missing program, PermissionError for a non-executable', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trollius-sub-'));
+    const not_executable = path.join(dir, 'script.sh');
+    fs.writeFileSync(not_executable, 'echo hi\n', { mode: 0o644 });
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
     const main = coroutine(function* () {
       try {
         yield From(create_subprocess_exec('no-such-program-xyz', { loop }));
@@ -328,11 +350,11 @@ describe('create_subprocess_exec / create_subprocess_shell', () => {
         expect(exc).toBeInstanceOf(FileNotFoundError);
       }
       try {
-        yield From(create_subprocess_exec('/etc/hostname', { loop }));
+        yield From(create_subprocess_exec(not_executable, { loop }));
         expect.unreachable();
       } catch (exc) {
         expect(exc).toBeInstanceOf(PermissionError);
-        expect((exc as Error).message).toBe("[Errno 13] Permission denied: '/etc/hostname'");
+        expect((exc as Error).message).toBe(`[Errno 13] Permission denied: '${not_executable}'`);
       }
     });
     await run(loop, main());
