@@ -41,6 +41,8 @@ import {
   type CreateDatagramEndpointOptions,
 } from './datagram_transport.js';
 import { RuntimeError } from './exceptions.js';
+import type { SSLContext } from './ssl.js';
+import { start_tls, type StartTlsOptions } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
 import { repr } from './format_helpers.js';
 import { Future, isfuture, wrap_future } from './futures.js';
@@ -395,6 +397,15 @@ export class BaseEventLoop extends AbstractEventLoop {
     options?: CreateDatagramEndpointOptions,
   ): Future<[DatagramTransport, P]> {
     return create_datagram_endpoint(this, protocol_factory, options);
+  }
+
+  override start_tls(
+    transport: Transport,
+    protocol: BaseProtocol,
+    sslcontext: SSLContext,
+    options?: StartTlsOptions,
+  ): Future<Transport> {
+    return start_tls(this, transport, protocol, sslcontext, options);
   }
 
   override subprocess_exec<P extends BaseProtocol>(

@@ -10,6 +10,7 @@ import { OSError, os_error_from_code } from './os_errors.js';
 import type { AddrInfo, RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
+import { _ssl_context_of } from './ssl.js';
 import { _StreamTransport, type Direction } from './stream_transport.js';
 import type { Task } from './tasks.js';
 import type { ReadTransport, Transport, WriteTransport } from './transports.js';
@@ -26,7 +27,7 @@ import {
  * the WebSocket ones (`websocket`, `url`, `path`, `protocols`).
  */
 export interface CreateConnectionOptions extends WebSocketConnectOptions {
-  /** TLS: arrives with the TLS transport; until then the Node backend rejects it. */
+  /** TLS: an `SSLContext`, or `true` for `ssl.create_default_context()`. */
   ssl?: unknown;
   /** Restrict name resolution to `socket.AF_INET` or `socket.AF_INET6` (default: any). */
   family?: number;
@@ -37,6 +38,8 @@ export interface CreateConnectionOptions extends WebSocketConnectOptions {
   /** Bind the local end to `[host, port]` first. */
   local_addr?: [host: string, port: number] | null;
   server_hostname?: string | null;
+  /** Seconds the TLS handshake may take before the connection is aborted (default 60). */
+  ssl_handshake_timeout?: number | null;
 }
 
 /** Options of `loop.create_server()`, plus `websocket` (serve WebSocket clients). */
@@ -55,6 +58,8 @@ export interface CreateServerOptions extends WebSocketListenOptions {
   reuse_address?: boolean | null;
   /** Let several sockets bind the same port (`SO_REUSEPORT`), where the host supports it. */
   reuse_port?: boolean | null;
+  /** Seconds a client's TLS handshake may take before the connection is dropped (default 60). */
+  ssl_handshake_timeout?: number | null;
 }
 
 /** Options of `loop.create_unix_connection()`. */
@@ -409,13 +414,19 @@ function* create_connection_coro<P extends BaseProtocol>(
   server_hostname: string | null,
 ): Generator<unknown, [_StreamTransport, P], unknown> {
   const platform = loop._platform;
-  const ssl = options.ssl || null;
+  const ssl = _ssl_context_of(options.ssl, false);
+  const ssl_handshake_timeout = options.ssl_handshake_timeout ?? null;
   let raw: RawStream | undefined;
   if (!is_none(options.sock)) {
     raw = yield* From(
       host_future(
         loop,
-        platform.connect_stream({ sock: options.sock, ssl, server_hostname }),
+        platform.connect_stream({
+          sock: options.sock,
+          ssl,
+          server_hostname,
+          ssl_handshake_timeout,
+        }),
         destroy_raw,
       ),
     );
@@ -455,6 +466,7 @@ function* create_connection_coro<P extends BaseProtocol>(
                 local_addr: local === null ? null : (local[4] as [string, number]),
                 ssl,
                 server_hostname,
+                ssl_handshake_timeout,
               }),
               destroy_raw,
             ),
@@ -529,13 +541,17 @@ function* create_server_coro(
   const server = new Server(loop, []);
   const on_accept = make_on_accept(loop, server, protocol_factory);
   const backlog = options.backlog ?? 100;
-  const ssl = options.ssl ?? null;
+  const ssl = _ssl_context_of(options.ssl, true);
+  const ssl_handshake_timeout = options.ssl_handshake_timeout ?? null;
   const sockets: ServerSocket[] = [];
   if (!is_none(options.sock)) {
     const raw = yield* From(
       host_future(
         loop,
-        platform.listen_stream({ sock: options.sock, backlog, ssl }, on_accept),
+        platform.listen_stream(
+          { sock: options.sock, backlog, ssl, ssl_handshake_timeout },
+          on_accept,
+        ),
         close_raw_server,
       ),
     );
@@ -578,6 +594,7 @@ function* create_server_coro(
                   reuse_port: options.reuse_port ?? false,
                   ipv6_only: family === socket.AF_INET6,
                   ssl,
+                  ssl_handshake_timeout,
                   websocket: _websocket_listen(options.websocket),
                 },
                 on_accept,
@@ -636,8 +653,8 @@ export function create_unix_connection<P extends BaseProtocol>(
   }
   loop._check_closed();
   const opts = is_none(path)
-    ? { sock: options.sock, ssl: ssl || null, server_hostname }
-    : { path, ssl: ssl || null, server_hostname };
+    ? { sock: options.sock, ssl: _ssl_context_of(ssl, false), server_hostname }
+    : { path, ssl: _ssl_context_of(ssl, false), server_hostname };
   return loop.create_task(
     (function* (): Generator<unknown, [Transport, P], unknown> {
       const raw = yield* From(host_future(loop, loop._platform.connect_stream(opts), destroy_raw));
@@ -664,7 +681,7 @@ export function create_unix_server(
   }
   loop._check_closed();
   const backlog = options.backlog ?? 100;
-  const ssl = options.ssl ?? null;
+  const ssl = _ssl_context_of(options.ssl, true);
   return loop.create_task(
     (function* (): Generator<unknown, Server, unknown> {
       const server = new Server(loop, []);

@@ -166,7 +166,7 @@ export class _DatagramTransport extends DatagramTransport {
   }
 
   /** The bytes handed to the host and not yet sent. */
-  get_write_buffer_size(): number {
+  override get_write_buffer_size(): number {
     return this._buffer_size;
   }
 

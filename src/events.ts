@@ -12,6 +12,8 @@ import type {
 } from './base_events_net.js';
 import type { SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
 import type { CreateDatagramEndpointOptions } from './datagram_transport.js';
+import type { SSLContext } from './ssl.js';
+import type { StartTlsOptions } from './start_tls.js';
 import type { Future } from './futures.js';
 import type { AddrInfo, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
@@ -405,6 +407,22 @@ export abstract class AbstractEventLoop {
     _options?: SubprocessOptions,
   ): Future<[SubprocessTransport, P]> {
     return not_implemented('subprocess_shell');
+  }
+  /**
+   * Upgrade the stream connection of `transport` to TLS (asyncio 3.7's
+   * `start_tls`) and resolve to the new transport, which delivers to
+   * `protocol`; the old transport must not be used any more.
+   *
+   * @example
+   * const tls_transport = yield* From(loop.start_tls(transport, protocol, ctx, { server_hostname: 'example.com' }));
+   */
+  start_tls(
+    _transport: Transport,
+    _protocol: BaseProtocol,
+    _sslcontext: SSLContext,
+    _options?: StartTlsOptions,
+  ): Future<Transport> {
+    return not_implemented('start_tls');
   }
   /** Resolve `host`/`port` to `[family, type, proto, canonname, sockaddr]` entries. */
   getaddrinfo(

@@ -137,6 +137,13 @@ export {
 } from './task_helpers.js';
 export { socket } from './sockets.js';
 export {
+  SSLContext,
+  ssl,
+  type DefaultContextOptions,
+  type SSLPurpose,
+  type ServernameCallback,
+} from './ssl.js';
+export {
   StreamReader,
   StreamReaderProtocol,
   StreamWriter,
@@ -161,6 +168,7 @@ export {
   type CreateSubprocessExecArgs,
   type CreateSubprocessOptions,
 } from './subprocess.js';
+export type { StartTlsOptions } from './start_tls.js';
 export { Task, all_tasks, current_task } from './tasks.js';
 export {
   BaseTransport,

@@ -127,6 +127,14 @@ export interface Platform {
   open_datagram(opts: DatagramOptions): Promise<RawDatagram>;
 
   /**
+   * Run a TLS handshake over a connected stream (`loop.start_tls`) and
+   * resolve to the encrypted stream (not started). From the call on, `raw`
+   * delivers nothing more; it belongs to the new stream. Rejects with a mapped
+   * `SSLError`/`OSError`; `TypeError` when `raw` cannot carry TLS.
+   */
+  start_tls(raw: RawStream, opts: StartTlsOptions): Promise<RawStream>;
+
+  /**
    * Start a child process. Resolves once it runs, with its pipes (not
    * started); rejects with a mapped `OSError` (`FileNotFoundError`,
    * `PermissionError`) when it cannot be started.
@@ -182,6 +190,8 @@ export interface StreamConnectOptions {
   /** TLS: the core passes it through; a backend without TLS rejects with `NotImplementedError`. */
   ssl?: unknown;
   server_hostname?: string | null;
+  /** Seconds the TLS handshake may take (default 60): then `ConnectionAbortedError`. */
+  ssl_handshake_timeout?: number | null;
   /** A `ws://` or `wss://` URL: open a WebSocket instead of a socket (the core builds it). */
   url?: string;
   /** WebSocket subprotocols to offer (with `url`). */
@@ -204,6 +214,8 @@ export interface StreamListenOptions {
   /** A host server object (Node: a `net.Server`, listening or not) to adopt. */
   sock?: unknown;
   ssl?: unknown;
+  /** Seconds a client's TLS handshake may take (default 60): then the connection is dropped. */
+  ssl_handshake_timeout?: number | null;
   /**
    * Serve WebSocket clients instead of plain sockets: on `host`/`port` (an
    * HTTP server of its own), or on the host HTTP server `server` (no `host`/`port`).
@@ -279,6 +291,15 @@ export interface RawServer {
   close(): void;
   /** The host object (Node: the `net.Server`). */
   readonly socket: unknown;
+}
+
+/** The TLS side of `Platform.start_tls`. */
+export interface StartTlsOptions {
+  /** The `SSLContext`. */
+  ssl: unknown;
+  server_side: boolean;
+  server_hostname: string | null;
+  ssl_handshake_timeout: number | null;
 }
 
 /** What `Platform.open_datagram` opens: a numeric local and/or remote address, or a host socket. */

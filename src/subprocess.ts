@@ -128,7 +128,6 @@ export class SubprocessStreamProtocol extends FlowControlMixin implements Subpro
   }
 }
 
-// eslint-disable-next-line require-yield
 function* noop(): Generator<unknown, null, unknown> {
   return null;
 }

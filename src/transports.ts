@@ -176,6 +176,11 @@ export class DatagramTransport extends BaseTransport {
   abort(): void {
     abstract(this.constructor.name, 'abort');
   }
+
+  /** The bytes of the datagrams queued and not yet sent (asyncio's selector transport). */
+  get_write_buffer_size(): number {
+    return abstract(this.constructor.name, 'get_write_buffer_size');
+  }
 }
 
 /** A child process and its pipes (asyncio's `SubprocessTransport`). */

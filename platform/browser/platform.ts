@@ -23,6 +23,7 @@ import {
   remove_signal_handler,
   signal_name,
   spawn,
+  start_tls,
 } from './unsupported.js';
 import { connect_websocket } from './websocket.js';
 import { parent_port } from './worker.js';
@@ -54,6 +55,7 @@ export const browser_platform: Platform = {
   open_pipe,
   open_datagram,
   spawn,
+  start_tls,
   signal_name,
   add_signal_handler,
   remove_signal_handler,

@@ -50,6 +50,13 @@ export function open_datagram(): Promise<RawDatagram> {
   );
 }
 
+/** `loop.start_tls`: browsers have no raw sockets to upgrade. */
+export function start_tls(): Promise<RawStream> {
+  throw new NotImplementedError(
+    'start_tls() needs a raw TCP socket, which browsers do not have; connect with a wss:// URL (ssl) from the start instead',
+  );
+}
+
 /** `subprocess_exec` / `create_subprocess_exec` and the shell variants: browsers cannot start processes. */
 export function spawn(): Promise<RawProcess> {
   throw new NotImplementedError(

@@ -7,6 +7,7 @@ import child_process, { type ChildProcess, type StdioOptions } from 'node:child_
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 import { OSError, os_error_from_code } from '../../src/os_errors.js';
 import type { RawProcess, RawStream, SpawnOptions, SpawnStdio } from '../../src/platform.js';
@@ -74,6 +75,20 @@ function spawn_error(err: unknown, program: string): Error {
 
 function noop(): void {}
 
+/**
+ * Keep a child's output in the pipe until the core reads it. At exit Node
+ * resumes every stdio stream nobody has read yet (`flushStdio` in
+ * lib/internal/child_process.js), which would drop output the transport has
+ * not started reading: `resume()` only takes effect once a `'data'` listener
+ * is attached, which the RawStream does when the core starts reading.
+ */
+function hold_output(stream: Readable): void {
+  const resume = stream.resume;
+  stream.resume = function (this: Readable): Readable {
+    return this.listenerCount('data') > 0 ? resume.call(this) : this;
+  };
+}
+
 /** @internal A spawned child: its pipes as RawStreams, its exit status. */
 class _NodeProcess implements RawProcess {
   on_exit: (returncode: number) => void = noop;
@@ -89,6 +104,8 @@ class _NodeProcess implements RawProcess {
     this.pid = child.pid!;
     this.extra = { subprocess: child };
     const { stdin, stdout, stderr } = child;
+    if (stdout !== null) hold_output(stdout);
+    if (stderr !== null) hold_output(stderr);
     this.stdio = [
       stdin === null ? null : new _NodeStream(stdin, { pipe: stdin }, true),
       stdout === null ? null : new _NodeStream(stdout, { pipe: stdout }, false),

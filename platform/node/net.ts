@@ -5,7 +5,7 @@
 
 import net from 'node:net';
 
-import { NotImplementedError, ValueError } from '../../src/exceptions.js';
+import { ValueError } from '../../src/exceptions.js';
 import type {
   RawServer,
   RawStream,
@@ -13,13 +13,27 @@ import type {
   StreamConnectOptions,
   StreamListenOptions,
 } from '../../src/platform.js';
+import type { SSLContext } from '../../src/ssl.js';
 import { socket as S, _format_sockaddr } from '../../src/sockets.js';
 
 import { map_error, map_error_with_message } from './errors.js';
 import { _NodeStream } from './stream.js';
+import { is_ssl_context, tls_client, tls_extra, tls_server } from './tls.js';
 
-const TLS_LATER =
-  'TLS (the ssl option) arrives with the TLS transport; until then use a plain connection, or terminate TLS in a proxy';
+/** Upgrade a connected socket to TLS when `ssl` is given, and wrap it as a RawStream. */
+function finish_stream(
+  socket: net.Socket,
+  unix_path: string | null,
+  accepted: boolean,
+  opts: StreamConnectOptions,
+): Promise<RawStream> {
+  const ctx = opts.ssl;
+  if (!is_ssl_context(ctx)) return Promise.resolve(wrap_socket(socket, unix_path, accepted));
+  const base = socket_extra(socket, unix_path, accepted);
+  return tls_client(socket, ctx, opts.server_hostname ?? null, opts.ssl_handshake_timeout).then(
+    (tls_socket) => new _NodeStream(tls_socket, tls_extra(tls_socket, ctx, base), false),
+  );
+}
 
 /** Node 22.12+ and 23.1+ have `reusePort` for TCP servers. */
 function supports_reuse_port(): boolean {
@@ -75,19 +89,18 @@ function wrap_socket(socket: net.Socket, unix_path: string | null, accepted: boo
  */
 export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
-    if (opts.ssl) throw new NotImplementedError(TLS_LATER);
     if (opts.sock !== undefined && opts.sock !== null) {
       const sock = opts.sock;
       if (!(sock instanceof net.Socket)) {
         throw new TypeError(`sock must be a connected net.Socket, got ${String(sock)}`);
       }
       if (sock.connecting) {
-        sock.once('connect', () => resolve(wrap_socket(sock, null, false)));
+        sock.once('connect', () => resolve(finish_stream(sock, null, false, opts)));
         sock.once('error', (err) => reject(map_error(err)));
       } else if (sock.destroyed || sock.remoteAddress === undefined) {
         throw new ValueError('sock must be a connected net.Socket');
       } else {
-        resolve(wrap_socket(sock, null, false));
+        resolve(finish_stream(sock, null, false, opts));
       }
       return;
     }
@@ -129,7 +142,7 @@ export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
     };
     const on_connect = (): void => {
       socket.removeListener('error', on_error);
-      resolve(wrap_socket(socket, unix_path, false));
+      resolve(finish_stream(socket, unix_path, false, opts));
     };
     socket.once('error', on_error);
     socket.once('connect', on_connect);
@@ -140,18 +153,35 @@ export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
 const kAccept = Symbol('trollius.accept');
 
 interface TaggedServer extends net.Server {
-  [kAccept]: { on_accept: (stream: RawStream) => void; unix_path: string | null; adopted: boolean };
+  [kAccept]: {
+    on_accept: (stream: RawStream) => void;
+    unix_path: string | null;
+    adopted: boolean;
+    ssl: SSLContext | null;
+    ssl_handshake_timeout: number | null;
+  };
 }
 
 function server_on_connection(this: TaggedServer, socket: net.Socket): void {
-  const { on_accept, unix_path, adopted } = this[kAccept];
+  const { on_accept, unix_path, adopted, ssl, ssl_handshake_timeout } = this[kAccept];
   if (adopted) {
     // A server we did not create may have flowing sockets: hold the data until the core reads.
     socket.pause();
     if (unix_path === null) socket.setNoDelay(true);
   }
-  on_accept(wrap_socket(socket, unix_path, true));
+  if (ssl === null) {
+    on_accept(wrap_socket(socket, unix_path, true));
+    return;
+  }
+  const base = socket_extra(socket, unix_path, true);
+  tls_server(socket, ssl, ssl_handshake_timeout).then(
+    (tls_socket) => on_accept(new _NodeStream(tls_socket, tls_extra(tls_socket, ssl, base), false)),
+    // A failed handshake only loses that connection (asyncio logs it in debug mode only).
+    noop,
+  );
 }
+
+function noop(): void {}
 
 function server_on_error(this: TaggedServer): void {
   // After listening, a server error (EMFILE on accept, …) only means one connection was lost.
@@ -188,7 +218,8 @@ export function listen_stream(
   on_accept: (stream: RawStream) => void,
 ): Promise<RawServer> {
   return new Promise<RawServer>((resolve, reject) => {
-    if (opts.ssl) throw new NotImplementedError(TLS_LATER);
+    const ssl = is_ssl_context(opts.ssl) ? opts.ssl : null;
+    const ssl_handshake_timeout = opts.ssl_handshake_timeout ?? null;
     if (opts.sock !== undefined && opts.sock !== null) {
       const server = opts.sock;
       if (!(server instanceof net.Server) || !server.listening) {
@@ -196,7 +227,13 @@ export function listen_stream(
       }
       const address = server.address();
       const unix_path = typeof address === 'string' ? address : null;
-      (server as TaggedServer)[kAccept] = { on_accept, unix_path, adopted: true };
+      (server as TaggedServer)[kAccept] = {
+        on_accept,
+        unix_path,
+        adopted: true,
+        ssl,
+        ssl_handshake_timeout,
+      };
       server.on('connection', server_on_connection);
       const family =
         typeof address === 'string' || address === null ? S.AF_UNIX : family_of(address.family);
@@ -208,7 +245,13 @@ export function listen_stream(
     }
     const unix_path = opts.path ?? null;
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
-    (server as TaggedServer)[kAccept] = { on_accept, unix_path, adopted: false };
+    (server as TaggedServer)[kAccept] = {
+      on_accept,
+      unix_path,
+      adopted: false,
+      ssl,
+      ssl_handshake_timeout,
+    };
     server.on('connection', server_on_connection);
     const on_error = (err: Error): void => {
       server.removeListener('listening', on_listening);

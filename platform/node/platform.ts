@@ -22,6 +22,7 @@ import { map_error } from './errors.js';
 import { connect_stream as connect_socket, listen_stream as listen_socket } from './net.js';
 import { spawn } from './child_process.js';
 import { open_pipe } from './pipe.js';
+import { start_tls } from './tls.js';
 import { add_signal_handler, remove_signal_handler, signal_name } from './signals.js';
 import { connect_websocket, listen_websocket } from './websocket.js';
 import { parent_port } from './worker_threads.js';
@@ -66,6 +67,7 @@ export const node_platform: Platform = {
   open_pipe,
   open_datagram,
   spawn,
+  start_tls,
   signal_name,
   add_signal_handler,
   remove_signal_handler,

@@ -3,10 +3,11 @@ import dgram from 'node:dgram';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { open_datagram, spawn } from '../../platform/browser/unsupported.js';
 import { BaseEventLoop } from '../../src/base_events.js';
 import { From, coroutine } from '../../src/coroutines.js';
 import { _DatagramTransport } from '../../src/datagram_transport.js';
-import { ValueError } from '../../src/exceptions.js';
+import { NotImplementedError, ValueError } from '../../src/exceptions.js';
 import type { Future } from '../../src/futures.js';
 import { logger } from '../../src/log.js';
 import { ConnectionRefusedError, OSError } from '../../src/os_errors.js';
@@ -422,5 +423,15 @@ describe('DatagramTransport', () => {
       expect(errors[0]!['message']).toBe('Fatal error: protocol.datagram_received() call failed.');
     });
     await run(loop, main());
+  });
+});
+
+describe('browser backend', () => {
+  it('fails loudly for UDP and child processes, naming what to use instead', () => {
+    expect(() => open_datagram()).toThrow(NotImplementedError);
+    expect(() => open_datagram()).toThrow(
+      /create_datagram_endpoint\(\) needs UDP sockets.*WebSocket/,
+    );
+    expect(() => spawn()).toThrow(/subprocess_exec\(\) .* need child processes.*Worker/);
   });
 });

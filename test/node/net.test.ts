@@ -192,9 +192,11 @@ describe('argument checks (asyncio messages)', () => {
       /JavaScript hosts do not expose/,
     );
   });
-  it('TLS is not there yet, and says so', async () => {
+  it('ssl must be an SSLContext or true (TLS: test/node/tls.test.ts)', async () => {
     const fut = loop.create_connection(factory, '127.0.0.1', 1, { ssl: {} });
-    await expect(run(loop, fut)).rejects.toThrow(NotImplementedError);
+    await expect(run(loop, fut)).rejects.toThrow(
+      /^ssl argument must be an SSLContext or None, got /,
+    );
   });
 });
 

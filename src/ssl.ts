@@ -1,0 +1,307 @@
+// SSLContext (a plain options carrier the backend turns into host TLS settings), create_default_context, and Python ssl's constants.
+
+import { ValueError } from './exceptions.js';
+import { repr } from './format_helpers.js';
+
+/** Python's `ssl.PROTOCOL_TLS`: negotiate the highest version both sides support (either side). */
+export const PROTOCOL_TLS = 2;
+/** Python's old name of `PROTOCOL_TLS`. */
+export const PROTOCOL_SSLv23 = PROTOCOL_TLS;
+/** Python's `ssl.PROTOCOL_TLS_CLIENT`: client side; verifies the server and its hostname by default. */
+export const PROTOCOL_TLS_CLIENT = 16;
+/** Python's `ssl.PROTOCOL_TLS_SERVER`: server side. */
+export const PROTOCOL_TLS_SERVER = 17;
+
+/** Do not ask for (server) or check (client) the peer's certificate. */
+export const CERT_NONE = 0;
+/** Server: ask for a client certificate and verify it if one is sent. Client: as `CERT_REQUIRED`. */
+export const CERT_OPTIONAL = 1;
+/** Require a valid peer certificate. */
+export const CERT_REQUIRED = 2;
+
+/** OpenSSL's option bits, as Python's `ssl.OP_*`; the backend honours the `OP_NO_*` ones. */
+export const OP_ALL = 0x80000054;
+export const OP_NO_SSLv2 = 0;
+export const OP_NO_SSLv3 = 0x02000000;
+export const OP_NO_TLSv1 = 0x04000000;
+export const OP_NO_TLSv1_1 = 0x10000000;
+export const OP_NO_TLSv1_2 = 0x08000000;
+export const OP_NO_TLSv1_3 = 0x20000000;
+export const OP_NO_COMPRESSION = 0x20000;
+export const OP_NO_TICKET = 0x4000;
+
+/** Python's `ssl.TLSVersion` (the wire values; the two bounds are OpenSSL's special values). */
+export const TLSVersion = Object.freeze({
+  MINIMUM_SUPPORTED: -2,
+  MAXIMUM_SUPPORTED: -1,
+  SSLv3: 0x0300,
+  TLSv1: 0x0301,
+  TLSv1_1: 0x0302,
+  TLSv1_2: 0x0303,
+  TLSv1_3: 0x0304,
+});
+
+/** What a certificate is for (Python's `ssl.Purpose`). */
+export interface SSLPurpose {
+  readonly shortname: string;
+  readonly oid: string;
+}
+
+/** Python's `ssl.Purpose`: `SERVER_AUTH` for a client's context, `CLIENT_AUTH` for a server's. */
+export const Purpose = Object.freeze({
+  SERVER_AUTH: Object.freeze({ shortname: 'serverAuth', oid: '1.3.6.1.5.5.7.3.1' }) as SSLPurpose,
+  CLIENT_AUTH: Object.freeze({ shortname: 'clientAuth', oid: '1.3.6.1.5.5.7.3.2' }) as SSLPurpose,
+});
+
+/** What `SSLContext.set_servername_callback` calls: `(ssl_object, server_name, context)`. */
+export type ServernameCallback = (
+  ssl_object: { context: SSLContext },
+  server_name: string | null,
+  context: SSLContext,
+) => unknown;
+
+const PROTOCOLS = new Set([PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER]);
+
+/**
+ * TLS settings (Python's `ssl.SSLContext`), as a plain options carrier: the
+ * platform backend turns them into host TLS settings when a connection or
+ * server uses the context. Files named by `load_cert_chain` and
+ * `load_verify_locations` are read then, so a missing file fails the
+ * connection (Python fails the `load_*` call itself).
+ *
+ * @example
+ * const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
+ * ctx.load_cert_chain('server.pem', 'server.key');
+ * const server = yield* From(start_server(handle, '127.0.0.1', 8443, { ssl: ctx }));
+ */
+export class SSLContext {
+  /** The protocol given to the constructor. */
+  readonly protocol: number;
+  /** @internal */ _verify_mode: number;
+  /** @internal */ _check_hostname: boolean;
+  /** OpenSSL option bits (`OP_*`); the backend honours `OP_NO_*`. */
+  options: number = OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION;
+  /** The lowest TLS version allowed (a `TLSVersion` value). */
+  minimum_version: number = TLSVersion.TLSv1_2;
+  /** The highest TLS version allowed (a `TLSVersion` value). */
+  maximum_version: number = TLSVersion.MAXIMUM_SUPPORTED;
+  /** @internal */ _cert_chain: {
+    certfile: string;
+    keyfile: string | null;
+    password: string | null;
+  } | null = null;
+  /** @internal */ _cafiles: string[] = [];
+  /** @internal */ _capaths: string[] = [];
+  /** @internal */ _cadata: Array<string | Uint8Array> = [];
+  /** @internal */ _default_verify_paths = false;
+  /** @internal */ _ciphers: string | null = null;
+  /** @internal */ _alpn_protocols: string[] | null = null;
+  /** @internal */ _servername_callback: ServernameCallback | null = null;
+
+  /** @param protocol - `PROTOCOL_TLS_CLIENT`, `PROTOCOL_TLS_SERVER` or `PROTOCOL_TLS` (the default). */
+  constructor(protocol: number = PROTOCOL_TLS) {
+    if (!PROTOCOLS.has(protocol))
+      throw new ValueError(`invalid or unsupported protocol version ${repr(protocol)}`);
+    this.protocol = protocol;
+    const client = protocol === PROTOCOL_TLS_CLIENT;
+    this._verify_mode = client ? CERT_REQUIRED : CERT_NONE;
+    this._check_hostname = client;
+  }
+
+  toString(): string {
+    return `<SSLContext protocol=${this.protocol} verify_mode=${this._verify_mode} check_hostname=${this._check_hostname}>`;
+  }
+
+  /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`. */
+  get verify_mode(): number {
+    return this._verify_mode;
+  }
+
+  set verify_mode(value: number) {
+    if (value !== CERT_NONE && value !== CERT_OPTIONAL && value !== CERT_REQUIRED) {
+      throw new ValueError('invalid value for verify_mode');
+    }
+    if (value === CERT_NONE && this._check_hostname) {
+      throw new ValueError('Cannot set verify_mode to CERT_NONE when check_hostname is enabled.');
+    }
+    this._verify_mode = value;
+  }
+
+  /** Whether the peer's certificate must match the server hostname; turning it on sets `CERT_REQUIRED` if verification was off. */
+  get check_hostname(): boolean {
+    return this._check_hostname;
+  }
+
+  set check_hostname(value: boolean) {
+    if (value && this._verify_mode === CERT_NONE) this._verify_mode = CERT_REQUIRED;
+    this._check_hostname = Boolean(value);
+  }
+
+  /** Use this certificate chain (PEM file) and private key (default: in `certfile`). */
+  load_cert_chain(
+    certfile: string,
+    keyfile: string | null = null,
+    password: string | null = null,
+  ): void {
+    if (typeof certfile !== 'string')
+      throw new TypeError(`certfile should be a valid filesystem path, not ${repr(certfile)}`);
+    if (keyfile !== null && keyfile !== undefined && typeof keyfile !== 'string') {
+      throw new TypeError(`keyfile should be a valid filesystem path, not ${repr(keyfile)}`);
+    }
+    if (password !== null && password !== undefined && typeof password !== 'string') {
+      throw new TypeError('password should be a string');
+    }
+    this._cert_chain = { certfile, keyfile: keyfile ?? null, password: password ?? null };
+  }
+
+  /**
+   * Trust the CA certificates of `cafile` (PEM), of the files in `capath`,
+   * or of `cadata` (PEM text or DER bytes).
+   */
+  load_verify_locations(
+    cafile: string | null = null,
+    capath: string | null = null,
+    cadata: string | Uint8Array | null = null,
+  ): void {
+    if ((cafile ?? null) === null && (capath ?? null) === null && (cadata ?? null) === null) {
+      throw new TypeError('cafile, capath and cadata cannot be all omitted');
+    }
+    if (cafile !== null && cafile !== undefined) this._cafiles.push(cafile);
+    if (capath !== null && capath !== undefined) this._capaths.push(capath);
+    if (cadata !== null && cadata !== undefined) {
+      if (typeof cadata !== 'string' && !(cadata instanceof Uint8Array)) {
+        throw new TypeError('cadata should be an ASCII string or a bytes-like object');
+      }
+      this._cadata.push(cadata);
+    }
+  }
+
+  /** Trust the host's default CA certificates (Node: its bundled root store). */
+  set_default_verify_paths(): void {
+    this._default_verify_paths = true;
+  }
+
+  /** Python's `load_default_certs()`: the default CA certificates. */
+  load_default_certs(_purpose: SSLPurpose = Purpose.SERVER_AUTH): void {
+    this.set_default_verify_paths();
+  }
+
+  /** Restrict the ciphers (an OpenSSL cipher list string). */
+  set_ciphers(ciphers: string): void {
+    if (typeof ciphers !== 'string')
+      throw new TypeError(`ciphers must be a string, not ${repr(ciphers)}`);
+    this._ciphers = ciphers;
+  }
+
+  /** Offer (client) or accept (server) these ALPN protocols, in order of preference. */
+  set_alpn_protocols(protocols: Iterable<string>): void {
+    const list = [...protocols];
+    for (const p of list) {
+      if (typeof p !== 'string')
+        throw new TypeError(`ALPN protocols must be strings, not ${repr(p)}`);
+      if (p.length === 0 || p.length > 255)
+        throw new ValueError(`ALPN protocols must be 1 to 255 in length`);
+    }
+    this._alpn_protocols = list;
+  }
+
+  /**
+   * Server side: call `callback(ssl_object, server_name, context)` with the
+   * client's SNI name during the handshake; setting `ssl_object.context` to
+   * another SSLContext serves that context's certificate. `null` removes it.
+   */
+  set_servername_callback(callback: ServernameCallback | null): void {
+    if (callback !== null && typeof callback !== 'function')
+      throw new TypeError('not a callable object');
+    this._servername_callback = callback;
+  }
+
+  /** Python's `sni_callback` property: the same callback as `set_servername_callback`. */
+  get sni_callback(): ServernameCallback | null {
+    return this._servername_callback;
+  }
+
+  set sni_callback(callback: ServernameCallback | null) {
+    this.set_servername_callback(callback);
+  }
+}
+
+/** Options of `create_default_context()`. */
+export interface DefaultContextOptions {
+  cafile?: string | null;
+  capath?: string | null;
+  cadata?: string | Uint8Array | null;
+}
+
+/**
+ * A context with secure defaults (Python's `ssl.create_default_context`):
+ * for `Purpose.SERVER_AUTH` (the default; a client's context) it verifies the
+ * server's certificate and hostname, against `cafile`/`capath`/`cadata` or
+ * the default CA certificates; for `Purpose.CLIENT_AUTH` (a server's) it
+ * verifies nothing unless told.
+ *
+ * @example
+ * const [reader, writer] = yield* From(open_connection('example.com', 443, { ssl: ssl.create_default_context() }));
+ */
+export function create_default_context(
+  purpose: SSLPurpose = Purpose.SERVER_AUTH,
+  options: DefaultContextOptions = {},
+): SSLContext {
+  if (purpose !== Purpose.SERVER_AUTH && purpose !== Purpose.CLIENT_AUTH) {
+    throw new TypeError(`${repr(purpose)} is not a Purpose`);
+  }
+  const ctx = new SSLContext(
+    purpose === Purpose.SERVER_AUTH ? PROTOCOL_TLS_CLIENT : PROTOCOL_TLS_SERVER,
+  );
+  const { cafile = null, capath = null, cadata = null } = options;
+  if (cafile !== null || capath !== null || cadata !== null) {
+    ctx.load_verify_locations(cafile, capath, cadata);
+  } else if (ctx.verify_mode !== CERT_NONE) {
+    ctx.load_default_certs(purpose);
+  }
+  return ctx;
+}
+
+/**
+ * Python's `ssl` module as one object: `SSLContext`, `create_default_context`,
+ * `Purpose`, `TLSVersion`, and the `PROTOCOL_*`, `CERT_*` and `OP_*` constants.
+ *
+ * @example
+ * const ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: 'ca.pem' });
+ */
+export const ssl = Object.freeze({
+  SSLContext,
+  create_default_context,
+  Purpose,
+  TLSVersion,
+  PROTOCOL_TLS,
+  PROTOCOL_SSLv23,
+  PROTOCOL_TLS_CLIENT,
+  PROTOCOL_TLS_SERVER,
+  CERT_NONE,
+  CERT_OPTIONAL,
+  CERT_REQUIRED,
+  OP_ALL,
+  OP_NO_SSLv2,
+  OP_NO_SSLv3,
+  OP_NO_TLSv1,
+  OP_NO_TLSv1_1,
+  OP_NO_TLSv1_2,
+  OP_NO_TLSv1_3,
+  OP_NO_COMPRESSION,
+  OP_NO_TICKET,
+});
+
+/**
+ * The context a connection uses: `true` means a default client context
+ * (asyncio's `ssl=True`); a server needs an explicit SSLContext. @internal
+ */
+export function _ssl_context_of(ssl_arg: unknown, server_side: boolean): SSLContext | null {
+  if (ssl_arg === null || ssl_arg === undefined || ssl_arg === false) return null;
+  if (ssl_arg instanceof SSLContext) return ssl_arg;
+  if (ssl_arg === true) {
+    if (server_side) throw new ValueError('Server side SSL needs a valid SSLContext');
+    return create_default_context();
+  }
+  throw new TypeError(`ssl argument must be an SSLContext or None, got ${repr(ssl_arg)}`);
+}

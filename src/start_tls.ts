@@ -1,0 +1,106 @@
+// loop.start_tls(): upgrade an open stream connection to TLS (asyncio base_events.start_tls, 3.7+).
+
+import type { BaseEventLoop } from './base_events.js';
+import { host_future } from './base_events_net.js';
+import { From } from './coroutines.js';
+import { repr } from './format_helpers.js';
+import { ConnectionResetError } from './os_errors.js';
+import type { RawStream } from './platform.js';
+import { Protocol, type BaseProtocol } from './protocols.js';
+import { SSLContext } from './ssl.js';
+import { _StreamTransport } from './stream_transport.js';
+import type { Task } from './tasks.js';
+import type { Transport } from './transports.js';
+
+/** Options of `loop.start_tls()`. */
+export interface StartTlsOptions {
+  /** Run the server side of the handshake (default `false`). */
+  server_side?: boolean;
+  /** The name to send (SNI) and check the certificate against (client side). */
+  server_hostname?: string | null;
+  /** Seconds the handshake may take (default 60). */
+  ssl_handshake_timeout?: number | null;
+}
+
+function noop(): void {}
+
+function set_protocol(transport: _StreamTransport, protocol: BaseProtocol): void {
+  transport.set_protocol(protocol);
+}
+
+/**
+ * `loop.start_tls()`: checks the arguments now; the Task resolves to the new
+ * TLS transport, which delivers to `protocol` (its `connection_made` is not
+ * called again). The old transport is inert from the call on.
+ * @internal
+ */
+export function start_tls(
+  loop: BaseEventLoop,
+  transport: Transport,
+  protocol: BaseProtocol,
+  sslcontext: SSLContext,
+  options: StartTlsOptions = {},
+): Task<Transport> {
+  if (!(sslcontext instanceof SSLContext)) {
+    throw new TypeError(
+      `sslcontext is expected to be an instance of ssl.SSLContext, got ${repr(sslcontext)}`,
+    );
+  }
+  if (!(transport instanceof _StreamTransport) || transport._direction !== 'both') {
+    throw new TypeError(`transport ${String(transport)} is not supported by start_tls()`);
+  }
+  loop._check_closed();
+  const old = transport;
+  const closed = old._closing || old._raw_closed;
+  const raw = old._raw;
+  // From now on the old transport delivers nothing and cannot close the socket:
+  // the socket belongs to the TLS stream (asyncio hands it to an SSLProtocol).
+  raw.on_data = noop;
+  raw.on_eof = noop;
+  raw.on_close = noop;
+  raw.on_drain = noop;
+  old._closing = true;
+  old._lost_scheduled = true;
+  const server = old._server;
+  old._server = null;
+  const server_side = options.server_side ?? false;
+  const server_hostname = options.server_hostname ?? null;
+  return loop.create_task(
+    (function* (): Generator<unknown, Transport, unknown> {
+      if (closed) throw new ConnectionResetError('Connection lost');
+      let tls_raw: RawStream;
+      try {
+        tls_raw = yield* From(
+          host_future(
+            loop,
+            loop._platform.start_tls(raw, {
+              ssl: sslcontext,
+              server_side,
+              server_hostname,
+              ssl_handshake_timeout: options.ssl_handshake_timeout ?? null,
+            }),
+            (orphan) => orphan.destroy(),
+          ),
+        );
+      } catch (exc) {
+        raw.destroy();
+        server?._detach();
+        throw exc;
+      }
+      const waiter = loop.create_future<null>();
+      // connection_made goes to a stand-in: the protocol already had its call.
+      const tls_transport = new _StreamTransport(
+        loop,
+        tls_raw,
+        new Protocol(),
+        waiter,
+        null,
+        server,
+      );
+      server?._detach();
+      loop._call_soon(set_protocol, [tls_transport, protocol]);
+      yield From(waiter);
+      return tls_transport;
+    })(),
+  );
+}
