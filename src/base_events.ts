@@ -604,7 +604,11 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** Ask the host for a turn. */
   private _wake(): void {
     this._awake = true;
-    this._platform.schedule(this._host_turn);
+    // The loop was idle, so whatever woke it (host I/O, a timer, a settled
+    // Promise) is running in a host task of its own: start the turn right
+    // after it, as a microtask, rather than a whole host turn later. The
+    // turn's budget still hands the thread back to the host when spent.
+    queueMicrotask(this._host_turn);
   }
 
   /** A host turn: run iterations until idle, stopped, or the turn's budget is spent. */

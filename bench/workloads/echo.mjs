@@ -9,7 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const echo_dir = path.join(here, '..', 'echo');
 
 export const params = {
-  quick: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 0.5 },
+  quick: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 0.3 },
   full: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 2 },
 };
 export const unit = 'requests/s';
@@ -71,7 +71,7 @@ async function measure(name, connections, size, seconds) {
   const { child, port } = await start_server(name);
   try {
     // A short warm-up run, so the measured one sees a JIT-optimised server.
-    run_load(port, connections, size, Math.min(0.5, seconds));
+    run_load(port, connections, size, Math.min(0.5, seconds / 2));
     const cpu_before = cpu_seconds(child.pid);
     const load = run_load(port, connections, size, seconds);
     const cpu = cpu_seconds(child.pid) - cpu_before;
