@@ -25,6 +25,6 @@ export const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
  * host timers and I/O.
  * @internal
  */
-export const MAX_ITERATIONS_PER_TURN = 256;
+export const MAX_ITERATIONS_PER_TURN = 1024;
 /** At most this many seconds of callbacks run in one host turn (checked between iterations). @internal */
 export const MAX_SECONDS_PER_TURN = 0.005;

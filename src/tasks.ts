@@ -163,7 +163,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
         continue;
       }
       let yielded = step.value;
-      if (yielded instanceof FromWrapper) yielded = yielded.obj;
+      // Futures come first: `yield fut` and `yield* fut` are the hot path.
+      if (!(yielded instanceof Future) && yielded instanceof FromWrapper) yielded = yielded.obj;
       if (yielded instanceof Future) {
         // As asyncio's `yield from fut`: a future that is already done does
         // not suspend the task (a cancellation still goes through _wait_for).
