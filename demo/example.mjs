@@ -1,4 +1,4 @@
-// What `npm start` runs: coroutines, timers, a timeout that really cancels, and async/await interop.
+// What `npm run example` runs: coroutines, timers, a timeout that really cancels, and async/await interop.
 import {
   CancelledError,
   From,

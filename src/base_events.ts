@@ -45,7 +45,7 @@ import type { SSLContext } from './ssl.js';
 import { start_tls, type StartTlsOptions } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
 import { repr } from './format_helpers.js';
-import { Future, isfuture, wrap_future } from './futures.js';
+import { Future, is_thenable, isfuture, wrap_future } from './futures.js';
 import { TimerHeap } from './heap.js';
 import { logger } from './log.js';
 import { connect_message_port } from './message_port.js';
@@ -58,7 +58,7 @@ import {
 } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { ensure_future } from './task_helpers.js';
-import { Task } from './tasks.js';
+import { Task, awaiting } from './tasks.js';
 import type {
   DatagramTransport,
   ReadTransport,
@@ -289,11 +289,20 @@ export class BaseEventLoop extends AbstractEventLoop {
     return new Future<T>({ loop: this });
   }
 
-  /** Wrap a coroutine in a Task (or what the task factory makes) and schedule its first step. */
-  override create_task<T>(coro: Generator<unknown, T, unknown>): Task<T> {
+  /**
+   * Wrap a coroutine in a Task (or what the task factory makes) and schedule
+   * its first step. A Future or Promise is accepted too, wrapped in a
+   * coroutine that awaits it: `sleep()`, `wait_for()` and friends return
+   * Futures here where asyncio has coroutines, so that ported code such as
+   * `loop.create_task(sleep(1))` works.
+   */
+  override create_task<T>(
+    coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>,
+  ): Task<T> {
     this._check_closed();
-    if (this._task_factory !== null) return this._task_factory(this, coro) as Task<T>;
-    return new Task<T>(coro, { loop: this });
+    const gen = coro instanceof Future || is_thenable(coro) ? awaiting(coro) : coro;
+    if (this._task_factory !== null) return this._task_factory(this, gen) as Task<T>;
+    return new Task<T>(gen, { loop: this });
   }
 
   /** Set how `create_task` makes tasks: `factory(loop, coro)`; `null` restores `Task`. */

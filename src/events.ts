@@ -256,7 +256,7 @@ export abstract class AbstractEventLoop {
   create_future<T = unknown>(): Future<T> {
     return not_implemented('create_future');
   }
-  create_task<T>(_coro: Generator<unknown, T, unknown>): Task<T> {
+  create_task<T>(_coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>): Task<T> {
     return not_implemented('create_task');
   }
   set_task_factory(_factory: TaskFactory | null): void {

@@ -320,17 +320,61 @@ export function accept_parent_port(
       'accept_parent_port() must run in a worker (a Web Worker or a worker_threads thread), or be given a source',
     );
   }
+  const inbox = inbox_of(source);
   const future = loop.create_future<MessageEndpoint>();
-  const on_message = (event: { data: unknown }): void => {
+  const queued = inbox.ports.shift();
+  if (queued !== undefined) {
+    future.set_result(queued);
+  } else {
+    inbox.waiters.push(future);
+    hold_while_waiting(source, inbox);
+    future.add_done_callback(() => hold_while_waiting(source, inbox));
+  }
+  return future;
+}
+
+/**
+ * Keep a worker_threads thread alive while an accept_parent_port() waits, and
+ * only then: the listener stays, but must not keep the thread running on its
+ * own once nobody waits (browsers have no such notion; ref/unref are absent).
+ */
+function hold_while_waiting(source: MessageEndpoint, inbox: PortInbox): void {
+  inbox.waiters = inbox.waiters.filter((waiter) => !waiter.done());
+  const endpoint = source as { ref?: () => void; unref?: () => void };
+  if (inbox.waiters.length > 0) endpoint.ref?.();
+  else endpoint.unref?.();
+}
+
+/** Ports a parent sent and the accept_parent_port() calls waiting for one, per source. */
+interface PortInbox {
+  ports: MessageEndpoint[];
+  waiters: Future<MessageEndpoint>[];
+}
+
+const inboxes = new WeakMap<object, PortInbox>();
+
+/**
+ * The inbox of `source`, listening from its first use on: a port that comes
+ * while nobody waits (a page calling connect_worker() twice in a row) is kept
+ * for the next accept_parent_port() instead of being lost.
+ */
+function inbox_of(source: MessageEndpoint): PortInbox {
+  let inbox = inboxes.get(source);
+  if (inbox !== undefined) return inbox;
+  const box: PortInbox = { ports: [], waiters: [] };
+  source.addEventListener('message', (event: { data: unknown }) => {
     const data = event.data;
     if (typeof data !== 'object' || data === null || !(PORT_KEY in data)) return;
-    source.removeEventListener('message', on_message);
     const port = (data as Record<string, unknown>)[PORT_KEY] as MessageEndpoint;
-    if (future.done() || loop.is_closed()) port.close?.();
-    else future.set_result(port);
-  };
-  source.addEventListener('message', on_message);
+    for (;;) {
+      const waiter = box.waiters.shift();
+      if (waiter === undefined) return void box.ports.push(port);
+      if (waiter.done() || waiter.get_loop().is_closed()) continue;
+      waiter.set_result(port);
+      return hold_while_waiting(source, box);
+    }
+  });
   source.start?.();
-  future.add_done_callback(() => source.removeEventListener('message', on_message));
-  return future;
+  inboxes.set(source, (inbox = box));
+  return inbox;
 }

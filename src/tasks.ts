@@ -255,3 +255,10 @@ export function current_task(loop?: AbstractEventLoop | null): Task<unknown> | n
 export function all_tasks(loop?: AbstractEventLoop | null): Set<Task<unknown>> {
   return Task.all_tasks(loop);
 }
+
+/** A coroutine that waits for `awaitable` and returns its result. @internal */
+export function* awaiting<T>(
+  awaitable: Future<T> | PromiseLike<T>,
+): Generator<unknown, T, unknown> {
+  return (yield awaitable) as T;
+}

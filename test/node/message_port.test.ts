@@ -9,6 +9,7 @@ import { BaseEventLoop } from '../../src/base_events.js';
 import { From, coroutine } from '../../src/coroutines.js';
 import { set_event_loop } from '../../src/events.js';
 import { RuntimeError } from '../../src/exceptions.js';
+import { gather } from '../../src/task_helpers.js';
 import {
   _transferable_buffer,
   accept_parent_port,
@@ -57,6 +58,25 @@ describe('open_message_port with a worker_threads Worker', () => {
 });
 
 describe('MessagePort transports in one thread', () => {
+  it('keeps a second port sent before the worker asks for it (two connect_worker calls in a row)', async () => {
+    const worker = new Worker(path.join(fixtures, 'ok.message_port_two_ports.mjs'));
+    const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+    try {
+      const talk = coroutine(function* (port: ReturnType<typeof connect_worker>, text: string) {
+        const [reader, writer] = yield* From(open_message_port(port));
+        writer.write(b(`${text}\n`));
+        return s(yield* From(reader.read()));
+      });
+      const a = connect_worker(worker);
+      const c = connect_worker(worker);
+      const replies = await run(loop, gather(talk(a, 'a'), talk(c, 'c'), { loop }));
+      expect(replies).toEqual(['first got a\n', 'second got c\n']);
+      expect(await exited).toBe(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('transfers a whole ArrayBuffer without a copy, and copies a view on a larger buffer', () => {
     const whole = new Uint8Array(8);
     expect(_transferable_buffer(whole)).toBe(whole.buffer);

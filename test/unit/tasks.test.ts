@@ -185,6 +185,15 @@ describe('yield forms', () => {
 
   it('is created from a coroutine object only', () => {
     expect(() => new Task(42 as never, { loop })).toThrow(TypeError);
+    expect(() => loop.create_task(42 as never)).toThrow(TypeError);
+  });
+
+  it('create_task() also takes a Future or a Promise, as ported `create_task(sleep(1))` needs', async () => {
+    const slept = loop.create_task(sleep(1, 'woke', { loop }));
+    expect(slept).toBeInstanceOf(Task);
+    await expect(loop.run_until_complete(slept)).resolves.toBe('woke');
+    const promised = loop.create_task(Promise.resolve(7));
+    await expect(loop.run_until_complete(promised)).resolves.toBe(7);
   });
 });
 
