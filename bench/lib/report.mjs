@@ -51,7 +51,7 @@ export function svg(results) {
   const checks = results.checks.filter((c) => c.ratio !== null);
   const row = 26;
   const left = 360;
-  const width = 760;
+  const width = 820;
   const height = 40 + checks.length * row;
   // Bars show ratio / target on a log scale: 1 = exactly on target.
   const scale = (q) => Math.max(0, Math.min(1, (Math.log10(q) + 1) / 2)) * (width - left - 20);
@@ -63,7 +63,7 @@ export function svg(results) {
     return (
       `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12">${c.label}</text>` +
       `<rect x="${left}" y="${y + 2}" width="${scale(q).toFixed(1)}" height="16" fill="${colour}"/>` +
-      `<text x="${left + scale(q) + 4}" y="${y + 14}" font-size="11">${fmt(c.ratio)}× (${c.op} ${c.target}×)</text>`
+      `<text x="${Math.min(left + scale(q) + 4, width - 150)}" y="${y + 14}" font-size="11">${fmt(c.ratio)}× (${c.op} ${c.target}×)</text>`
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
