@@ -16,7 +16,7 @@ import { OSError } from './os_errors.js';
 import type { RawDatagram, SockAddr } from './platform.js';
 import type { BaseProtocol, DatagramProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
-import { DEFAULT_HIGH_WATER } from './stream_transport.js';
+import { DEFAULT_HIGH_WATER, call_flow_control, write_buffer_limits } from './flow_control.js';
 import type { Task } from './tasks.js';
 import { DatagramTransport } from './transports.js';
 
@@ -180,15 +180,7 @@ export class _DatagramTransport extends DatagramTransport {
    * quarter of high); `pause_writing()` is checked again at once.
    */
   set_write_buffer_limits(high?: number | null, low?: number | null): void {
-    if (high === null || high === undefined) {
-      high = low === null || low === undefined ? DEFAULT_HIGH_WATER : 4 * low;
-    }
-    if (low === null || low === undefined) low = Math.floor(high / 4);
-    if (!(high >= low && low >= 0)) {
-      throw new ValueError(`high (${high}) must be >= low (${low}) must be >= 0`);
-    }
-    this._high = high;
-    this._low = low;
+    [this._high, this._low] = write_buffer_limits(high, low);
     this._maybe_pause_protocol();
   }
 
@@ -264,32 +256,14 @@ export class _DatagramTransport extends DatagramTransport {
   _maybe_pause_protocol(): void {
     if (this._protocol_paused || this._buffer_size <= this._high) return;
     this._protocol_paused = true;
-    try {
-      this._protocol.pause_writing();
-    } catch (exc) {
-      this._loop.call_exception_handler({
-        message: 'protocol.pause_writing() failed',
-        exception: exc,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
+    call_flow_control(this._loop, this, this._protocol, 'pause_writing');
   }
 
   /** @internal */
   readonly _maybe_resume_protocol = (): void => {
     if (!this._protocol_paused || this._buffer_size > this._low) return;
     this._protocol_paused = false;
-    try {
-      this._protocol.resume_writing();
-    } catch (exc) {
-      this._loop.call_exception_handler({
-        message: 'protocol.resume_writing() failed',
-        exception: exc,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
+    call_flow_control(this._loop, this, this._protocol, 'resume_writing');
   };
 
   // ---- closing ------------------------------------------------------------------------------

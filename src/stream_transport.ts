@@ -2,16 +2,14 @@
 
 import type { BaseEventLoop } from './base_events.js';
 import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
-import { RuntimeError, ValueError } from './exceptions.js';
+import { RuntimeError } from './exceptions.js';
+import { DEFAULT_HIGH_WATER, call_flow_control, write_buffer_limits } from './flow_control.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
 import { BrokenPipeError, ConnectionAbortedError, ConnectionResetError } from './os_errors.js';
 import type { RawStream } from './platform.js';
 import type { BaseProtocol, Protocol } from './protocols.js';
 import { Transport } from './transports.js';
-
-/** asyncio's default write-buffer high-water mark (64 KiB); the low mark defaults to a quarter of it. */
-export const DEFAULT_HIGH_WATER = 64 * 1024;
 
 /** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
 export interface ServerLike {
@@ -318,15 +316,7 @@ export class _StreamTransport extends Transport {
   }
 
   override set_write_buffer_limits(high?: number | null, low?: number | null): void {
-    if (high === null || high === undefined) {
-      high = low === null || low === undefined ? DEFAULT_HIGH_WATER : 4 * low;
-    }
-    if (low === null || low === undefined) low = Math.floor(high / 4);
-    if (!(high >= low && low >= 0)) {
-      throw new ValueError(`high (${high}) must be >= low (${low}) must be >= 0`);
-    }
-    this._high = high;
-    this._low = low;
+    [this._high, this._low] = write_buffer_limits(high, low);
     this._maybe_pause_protocol();
   }
 
@@ -395,16 +385,7 @@ export class _StreamTransport extends Transport {
   _maybe_pause_protocol(): void {
     if (this._protocol_paused || this.get_write_buffer_size() <= this._high) return;
     this._protocol_paused = true;
-    try {
-      this._protocol.pause_writing();
-    } catch (exc) {
-      this._loop.call_exception_handler({
-        message: 'protocol.pause_writing() failed',
-        exception: exc,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
+    call_flow_control(this._loop, this, this._protocol, 'pause_writing');
     this._raw.want_drain();
   }
 
@@ -416,16 +397,7 @@ export class _StreamTransport extends Transport {
       return;
     }
     this._protocol_paused = false;
-    try {
-      this._protocol.resume_writing();
-    } catch (exc) {
-      this._loop.call_exception_handler({
-        message: 'protocol.resume_writing() failed',
-        exception: exc,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
+    call_flow_control(this._loop, this, this._protocol, 'resume_writing');
   };
 
   // ---- closing ------------------------------------------------------------------------------
