@@ -1,4 +1,4 @@
-// A tiny static file server on 127.0.0.1 (port 0) for browser tests: serves dist/ and test/browser/pages/ only.
+// A tiny static file server on 127.0.0.1 (port 0) for browser tests: serves dist/, build/ and test/browser/pages/ only.
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 const ROOTS: Record<string, string> = {
   '/dist/': path.join(REPO_ROOT, 'dist'),
   '/pages/': path.join(REPO_ROOT, 'test/browser/pages'),
+  '/build/': path.join(REPO_ROOT, 'build'),
 };
 
 /** Chromium refuses module scripts without a JavaScript MIME type, so .mjs must be text/javascript. */

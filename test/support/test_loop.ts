@@ -1,8 +1,7 @@
 // Virtual time for tests: a Platform whose clock jumps to the next deadline, and helpers to step a loop.
 
 import { BaseEventLoop } from '../../src/base_events.js';
-import type { Platform } from '../../src/platform.js';
-import { node_platform } from '../../platform/node/platform.js';
+import { get_platform, type Platform } from '../../src/platform.js';
 
 interface VirtualTimer {
   callback: () => void;
@@ -20,18 +19,20 @@ export interface VirtualClockPlatform extends Platform {
 /**
  * A Platform whose clock only moves when the loop would sleep: a timer's
  * callback runs on the next host turn with the clock set to its deadline, so
- * timeouts of any length take no wall time (Trollius' TestLoop idea). Host
- * I/O is Node's own.
+ * timeouts of any length take no wall time (Trollius' TestLoop idea).
  */
 export function virtual_clock_platform(): VirtualClockPlatform {
+  // Host I/O and scheduling are the installed backend's (Node's under vitest,
+  // the browser's when the unit tests run in a page); only time is virtual.
+  const host = get_platform();
   const clock: VirtualClockPlatform = {
-    ...node_platform,
+    ...host,
     name: 'virtual',
     clock_resolution: 1e-9,
     now: 0,
     sleeps: [],
     schedule(callback) {
-      setImmediate(callback);
+      host.schedule(callback);
     },
     set_timer(callback, delay) {
       const timer: VirtualTimer = {
@@ -41,7 +42,7 @@ export function virtual_clock_platform(): VirtualClockPlatform {
       };
       clock.sleeps.push(delay);
       // Let other host work queued now (Promise reactions, I/O) go first.
-      setImmediate(() => {
+      host.schedule(() => {
         if (timer.cancelled) return;
         clock.now = Math.max(clock.now, timer.deadline);
         timer.callback();
@@ -85,3 +86,10 @@ export function capture_exceptions(loop: BaseEventLoop): Array<Record<string, un
   });
   return seen;
 }
+
+/**
+ * True when the unit tests run bundled in a browser page (test/browser/unit):
+ * there the library and the test files are one script, so stack frames
+ * cannot tell where an object was created.
+ */
+export const IN_PAGE = typeof (globalThis as { process?: unknown }).process === 'undefined';
