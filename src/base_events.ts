@@ -89,7 +89,11 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** @internal */ _timer_cancelled_count = 0;
   /** @internal */ _debug = false;
   /** @internal The task whose step is running. */ _current_task: Task<unknown> | null = null;
-  /** @internal Pending tasks. */ _tasks = new Set<Task<unknown>>();
+  /**
+   * @internal The most recent pending task; pending tasks form a doubly-linked
+   * list through `_newer`/`_older` (cheaper than a Set for 100k short tasks).
+   */
+  _newest_task: Task<unknown> | null = null;
   /** @internal Set when a Promise was settled: end the batch so its reactions run. */
   _yield_to_microtasks = false;
   /** @internal */ _clock_resolution: number;

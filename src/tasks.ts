@@ -39,6 +39,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   /** @internal Throw `CancelledError` in at the next step. */ _must_cancel = false;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
   _log_destroy_pending = true;
+  /** @internal Neighbours in the loop's list of pending tasks. */ _newer: Task<unknown> | null =
+    null;
+  /** @internal */ _older: Task<unknown> | null = null;
   /** @internal The done future whose outcome the next step receives, if any. */
   _waited: Future<unknown> | null = null;
   // What the next step sends or throws in when it is not woken by a future.
@@ -54,7 +57,11 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     this._gen = coro as Gen;
     // The task queues itself for its steps: no Handle, no closure.
     this._loop._schedule(this);
-    this._loop._tasks.add(this as Task<unknown>);
+    // Link into the loop's list of pending tasks (see all_tasks()).
+    const newest = this._loop._newest_task;
+    this._older = newest;
+    if (newest !== null) newest._newer = this as Task<unknown>;
+    this._loop._newest_task = this as Task<unknown>;
   }
 
   /** The task whose step is running on `loop` (default: the current loop), or `null`. */
@@ -64,7 +71,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
 
   /** The pending tasks of `loop` (default: the current loop). */
   static all_tasks(loop?: AbstractEventLoop | null): Set<Task<unknown>> {
-    return new Set(((loop ?? get_event_loop()) as BaseEventLoop)._tasks);
+    const tasks = new Set<Task<unknown>>();
+    let task = ((loop ?? get_event_loop()) as BaseEventLoop)._newest_task;
+    for (; task !== null; task = task._older) tasks.add(task);
+    return tasks;
   }
 
   /**
@@ -228,8 +238,18 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     this._loop._schedule(this);
   }
 
+  /** Leave the loop's list of pending tasks. */
+  private _unlink(): void {
+    const newer = this._newer;
+    const older = this._older;
+    if (newer !== null) newer._older = older;
+    else this._loop._newest_task = older;
+    if (older !== null) older._newer = newer;
+    this._newer = this._older = null;
+  }
+
   private _finish(value: unknown, exc: unknown): void {
-    this._loop._tasks.delete(this as Task<unknown>);
+    this._unlink();
     if (exc === NO_EXC) this.set_result(value as T);
     else if (exc instanceof CancelledError) super.cancel();
     else this.set_exception(exc);
