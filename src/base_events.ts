@@ -1,6 +1,7 @@
 // BaseEventLoop: the ready queue, the timer heap, one iteration, and running on a host that cannot block.
 
 import {
+  MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS,
   MAX_ITERATIONS_PER_TURN,
   MAX_SECONDS_PER_TURN,
   MIN_CANCELLED_TIMER_HANDLES_FRACTION,
@@ -106,6 +107,8 @@ export class BaseEventLoop extends AbstractEventLoop {
   private _awake = false;
   private _turn_started = 0;
   private _iterations_this_turn = 0;
+  /** The iteration count of this turn at which to look at the clock again. */
+  private _next_clock_check = 1;
   private _host_timer: TimerToken | null = null;
   private _host_timer_when = Infinity;
   private _timer_seq = 0;
@@ -628,6 +631,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   private readonly _host_turn = (): void => {
     this._turn_started = this._platform.monotonic();
     this._iterations_this_turn = 0;
+    this._next_clock_check = 1;
     this._run_iterations();
   };
 
@@ -655,11 +659,7 @@ export class BaseEventLoop extends AbstractEventLoop {
         if (this._ready.length === 0) {
           if (this._scheduled.next_when() >= this.time() + this._clock_resolution) break;
         }
-        if (
-          this._iterations_this_turn >= MAX_ITERATIONS_PER_TURN ||
-          ((this._iterations_this_turn & 15) === 0 &&
-            this._platform.monotonic() - this._turn_started >= MAX_SECONDS_PER_TURN)
-        ) {
+        if (this._iterations_this_turn >= this._next_clock_check && this._turn_budget_spent()) {
           this._platform.schedule(this._host_turn);
           return;
         }
@@ -669,6 +669,21 @@ export class BaseEventLoop extends AbstractEventLoop {
     } finally {
       _set_running_loop(previous);
     }
+  }
+
+  /**
+   * Whether the turn has run long enough to hand the thread back to the host.
+   * The clock is read again when, at the pace so far, half of the remaining
+   * time budget would be spent.
+   */
+  private _turn_budget_spent(): boolean {
+    const iterations = this._iterations_this_turn;
+    const spent = this._platform.monotonic() - this._turn_started;
+    if (spent >= MAX_SECONDS_PER_TURN || iterations >= MAX_ITERATIONS_PER_TURN) return true;
+    const affordable = Math.floor((MAX_SECONDS_PER_TURN - spent) / (spent / iterations) / 2);
+    const until_next = Math.max(1, Math.min(MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS, affordable));
+    this._next_clock_check = Math.min(MAX_ITERATIONS_PER_TURN, iterations + until_next);
+    return false;
   }
 
   private _finish_run(): void {

@@ -25,6 +25,13 @@ export const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
  * host timers and I/O.
  * @internal
  */
-export const MAX_ITERATIONS_PER_TURN = 1024;
+export const MAX_ITERATIONS_PER_TURN = 4096;
 /** At most this many seconds of callbacks run in one host turn (checked between iterations). @internal */
 export const MAX_SECONDS_PER_TURN = 0.005;
+/**
+ * The most iterations between two looks at the clock during a turn: fast
+ * iterations are not timed one by one, since reading the clock costs about as
+ * much as a short task step.
+ * @internal
+ */
+export const MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS = 256;

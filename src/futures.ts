@@ -152,7 +152,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     }
   }
 
-  private _push_callback(entry: DoneCallback<T> | Waiter): void {
+  /** Register a done callback or waiting task of a pending future. @internal */
+  _push_callback(entry: DoneCallback<T> | Waiter): void {
     if (this._callback0 === null) this._callback0 = entry;
     else if (this._callbacks === null) this._callbacks = [entry];
     else this._callbacks.push(entry);

@@ -176,6 +176,17 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       // Futures come first: `yield fut` and `yield* fut` are the hot path.
       if (!(yielded instanceof Future) && yielded instanceof FromWrapper) yielded = yielded.obj;
       if (yielded instanceof Future) {
+        if (
+          yielded._state === 'PENDING' &&
+          yielded._loop === this._loop &&
+          !this._must_cancel &&
+          yielded !== (this as Future<unknown>)
+        ) {
+          // The hot path: sleep until the future wakes this task.
+          yielded._push_callback(this);
+          this._fut_waiter = yielded;
+          return;
+        }
         // As asyncio's `yield from fut`: a future that is already done does
         // not suspend the task (a cancellation still goes through _wait_for).
         if (yielded._state === 'PENDING' || this._must_cancel || yielded._loop !== this._loop) {

@@ -12,7 +12,7 @@ import {
   sleep,
   type LogRecord,
 } from '../../src/index.js';
-import { MAX_ITERATIONS_PER_TURN } from '../../src/constants.js';
+import { MAX_ITERATIONS_PER_TURN, MAX_SECONDS_PER_TURN } from '../../src/constants.js';
 import {
   TestLoop,
   virtual_clock_platform,
@@ -507,6 +507,32 @@ describe('host turns', () => {
     setImmediate(on_host_turn);
     await real.run_forever();
     expect(Math.max(...per_turn)).toBeLessThanOrEqual(MAX_ITERATIONS_PER_TURN);
+    expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
+    real.close();
+  });
+
+  it('hands the thread back after MAX_SECONDS_PER_TURN of slow callbacks', async () => {
+    const real = new BaseEventLoop();
+    const per_turn: number[] = [];
+    let count = 0;
+    let stop_after = 5;
+    const on_host_turn = (): void => {
+      per_turn.push(count);
+      count = 0;
+      if (--stop_after === 0) real.stop();
+      else setImmediate(on_host_turn);
+    };
+    const slow_chain = (): void => {
+      count++;
+      const until = performance.now() + 1;
+      while (performance.now() < until); // 1 ms of work
+      real.call_soon(slow_chain);
+    };
+    real.call_soon(slow_chain);
+    setImmediate(on_host_turn);
+    await real.run_forever();
+    // 5 ms of 1 ms callbacks, plus the one that crosses the limit.
+    expect(Math.max(...per_turn)).toBeLessThanOrEqual(MAX_SECONDS_PER_TURN * 1000 + 1);
     expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
     real.close();
   });
