@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const repetitions = quick ? 3 : 5;
+/** Each variant runs this long before it is measured, so that the JIT has settled. */
+const WARMUP_SECONDS = quick ? 0.3 : 1;
 const WORKLOADS = ['task_switch', 'spawn_gather', 'call_soon_chain', 'timers'].filter(
   (w) => !only || only.split(',').includes(w),
 );
@@ -49,7 +51,7 @@ function measure(workload, variant, params) {
         {
           encoding: 'utf8',
           timeout,
-          env: { ...process.env, WARMUP_SECONDS: quick ? '0.3' : '1' },
+          env: { ...process.env, WARMUP_SECONDS: String(WARMUP_SECONDS) },
         },
       );
   return JSON.parse(out.trim().split('\n').pop());
@@ -149,7 +151,7 @@ if (!only || only.split(',').includes('browser')) {
   const module = await import('./workloads/browser.mjs');
   const params = quick ? module.params.quick : module.params.full;
   process.stdout.write(`browser (${JSON.stringify(params)}): `);
-  const samples = await module.run_browser(params, repetitions);
+  const samples = await module.run_browser(params, repetitions, WARMUP_SECONDS);
   process.stdout.write(samples.skipped ? `skipped: ${samples.skipped}\n` : 'done\n');
   const variants = samples.skipped
     ? [{ name: 'browser', skipped: samples.skipped }]
@@ -182,8 +184,7 @@ console.log(
 );
 for (const c of results.checks) {
   const shown = c.ratio === null ? 'n/a (skipped)' : `${c.ratio.toFixed(2)}×`;
-  console.log(
-    `${c.met === false ? 'MISS' : c.met ? ' ok ' : ' -- '} ${c.label}: ${shown} (target ${c.op} ${c.target}×)`,
-  );
+  const mark = c.reference ? ' ref' : c.met === false ? 'MISS' : c.met ? ' ok ' : ' -- ';
+  console.log(`${mark} ${c.label}: ${shown} (target ${c.op} ${c.target}×)`);
 }
 console.log('\nwritten: bench/results/latest.{json,md,svg}');

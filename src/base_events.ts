@@ -2,7 +2,6 @@
 
 import {
   MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS,
-  MAX_ITERATIONS_PER_TURN,
   MAX_SECONDS_PER_TURN,
   MIN_CANCELLED_TIMER_HANDLES_FRACTION,
   MIN_SCHEDULED_TIMER_HANDLES,
@@ -679,10 +678,10 @@ export class BaseEventLoop extends AbstractEventLoop {
   private _turn_budget_spent(): boolean {
     const iterations = this._iterations_this_turn;
     const spent = this._platform.monotonic() - this._turn_started;
-    if (spent >= MAX_SECONDS_PER_TURN || iterations >= MAX_ITERATIONS_PER_TURN) return true;
+    if (spent >= MAX_SECONDS_PER_TURN) return true;
     const affordable = Math.floor((MAX_SECONDS_PER_TURN - spent) / (spent / iterations) / 2);
-    const until_next = Math.max(1, Math.min(MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS, affordable));
-    this._next_clock_check = Math.min(MAX_ITERATIONS_PER_TURN, iterations + until_next);
+    this._next_clock_check =
+      iterations + Math.max(1, Math.min(MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS, affordable));
     return false;
   }
 

@@ -20,13 +20,11 @@ export const MIN_SCHEDULED_TIMER_HANDLES = 100;
 export const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
 
 /**
- * At most this many loop iterations run in one host turn before the loop hands
- * the thread back to the host, so an endless `call_soon` chain cannot starve
- * host timers and I/O.
+ * At most this many seconds of callbacks run in one host turn (checked between
+ * iterations); then the loop hands the thread back to the host, so an endless
+ * `call_soon` chain cannot starve host timers and I/O.
  * @internal
  */
-export const MAX_ITERATIONS_PER_TURN = 4096;
-/** At most this many seconds of callbacks run in one host turn (checked between iterations). @internal */
 export const MAX_SECONDS_PER_TURN = 0.005;
 /**
  * The most iterations between two looks at the clock during a turn: fast

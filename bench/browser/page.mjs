@@ -2,6 +2,8 @@
 /* global window */
 import { coroutine, new_event_loop } from '/dist/trollius.browser.mjs';
 
+import { trampoline_task_switch } from '/shared/trampoline.mjs';
+
 const now = () => performance.now();
 
 async function trollius_call_soon(n) {
@@ -98,11 +100,23 @@ const VARIANTS = {
     })(),
   'task switch: trollius yield From': (p) => trollius_task_switch(p.switch_n),
   'task switch: native async/await': (p) => native_task_switch(p.switch_n),
+  'task switch: reference: minimal trampoline': async (p) => ({
+    seconds: trampoline_task_switch(p.switch_n),
+    ops: p.switch_n,
+  }),
 };
 
-/** Run every variant `repetitions` times, alternating; the runner reads window.__bench. */
-window.run_bench = async (params, repetitions) => {
+/**
+ * Warm every variant up (as the Node runner does: at least two runs and
+ * `warmup_seconds`, so that the JIT has optimised each hot path), then run each
+ * `repetitions` times, alternating.
+ */
+window.run_bench = async (params, repetitions, warmup_seconds) => {
   const samples = Object.fromEntries(Object.keys(VARIANTS).map((k) => [k, []]));
+  for (const run of Object.values(VARIANTS)) {
+    const warm_until = now() + 1000 * warmup_seconds;
+    for (let i = 0; i < 2 || now() < warm_until; i++) await run(params);
+  }
   for (let rep = 0; rep < repetitions; rep++) {
     for (const [name, run] of Object.entries(VARIANTS)) samples[name].push(await run(params));
   }

@@ -4,6 +4,13 @@ import { writeFileSync } from 'node:fs';
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const human = (x) => (x >= 1e6 ? `${fmt(x / 1e6)}M` : x >= 1e3 ? `${fmt(x / 1e3)}k` : fmt(x));
 
+/** The "met" column: reference checks say whether the ceiling itself reaches the target. */
+function met_cell(c) {
+  if (c.met === null) return 'n/a';
+  if (c.reference) return c.met ? 'reference: reached' : 'reference: not reached';
+  return c.met ? 'yes' : '**no**';
+}
+
 /** Markdown: one table of measurements per workload, then the ratio checks. */
 export function markdown(results) {
   const lines = [
@@ -40,7 +47,7 @@ export function markdown(results) {
   lines.push('## Targets', '', '| check | ratio | target | met |', '|---|---|---|---|');
   for (const c of results.checks) {
     lines.push(
-      `| ${c.label} | ${c.ratio === null ? 'n/a' : fmt(c.ratio) + '×'} | ${c.op} ${c.target}× | ${c.met === null ? 'n/a' : c.met ? 'yes' : '**no**'} |`,
+      `| ${c.label} | ${c.ratio === null ? 'n/a' : fmt(c.ratio) + '×'} | ${c.op} ${c.target}× | ${met_cell(c)} |`,
     );
   }
   return lines.join('\n') + '\n';
@@ -59,7 +66,7 @@ export function svg(results) {
   const bars = checks.map((c, i) => {
     const q = c.op === '≥' ? c.ratio / c.target : c.target / c.ratio;
     const y = 30 + i * row;
-    const colour = c.met ? '#2e7d32' : '#c62828';
+    const colour = c.reference ? '#9e9e9e' : c.met ? '#2e7d32' : '#c62828';
     return (
       `<text x="${left - 8}" y="${y + 14}" text-anchor="end" font-size="12">${c.label}</text>` +
       `<rect x="${left}" y="${y + 2}" width="${scale(q).toFixed(1)}" height="16" fill="${colour}"/>` +
@@ -68,7 +75,7 @@ export function svg(results) {
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="18" font-size="13" font-weight="bold">trollius vs peers: ratio / target (log scale; the line is the target)</text>
+<text x="10" y="18" font-size="13" font-weight="bold">trollius vs peers: ratio / target (log scale; the line is the target; grey: reference)</text>
 ${bars.join('\n')}
 <line x1="${target_x}" y1="26" x2="${target_x}" y2="${height - 4}" stroke="#333" stroke-dasharray="4 3"/>
 </svg>

@@ -15,16 +15,17 @@ export const params = {
 };
 export const unit = 'ops/s';
 
-/** Serve dist/ and bench/browser/ on 127.0.0.1, port 0. */
+/** Serve dist/, bench/shared/ and bench/browser/ on 127.0.0.1, port 0. */
 async function serve() {
   const types = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript' };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x').pathname;
-    const file = path.join(
-      root,
-      url.startsWith('/dist/') ? '' : 'bench/browser',
-      path.normalize(url),
-    );
+    const under = url.startsWith('/dist/')
+      ? ''
+      : url.startsWith('/shared/')
+        ? 'bench'
+        : 'bench/browser';
+    const file = path.join(root, under, path.normalize(url));
     if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
     res.end(await readFile(file));
@@ -34,7 +35,7 @@ async function serve() {
 }
 
 /** Run all browser variants in one page; returns {variant: [samples]} or a reason to skip. */
-export async function run_browser(params, repetitions) {
+export async function run_browser(params, repetitions, warmup_seconds) {
   if (!existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} not found (npm test installs it)` };
   const { chromium } = await import('playwright-core');
   const server = await serve();
@@ -51,7 +52,10 @@ export async function run_browser(params, repetitions) {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/page.html`);
     await page.waitForFunction(() => window.__bench_ready === true);
-    return await page.evaluate(([p, r]) => window.run_bench(p, r), [params, repetitions]);
+    return await page.evaluate(
+      ([p, r, w]) => window.run_bench(p, r, w),
+      [params, repetitions, warmup_seconds],
+    );
   } finally {
     await browser.close();
     server.close();

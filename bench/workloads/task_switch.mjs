@@ -2,6 +2,7 @@
 import co from 'co';
 
 import { coroutine, new_event_loop } from '../../dist/trollius.node.mjs';
+import { trampoline_task_switch } from '../shared/trampoline.mjs';
 
 export const params = { quick: { n: 50_000 }, full: { n: 200_000 } };
 export const unit = 'round trips/s';
@@ -103,6 +104,11 @@ export const variants = {
     const t0 = performance.now();
     await Promise.all([co(a), co(b)]);
     return { seconds: (performance.now() - t0) / 1000, ops: n };
+  },
+
+  // The ceiling for generator coroutines (see bench/shared/trampoline.mjs).
+  async 'reference: minimal trampoline'({ n }) {
+    return { seconds: trampoline_task_switch(n), ops: n };
   },
 };
 

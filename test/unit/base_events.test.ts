@@ -12,7 +12,7 @@ import {
   sleep,
   type LogRecord,
 } from '../../src/index.js';
-import { MAX_ITERATIONS_PER_TURN, MAX_SECONDS_PER_TURN } from '../../src/constants.js';
+import { MAX_SECONDS_PER_TURN } from '../../src/constants.js';
 import {
   TestLoop,
   virtual_clock_platform,
@@ -488,7 +488,7 @@ describe('host turns', () => {
     real.close();
   });
 
-  it('runs at most MAX_ITERATIONS_PER_TURN iterations per host turn', async () => {
+  it('alternates turns of a fast endless call_soon chain with host turns', async () => {
     const real = new BaseEventLoop();
     const per_turn: number[] = [];
     let count = 0;
@@ -506,7 +506,6 @@ describe('host turns', () => {
     real.call_soon(chain);
     setImmediate(on_host_turn);
     await real.run_forever();
-    expect(Math.max(...per_turn)).toBeLessThanOrEqual(MAX_ITERATIONS_PER_TURN);
     expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
     real.close();
   });
