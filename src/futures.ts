@@ -31,11 +31,10 @@ export interface YieldFrom<T> {
 /**
  * A task waiting on a future: it is queued itself when the future is done,
  * instead of through a done callback and a Handle (no allocation per wakeup).
+ * Its run then takes the outcome from the future it waits on.
  * @internal
  */
 export interface Waiter {
-  /** The done future whose outcome the waiter's next run receives. */
-  _waited: Future<unknown> | null;
   _run(): void;
 }
 
@@ -144,12 +143,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /** Queue `waiter` once the future is done (at once if it is). @internal */
   _add_waiter(waiter: Waiter): void {
-    if (this._state !== 'PENDING') {
-      waiter._waited = this;
-      this._loop._schedule(waiter);
-    } else {
-      this._push_callback(waiter);
-    }
+    if (this._state !== 'PENDING') this._loop._schedule(waiter);
+    else this._push_callback(waiter);
   }
 
   /** Register a done callback or waiting task of a pending future. @internal */
@@ -237,7 +232,6 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
       args ??= [this];
       this._loop._call_soon(entry, args);
     } else {
-      entry._waited = this;
       this._loop._schedule(entry);
     }
     return args;

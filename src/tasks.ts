@@ -35,15 +35,17 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   /** @internal The generator being run: the root, or the innermost nested coroutine. */ _gen: Gen;
   /** @internal The generators that wait for `_gen` to return, outermost first; `null` until one nests. */
   _parents: Gen[] | null = null;
-  /** @internal The future this task waits on. */ _fut_waiter: Future<unknown> | null = null;
+  /**
+   * @internal The future this task waits on; once it is done, the task is
+   * queued and its next step takes the future's outcome.
+   */
+  _fut_waiter: Future<unknown> | null = null;
   /** @internal Throw `CancelledError` in at the next step. */ _must_cancel = false;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
   _log_destroy_pending = true;
   /** @internal Neighbours in the loop's list of pending tasks. */ _newer: Task<unknown> | null =
     null;
   /** @internal */ _older: Task<unknown> | null = null;
-  /** @internal The done future whose outcome the next step receives, if any. */
-  _waited: Future<unknown> | null = null;
   // What the next step sends or throws in when it is not woken by a future.
   private _next_value: unknown = undefined;
   private _next_exc: unknown = NO_EXC;
@@ -108,9 +110,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       this._loop.call_exception_handler({ message: `_step(): already done: ${this}`, task: this });
       return;
     }
-    const future = this._waited;
+    const future = this._fut_waiter;
     if (future !== null) {
-      this._waited = null;
+      this._fut_waiter = null;
       if (future._state === 'CANCELLED') return this._step(undefined, new CancelledError());
       if (future._exception === null) {
         // Cancelled after the future finished: the result never reaches the
@@ -138,7 +140,6 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       if (!(exc instanceof CancelledError)) exc = new CancelledError();
       this._must_cancel = false;
     }
-    this._fut_waiter = null;
     const loop = this._loop;
     const previous = loop._current_task;
     loop._current_task = this as Task<unknown>;
