@@ -2,6 +2,7 @@
 // MB/s, latency, and the server's CPU time per request, for every connections × size cell.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,27 @@ export const SERVERS = {
   'cpython asyncio streams': ['python3', 'asyncio_streams_server.py'],
 };
 
+/**
+ * With two or more cores and `taskset`, the server runs on core 0 and the load
+ * client on core 1, so that they do not take turns on the same core (which
+ * swings requests/s by tens of percent from one run to the next).
+ */
+const PINNED = cpus().length >= 2 && has_taskset();
+
+function has_taskset() {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** [command, args] that run `exe args` on `core` when pinning is possible. */
+function on_core(core, exe, args) {
+  return PINNED ? ['taskset', ['-c', String(core), exe, ...args]] : [exe, args];
+}
+
 const CLOCK_TICKS =
   Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -36,7 +58,9 @@ function cpu_seconds(pid) {
 function start_server(name) {
   const [runtime, file] = SERVERS[name];
   const exe = runtime === 'node' ? process.execPath : 'python3';
-  const child = spawn(exe, [path.join(echo_dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, args] = on_core(0, exe, [path.join(echo_dir, file)]);
+  // `taskset` execs the server, so the child's pid is the server's (for its CPU time).
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
     child.on('error', reject);
@@ -49,11 +73,12 @@ function start_server(name) {
 }
 
 function run_load(port, connections, size, seconds) {
-  const out = execFileSync(
+  const [command, args] = on_core(
+    1,
     process.execPath,
     [path.join(echo_dir, 'load_client.mjs'), port, connections, size, seconds].map(String),
-    { encoding: 'utf8', timeout: (seconds + 30) * 1000 },
   );
+  const out = execFileSync(command, args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
   return JSON.parse(out);
 }
 
