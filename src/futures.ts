@@ -268,29 +268,9 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return new Promise<R1 | R2>((resolve, reject) => {
-      const settle = (): void => {
-        try {
-          if (this._state === 'FINISHED' && this._exception === null) {
-            resolve(onfulfilled ? onfulfilled(this._result as T) : (this._result as unknown as R1));
-            return;
-          }
-          this._retrieved();
-          const error = this._state === 'CANCELLED' ? new CancelledError() : this._exception;
-          if (onrejected) resolve(onrejected(error));
-          else reject(error);
-        } catch (err) {
-          reject(err);
-        }
-      };
-      if (this._state !== 'PENDING') {
-        queueMicrotask(settle);
-      } else {
-        this.add_done_callback(() => {
-          settle();
-          // Let the awaiting async function resume before the loop goes on.
-          this._loop._yield_to_microtasks = true;
-        });
-      }
+      const reaction = new ThenReaction(this, onfulfilled, onrejected, resolve, reject);
+      if (this._state !== 'PENDING') queueMicrotask(() => reaction._settle());
+      else this._push_callback(reaction);
     });
   }
 
@@ -325,6 +305,47 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   toString(): string {
     return `<${this.constructor.name} ${this._repr_info().join(' ')}${created_at(this._source_traceback)}>`;
+  }
+}
+
+/**
+ * What `then()` registers on a pending future: queued on the loop like a
+ * waiting task once the future is done (no Handle, no closure), it settles the
+ * Promise, then ends the loop's batch so that the awaiting code resumes first.
+ */
+class ThenReaction<T, R1, R2> implements Waiter {
+  constructor(
+    private readonly _future: Future<T>,
+    private readonly _onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined,
+    private readonly _onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
+    private readonly _resolve: (value: R1 | R2 | PromiseLike<R1 | R2>) => void,
+    private readonly _reject: (reason: unknown) => void,
+  ) {}
+
+  _run(): void {
+    this._settle();
+    this._future._loop._yield_to_microtasks = true;
+  }
+
+  _settle(): void {
+    const future = this._future;
+    try {
+      if (future._state === 'FINISHED' && future._exception === null) {
+        const result = future._result as T;
+        this._resolve(this._onfulfilled ? this._onfulfilled(result) : (result as unknown as R1));
+        return;
+      }
+      future._retrieved();
+      const error = future._state === 'CANCELLED' ? new CancelledError() : future._exception;
+      if (this._onrejected) this._resolve(this._onrejected(error));
+      else this._reject(error);
+    } catch (err) {
+      this._reject(err);
+    }
+  }
+
+  toString(): string {
+    return `<then() of ${this._future}>`;
   }
 }
 
