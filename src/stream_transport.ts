@@ -362,7 +362,9 @@ export class _StreamTransport extends Transport {
 
   /**
    * Stop reading now; flush the write buffer, then close. `connection_lost(null)`
-   * follows once the host has closed the stream.
+   * follows on the next iteration when nothing is left to send (as in asyncio:
+   * a `drain()` after `close()` then raises), else once the host has flushed
+   * and closed the stream.
    */
   override close(): void {
     if (this._closing) return;
@@ -370,8 +372,10 @@ export class _StreamTransport extends Transport {
     this._held = null;
     this._conn_lost++;
     this._update_reading();
-    if (this._raw_closed) this._force_close(null);
-    else this._raw.close();
+    if (this._raw_closed) return this._force_close(null);
+    // The host sends EOF and closes on its own; its close event is then ignored.
+    this._raw.close();
+    if (this.get_write_buffer_size() === 0) this._schedule_connection_lost(null);
   }
 
   /** Close at once, dropping buffered data; `connection_lost(null)` follows. */
@@ -424,7 +428,6 @@ export class _StreamTransport extends Transport {
   /** Close at once and schedule `connection_lost(exc)`, once. @internal */
   _force_close(exc: Error | null): void {
     if (this._lost_scheduled) return;
-    this._lost_scheduled = true;
     this._closing = true;
     this._held = null;
     this._conn_lost++;
@@ -432,6 +435,11 @@ export class _StreamTransport extends Transport {
       this._raw_reading = false;
       this._raw.destroy();
     }
+    this._schedule_connection_lost(exc);
+  }
+
+  private _schedule_connection_lost(exc: Error | null): void {
+    this._lost_scheduled = true;
     this._loop._call_soon(this._call_connection_lost, [exc]);
   }
 

@@ -395,6 +395,24 @@ describe('flow control end to end', () => {
     await run(loop, main());
   });
 
+  it('close() then drain() raises ConnectionResetError("Connection lost"), as in asyncio', async () => {
+    const main = coroutine(function* () {
+      const server: Server = yield From(start_server(echo, '127.0.0.1', 0));
+      const [, writer] = yield* From(open_connection('127.0.0.1', port_of(server)));
+      writer.close();
+      let error: unknown = null;
+      try {
+        yield From(writer.drain());
+      } catch (exc) {
+        error = exc;
+      }
+      expect(error).toBeInstanceOf(ConnectionResetError);
+      expect((error as Error).message).toBe('Connection lost');
+      server.close();
+    });
+    await run(loop, main());
+  });
+
   it('drain() after a clean connection_lost raises ConnectionResetError("Connection lost")', async () => {
     const main = coroutine(function* () {
       const server: Server = yield From(start_server(echo, '127.0.0.1', 0));
