@@ -11,7 +11,7 @@ const echo_dir = path.join(here, '..', 'echo');
 
 export const params = {
   quick: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 0.3 },
-  full: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 2 },
+  full: { connections: [1, 10, 100], sizes: [1024, 65536], seconds: 1.5 },
 };
 export const unit = 'requests/s';
 
@@ -47,11 +47,11 @@ function on_core(core, exe, args) {
 const CLOCK_TICKS =
   Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** CPU seconds (user + system) the process has used so far, from /proc. */
+/** CPU seconds the process has used so far in user and in system (kernel) mode, from /proc. */
 function cpu_seconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
 }
 
 /** Start a server; resolves once it printed its port. */
@@ -96,16 +96,21 @@ async function measure(name, connections, size, seconds) {
   const { child, port } = await start_server(name);
   try {
     // A short warm-up run, so the measured one sees a JIT-optimised server.
-    run_load(port, connections, size, Math.min(0.5, seconds / 2));
-    const cpu_before = cpu_seconds(child.pid);
+    run_load(port, connections, size, Math.min(0.3, seconds / 2));
+    const before = cpu_seconds(child.pid);
     const load = run_load(port, connections, size, seconds);
-    const cpu = cpu_seconds(child.pid) - cpu_before;
+    const after = cpu_seconds(child.pid);
+    const user = after.user - before.user;
+    const system = after.system - before.system;
     return {
       rate: load.requests / load.seconds,
       mb_s: (2 * size * load.requests) / load.seconds / 1e6,
       p50_ms: load.p50_ms,
       p99_ms: load.p99_ms,
-      cpu_us_per_request: (cpu / load.requests) * 1e6,
+      cpu_us_per_request: ((user + system) / load.requests) * 1e6,
+      // The part spent in the server's own code (JavaScript or Python, and the
+      // runtime), apart from the kernel's share of the socket work.
+      user_cpu_us_per_request: (user / load.requests) * 1e6,
     };
   } finally {
     child.kill('SIGKILL');
