@@ -1,6 +1,8 @@
 """Echo server with CPython asyncio's Protocol API. Prints its port, serves until killed."""
 import asyncio
 
+import report_cpu  # noqa: F401  (reports CPU time on SIGUSR2)
+
 
 class Echo(asyncio.Protocol):
     def connection_made(self, transport):

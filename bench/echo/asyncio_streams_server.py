@@ -1,6 +1,8 @@
 """Echo server with CPython asyncio streams. Prints its port, serves until killed."""
 import asyncio
 
+import report_cpu  # noqa: F401  (reports CPU time on SIGUSR2)
+
 
 async def handle(reader, writer):
     while True:

@@ -1,5 +1,6 @@
 // Echo server on raw Node `net`: the baseline. Prints its port, serves until killed.
 import net from 'node:net';
+import './report_cpu.mjs';
 
 const server = net.createServer({ noDelay: true }, (socket) => {
   socket.on('data', (data) => socket.write(data));

@@ -1,5 +1,6 @@
 // Echo server with the trollius Protocol API. Prints its port, serves until killed.
 import { Protocol, get_event_loop } from '../../dist/trollius.node.mjs';
+import './report_cpu.mjs';
 
 class Echo extends Protocol {
   connection_made(transport) {

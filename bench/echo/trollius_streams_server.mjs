@@ -1,5 +1,6 @@
 // Echo server with trollius streams (a coroutine per client). Prints its port, serves until killed.
 import { From, coroutine, get_event_loop, start_server } from '../../dist/trollius.node.mjs';
+import './report_cpu.mjs';
 
 const handle = coroutine(function* (reader, writer) {
   for (;;) {

@@ -1,9 +1,9 @@
 // Echo throughput: each server in its own process, a load client in another; requests/s,
 // MB/s, latency, and the server's CPU time per request, for every connections × size cell.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,32 +44,42 @@ function on_core(core, exe, args) {
   return PINNED ? ['taskset', ['-c', String(core), exe, ...args]] : [exe, args];
 }
 
-const CLOCK_TICKS =
-  Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+/** Within this many seconds a server must print its port, and answer each CPU-time request. */
+const ANSWER_TIMEOUT_S = 20;
 
-/** CPU seconds the process has used so far in user and in system (kernel) mode, from /proc. */
-function cpu_seconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS };
+/** The next line the server prints, bounded in time. */
+function next_line(server, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${server.name}: no ${what}`)),
+      ANSWER_TIMEOUT_S * 1000,
+    );
+    server.lines.next().then(({ value, done }) => {
+      clearTimeout(timer);
+      if (done) reject(new Error(`${server.name} exited before its ${what}`));
+      else resolve(value);
+    }, reject);
+  });
+}
+
+/** CPU seconds the server has used so far, in user and in system (kernel) mode: it prints them on SIGUSR2. */
+async function cpu_seconds(server) {
+  server.child.kill('SIGUSR2');
+  return JSON.parse(await next_line(server, 'CPU time'));
 }
 
 /** Start a server; resolves once it printed its port. */
-function start_server(name) {
+async function start_server(name) {
   const [runtime, file] = SERVERS[name];
   const exe = runtime === 'node' ? process.execPath : 'python3';
   const [command, args] = on_core(0, exe, [path.join(echo_dir, file)]);
-  // `taskset` execs the server, so the child's pid is the server's (for its CPU time).
+  // `taskset` execs the server, so the child's pid is the server's (for its signals).
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
-    child.stdout.once('data', (line) => {
-      clearTimeout(timer);
-      resolve({ child, port: Number(String(line).trim()) });
-    });
-  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const server = { name, child, lines, port: 0 };
+  const failed = new Promise((_, reject) => child.on('error', reject));
+  server.port = Number(await Promise.race([next_line(server, 'port'), failed]));
+  return server;
 }
 
 function run_load(port, connections, size, seconds) {
@@ -93,13 +103,13 @@ function has_python() {
 
 /** One measurement: a fresh server, a load run, the server's CPU over the run. */
 async function measure(name, connections, size, seconds) {
-  const { child, port } = await start_server(name);
+  const server = await start_server(name);
   try {
     // A short warm-up run, so the measured one sees a JIT-optimised server.
-    run_load(port, connections, size, Math.min(0.3, seconds / 2));
-    const before = cpu_seconds(child.pid);
-    const load = run_load(port, connections, size, seconds);
-    const after = cpu_seconds(child.pid);
+    run_load(server.port, connections, size, Math.min(0.3, seconds / 2));
+    const before = await cpu_seconds(server);
+    const load = run_load(server.port, connections, size, seconds);
+    const after = await cpu_seconds(server);
     const user = after.user - before.user;
     const system = after.system - before.system;
     return {
@@ -113,7 +123,7 @@ async function measure(name, connections, size, seconds) {
       user_cpu_us_per_request: (user / load.requests) * 1e6,
     };
   } finally {
-    child.kill('SIGKILL');
+    server.child.kill('SIGKILL');
   }
 }
 
