@@ -44,6 +44,21 @@ function on_core(core, exe, args) {
   return PINNED ? ['taskset', ['-c', String(core), exe, ...args]] : [exe, args];
 }
 
+/**
+ * glibc's allocator settings for every server, raw net and CPython alike, and
+ * for the load client. With
+ * the defaults, the 64 KiB read buffers freed by a garbage collection are given
+ * back to the OS and faulted in again: runs then fall at random into a slow mode
+ * with 5–12 page faults per request and a third fewer requests/s, for any
+ * server (the client faults the same way). Keeping freed memory (no trimming,
+ * no per-buffer mmap) measures the servers' own work instead.
+ */
+const ALLOCATOR_ENV = {
+  MALLOC_TRIM_THRESHOLD_: String(256 * 2 ** 20),
+  MALLOC_TOP_PAD_: String(64 * 2 ** 20),
+  MALLOC_MMAP_THRESHOLD_: String(2 ** 20),
+};
+
 /** Within this many seconds a server must print its port, and answer each CPU-time request. */
 const ANSWER_TIMEOUT_S = 20;
 
@@ -74,7 +89,10 @@ async function start_server(name) {
   const exe = runtime === 'node' ? process.execPath : 'python3';
   const [command, args] = on_core(0, exe, [path.join(echo_dir, file)]);
   // `taskset` execs the server, so the child's pid is the server's (for its signals).
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...ALLOCATOR_ENV },
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const server = { name, child, lines, port: 0 };
   const failed = new Promise((_, reject) => child.on('error', reject));
@@ -88,7 +106,11 @@ function run_load(port, connections, size, seconds) {
     process.execPath,
     [path.join(echo_dir, 'load_client.mjs'), port, connections, size, seconds].map(String),
   );
-  const out = execFileSync(command, args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
+  const out = execFileSync(command, args, {
+    encoding: 'utf8',
+    timeout: (seconds + 30) * 1000,
+    env: { ...process.env, ...ALLOCATOR_ENV },
+  });
   return JSON.parse(out);
 }
 
