@@ -32,4 +32,4 @@ export const MAX_SECONDS_PER_TURN = 0.005;
  * much as a short task step.
  * @internal
  */
-export const MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS = 256;
+export const MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS = 1024;

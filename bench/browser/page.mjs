@@ -106,23 +106,19 @@ const VARIANTS = {
   }),
 };
 
+/** The variants' names, for the runner. */
+window.bench_variants = Object.keys(VARIANTS);
+
 /**
- * Warm every variant up (as the Node runner does: at least two runs and
- * `warmup_seconds`, so that the JIT has optimised each hot path), then run each
- * `repetitions` times, alternating.
+ * One sample of one variant, in a fresh page (as the Node runner uses a fresh
+ * process): warm it up (at least two runs and `warmup_seconds`, so that the JIT
+ * has optimised its hot path), then time it.
  */
-window.run_bench = async (params, repetitions, warmup_seconds) => {
-  const samples = Object.fromEntries(Object.keys(VARIANTS).map((k) => [k, []]));
-  for (const run of Object.values(VARIANTS)) {
-    const warm_until = now() + 1000 * warmup_seconds;
-    for (let i = 0; i < 2 || now() < warm_until; i++) await run(params);
-  }
-  for (let rep = 0; rep < repetitions; rep++) {
-    for (const [name, run] of Object.entries(VARIANTS)) {
-      samples[name].push(await median_of_runs(run, params));
-    }
-  }
-  return samples;
+window.run_variant = async (name, params, warmup_seconds) => {
+  const run = VARIANTS[name];
+  const warm_until = now() + 1000 * warmup_seconds;
+  for (let i = 0; i < 2 || now() < warm_until; i++) await run(params);
+  return median_of_runs(run, params);
 };
 
 /** Each sample is the median of 3 timed runs (as the Node runner's 5): one run can land on a GC. */

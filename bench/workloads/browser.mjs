@@ -34,7 +34,7 @@ async function serve() {
   return server;
 }
 
-/** Run all browser variants in one page; returns {variant: [samples]} or a reason to skip. */
+/** Run every browser variant, each sample in a fresh page; returns {variant: [samples]} or a reason to skip. */
 export async function run_browser(params, repetitions, warmup_seconds) {
   if (!existsSync(CHROMIUM)) return { skipped: `${CHROMIUM} not found (npm test installs it)` };
   const { chromium } = await import('playwright-core');
@@ -48,14 +48,33 @@ export async function run_browser(params, repetitions, warmup_seconds) {
       '--disable-dev-shm-usage',
     ],
   });
-  try {
+  const url = `http://127.0.0.1:${server.address().port}/page.html`;
+  const open_page = async () => {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/page.html`);
+    await page.goto(url);
     await page.waitForFunction(() => window.__bench_ready === true);
-    return await page.evaluate(
-      ([p, r, w]) => window.run_bench(p, r, w),
-      [params, repetitions, warmup_seconds],
-    );
+    return page;
+  };
+  try {
+    const first = await open_page();
+    const names = await first.evaluate(() => window.bench_variants);
+    await first.close();
+    const samples = Object.fromEntries(names.map((name) => [name, []]));
+    // Variants alternate, each sample in a fresh page: one variant's code paths
+    // do not shape the JIT's view of another's.
+    for (let rep = 0; rep < repetitions; rep++) {
+      for (const name of names) {
+        const page = await open_page();
+        samples[name].push(
+          await page.evaluate(
+            ([n, p, w]) => window.run_variant(n, p, w),
+            [name, params, warmup_seconds],
+          ),
+        );
+        await page.close();
+      }
+    }
+    return samples;
   } finally {
     await browser.close();
     server.close();
