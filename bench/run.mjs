@@ -11,7 +11,7 @@ import { CHECKS } from './targets.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const repetitions = quick ? 3 : 5;
+const repetitions = quick ? 2 : 5;
 /** Each variant runs this long before it is measured, so that the JIT has settled. */
 const WARMUP_SECONDS = quick ? 0.3 : 1;
 const WORKLOADS = ['task_switch', 'spawn_gather', 'call_soon_chain', 'timers'].filter(
@@ -153,7 +153,8 @@ if (!only || only.split(',').includes('browser')) {
   const module = await import('./workloads/browser.mjs');
   const params = quick ? module.params.quick : module.params.full;
   process.stdout.write(`browser (${JSON.stringify(params)}): `);
-  const samples = await module.run_browser(params, repetitions, WARMUP_SECONDS);
+  // A fresh page per sample: the quick pass takes one sample of each, to stay under a minute.
+  const samples = await module.run_browser(params, quick ? 1 : repetitions, WARMUP_SECONDS);
   process.stdout.write(samples.skipped ? `skipped: ${samples.skipped}\n` : 'done\n');
   const variants = samples.skipped
     ? [{ name: 'browser', skipped: samples.skipped }]

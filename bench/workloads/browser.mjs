@@ -10,7 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const params = {
-  quick: { chain_n: 200_000, timeout_n: 100, switch_n: 50_000 },
+  quick: { chain_n: 200_000, timeout_n: 50, switch_n: 50_000 },
   full: { chain_n: 1_000_000, timeout_n: 250, switch_n: 200_000 },
 };
 export const unit = 'ops/s';
