@@ -1,13 +1,14 @@
 // Browser workloads, run in the page against dist/trollius.browser.mjs: call_soon chain and task switch.
 /* global window */
-import { coroutine, new_event_loop } from '/dist/trollius.browser.mjs';
+import * as trollius from '/dist/trollius.browser.mjs';
 
+import { native_task_switch, trollius_task_switch } from '/shared/task_switch.mjs';
 import { trampoline_task_switch } from '/shared/trampoline.mjs';
 
 const now = () => performance.now();
 
 async function trollius_call_soon(n) {
-  const loop = new_event_loop();
+  const loop = trollius.new_event_loop();
   let count = 0;
   const step = () => {
     if (++count < n) loop.call_soon(step);
@@ -42,52 +43,6 @@ function message_channel_scheduler() {
   };
 }
 
-async function trollius_task_switch(n) {
-  const loop = new_event_loop();
-  const slots = { a: null, b: null };
-  const side = (mine, theirs) =>
-    coroutine(function* () {
-      for (let i = 0; i < n; i++) {
-        const f = loop.create_future();
-        slots[mine] = f;
-        const other = slots[theirs];
-        if (other) {
-          slots[theirs] = null;
-          other.set_result(null);
-        }
-        yield f;
-      }
-      if (slots[theirs]) slots[theirs].set_result(null);
-    });
-  const t0 = now();
-  const a = loop.create_task(side('a', 'b')());
-  const b = loop.create_task(side('b', 'a')());
-  await loop.run_until_complete(Promise.all([a, b]));
-  loop.close();
-  return { seconds: (now() - t0) / 1000, ops: n };
-}
-
-async function native_task_switch(n) {
-  const slots = { a: null, b: null };
-  const side = async (mine, theirs) => {
-    for (let i = 0; i < n; i++) {
-      let wake;
-      const p = new Promise((r) => (wake = r));
-      slots[mine] = wake;
-      const other = slots[theirs];
-      if (other) {
-        slots[theirs] = null;
-        other();
-      }
-      await p;
-    }
-    if (slots[theirs]) slots[theirs]();
-  };
-  const t0 = now();
-  await Promise.all([side('a', 'b'), side('b', 'a')]);
-  return { seconds: (now() - t0) / 1000, ops: n };
-}
-
 const VARIANTS = {
   'call_soon chain: trollius call_soon': (p) => trollius_call_soon(p.chain_n),
   'call_soon chain: setTimeout(0)': (p) => chain(p.timeout_n, (fn) => setTimeout(fn, 0)),
@@ -98,7 +53,7 @@ const VARIANTS = {
       for (let i = 0; i < p.chain_n; i++) await null;
       return { seconds: (now() - t0) / 1000, ops: p.chain_n };
     })(),
-  'task switch: trollius yield From': (p) => trollius_task_switch(p.switch_n),
+  'task switch: trollius yield From': (p) => trollius_task_switch(trollius, p.switch_n),
   'task switch: native async/await': (p) => native_task_switch(p.switch_n),
   'task switch: reference: minimal trampoline': async (p) => ({
     seconds: trampoline_task_switch(p.switch_n),

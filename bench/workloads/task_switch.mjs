@@ -1,7 +1,8 @@
 // Task switch: two coroutines ping-pong through Futures (or Promises), N round trips.
 import co from 'co';
 
-import { coroutine, new_event_loop } from '../../dist/trollius.node.mjs';
+import * as trollius from '../../dist/trollius.node.mjs';
+import { native_task_switch, trollius_task_switch } from '../shared/task_switch.mjs';
 import { trampoline_task_switch } from '../shared/trampoline.mjs';
 
 export const params = { quick: { n: 50_000 }, full: { n: 200_000 } };
@@ -29,24 +30,11 @@ function pair(n, make, wake, wait) {
 
 export const variants = {
   async 'trollius yield From'({ n }) {
-    const loop = new_event_loop();
-    const [a, b] = pair(
-      n,
-      () => loop.create_future(),
-      (f) => f.set_result(null),
-      (f) => f,
-    );
-    const t0 = performance.now();
-    const ta = loop.create_task(coroutine(a)());
-    const tb = loop.create_task(coroutine(b)());
-    await loop.run_until_complete(Promise.all([ta, tb]));
-    const seconds = (performance.now() - t0) / 1000;
-    loop.close();
-    return { seconds, ops: n };
+    return trollius_task_switch(trollius, n);
   },
 
   async 'trollius async/await'({ n }) {
-    const loop = new_event_loop();
+    const loop = trollius.new_event_loop();
     const slots = { a: null, b: null };
     const side = async (mine, theirs) => {
       for (let i = 0; i < n; i++) {
@@ -69,24 +57,7 @@ export const variants = {
   },
 
   async 'native async/await'({ n }) {
-    const slots = { a: null, b: null };
-    const side = async (mine, theirs) => {
-      for (let i = 0; i < n; i++) {
-        let wake;
-        const p = new Promise((r) => (wake = r));
-        slots[mine] = wake;
-        const other = slots[theirs];
-        if (other) {
-          slots[theirs] = null;
-          other();
-        }
-        await p;
-      }
-      if (slots[theirs]) slots[theirs]();
-    };
-    const t0 = performance.now();
-    await Promise.all([side('a', 'b'), side('b', 'a')]);
-    return { seconds: (performance.now() - t0) / 1000, ops: n };
+    return native_task_switch(n);
   },
 
   async co({ n }) {

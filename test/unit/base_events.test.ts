@@ -488,7 +488,11 @@ describe('host turns', () => {
     real.close();
   });
 
-  it('alternates turns of a fast endless call_soon chain with host turns', async () => {
+  /**
+   * Run an endless call_soon chain of `work` on a real loop for five host
+   * turns (setImmediate); returns how many links ran between host turns.
+   */
+  async function links_per_host_turn(work: () => void): Promise<number[]> {
     const real = new BaseEventLoop();
     const per_turn: number[] = [];
     let count = 0;
@@ -501,39 +505,29 @@ describe('host turns', () => {
     };
     const chain = (): void => {
       count++;
+      work();
       real.call_soon(chain);
     };
     real.call_soon(chain);
     setImmediate(on_host_turn);
     await real.run_forever();
-    expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
     real.close();
+    return per_turn;
+  }
+
+  it('alternates turns of a fast endless call_soon chain with host turns', async () => {
+    const per_turn = await links_per_host_turn(() => {});
+    expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
   });
 
   it('hands the thread back after MAX_SECONDS_PER_TURN of slow callbacks', async () => {
-    const real = new BaseEventLoop();
-    const per_turn: number[] = [];
-    let count = 0;
-    let stop_after = 5;
-    const on_host_turn = (): void => {
-      per_turn.push(count);
-      count = 0;
-      if (--stop_after === 0) real.stop();
-      else setImmediate(on_host_turn);
-    };
-    const slow_chain = (): void => {
-      count++;
+    const per_turn = await links_per_host_turn(() => {
       const until = performance.now() + 1;
       while (performance.now() < until); // 1 ms of work
-      real.call_soon(slow_chain);
-    };
-    real.call_soon(slow_chain);
-    setImmediate(on_host_turn);
-    await real.run_forever();
+    });
     // 5 ms of 1 ms callbacks, plus the one that crosses the limit.
     expect(Math.max(...per_turn)).toBeLessThanOrEqual(MAX_SECONDS_PER_TURN * 1000 + 1);
     expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
-    real.close();
   });
 
   it('wakes for a timer scheduled from outside the loop while it idles', async () => {
