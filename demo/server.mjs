@@ -121,6 +121,10 @@ export async function start_demo({
     tcp.close();
     ws.close();
     yield From(room.close_all());
+    // Connections that never joined the room (no name yet) are closed too:
+    // wait_closed() waits for every connection the servers accepted.
+    tcp.close_clients();
+    ws.close_clients();
     yield From(tcp.wait_closed());
     yield From(ws.wait_closed());
   });

@@ -17,6 +17,7 @@ import {
   _mark_running,
   _set_default_policy_factory,
   _set_running_loop,
+  type CreateTaskOptions,
   type ExceptionContext,
   type ExceptionHandler,
   type Executor,
@@ -41,6 +42,7 @@ import {
   type CreateDatagramEndpointOptions,
 } from './datagram_transport.js';
 import { RuntimeError } from './exceptions.js';
+import { check_options, type OptionSpec } from './options.js';
 import type { SSLContext } from './ssl.js';
 import { start_tls, type StartTlsOptions } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
@@ -66,6 +68,8 @@ import type {
   Transport,
   WriteTransport,
 } from './transports.js';
+
+const CREATE_TASK_OPTIONS: OptionSpec = { name: ['string', 'number', 'null'] };
 
 function stop_loop_when_done(future: Future<unknown>): void {
   future._loop.stop();
@@ -115,6 +119,9 @@ export class BaseEventLoop extends AbstractEventLoop {
   private _exception_handler: ExceptionHandler | null = null;
   private _task_factory: TaskFactory | null = null;
   private _default_executor: Executor | null = null;
+  private _executor_shutdown_called = false;
+  /** Futures awaited while the loop was not running, until the platform's hang check. */
+  private _stalled_awaits: Set<Future<unknown>> | null = null;
 
   /** @param platform the host backend; default: the one the bundle installed. */
   constructor(platform: Platform = get_platform()) {
@@ -304,11 +311,15 @@ export class BaseEventLoop extends AbstractEventLoop {
    */
   override create_task<T>(
     coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>,
+    options?: CreateTaskOptions,
   ): Task<T> {
     this._check_closed();
+    const name = check_options('create_task', options, CREATE_TASK_OPTIONS).name ?? null;
     const gen = coro instanceof Future || is_thenable(coro) ? awaiting(coro) : coro;
-    if (this._task_factory !== null) return this._task_factory(this, gen) as Task<T>;
-    return new Task<T>(gen, { loop: this });
+    if (this._task_factory === null) return new Task<T>(gen, { loop: this, name });
+    const task = this._task_factory(this, gen) as Task<T>;
+    if (name !== null) task.set_name(name);
+    return task;
   }
 
   /** Set how `create_task` makes tasks: `factory(loop, coro)`; `null` restores `Task`. */
@@ -337,6 +348,9 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._check_closed();
     this._check_callback(func, 'run_in_executor');
     if (executor === null || executor === undefined) {
+      if (this._executor_shutdown_called) {
+        throw new RuntimeError('Executor shutdown has been called');
+      }
       executor = this._default_executor ??= new SynchronousExecutor();
     }
     return wrap_future(executor.submit(func, ...args), { loop: this }) as Future<Awaited<R>>;
@@ -348,6 +362,23 @@ export class BaseEventLoop extends AbstractEventLoop {
       throw new TypeError('executor must have a submit(fn, ...args) method');
     }
     this._default_executor = executor;
+  }
+
+  /**
+   * Shut the default executor down and resolve once its running work is done
+   * (asyncio 3.9); `run_in_executor(null, …)` is refused afterwards. `run()`
+   * calls it before closing its loop.
+   */
+  override shutdown_default_executor(): Future<null> {
+    this._executor_shutdown_called = true;
+    const executor = this._default_executor;
+    this._default_executor = null;
+    const stopped = executor?.shutdown?.(true);
+    const done = is_thenable(stopped) ? wrap_future(stopped, { loop: this }) : null;
+    const result = this.create_future<null>();
+    if (done === null) result.set_result(null);
+    else done.add_done_callback(() => result.set_result(null));
+    return result;
   }
 
   // ---- networking: base_events_net.ts holds the bodies -------------------------------------
@@ -556,6 +587,38 @@ export class BaseEventLoop extends AbstractEventLoop {
   override set_debug(enabled: boolean): void {
     this._debug = Boolean(enabled);
   }
+
+  // ---- awaits that cannot finish ---------------------------------------------------
+
+  /**
+   * A Promise awaits `future` while this loop is not running: unless the loop
+   * runs again, the await never finishes. Ask the platform for a hang check.
+   * @internal
+   */
+  _watch_stalled_await(future: Future<unknown>): void {
+    if (this._stalled_awaits === null) {
+      this._stalled_awaits = new Set();
+      this._platform.watch_for_hang(this._check_stalled_awaits);
+    }
+    this._stalled_awaits.add(future);
+  }
+
+  /** Warn, naming `run()`, about the watched awaits still pending while the loop is not running. */
+  private readonly _check_stalled_awaits = (): void => {
+    const watched = this._stalled_awaits;
+    this._stalled_awaits = null;
+    if (watched === null || this._running) return;
+    const stuck = [...watched].filter((future) => future._state === 'PENDING');
+    if (stuck.length === 0) return;
+    const what =
+      stuck.length === 1 ? `An await of ${stuck[0]}` : `${stuck.length} awaits (${stuck[0]}, …)`;
+    logger.warning(
+      `${what} can never finish: its event loop ${this._closed ? 'is closed' : 'is not running'}. ` +
+        'Run the program with run(), which runs a loop until main is done: ' +
+        '`await run(async () => { ... })` or `await run(main())`; ' +
+        'or keep a loop running (loop.run_until_complete()) while you await its Futures.',
+    );
+  };
 
   // ---- the iteration --------------------------------------------------------------
 

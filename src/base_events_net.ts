@@ -1,14 +1,15 @@
-// The loop's networking: create_connection/create_server, Unix sockets, pipes, getaddrinfo, signals, Server (asyncio base_events.py).
+// The loop's networking: create_connection/create_server, Unix sockets, pipes, getaddrinfo, signals (asyncio base_events.py).
 
 import type { BaseEventLoop } from './base_events.js';
 import { iscoroutine, iscoroutinefunction, From } from './coroutines.js';
-import { AbstractServer, Handle, type AbstractEventLoop } from './events.js';
+import { Handle } from './events.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import { OSError, os_error_from_code } from './os_errors.js';
 import type { AddrInfo, RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
+import { Server } from './server.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _ssl_context_of } from './ssl.js';
 import { _StreamTransport, type Direction } from './stream_transport.js';
@@ -60,6 +61,11 @@ export interface CreateServerOptions extends WebSocketListenOptions {
   reuse_port?: boolean | null;
   /** Seconds a client's TLS handshake may take before the connection is dropped (default 60). */
   ssl_handshake_timeout?: number | null;
+  /**
+   * Accept connections as soon as the server is bound (default `true`); with
+   * `false`, `server.start_serving()` or `server.serve_forever()` starts it.
+   */
+  start_serving?: boolean;
 }
 
 /** Options of `loop.create_unix_connection()`. */
@@ -74,6 +80,11 @@ export interface CreateUnixServerOptions {
   sock?: unknown;
   backlog?: number;
   ssl?: unknown;
+  /**
+   * Accept connections as soon as the server is bound (default `true`); with
+   * `false`, `server.start_serving()` or `server.serve_forever()` starts it.
+   */
+  start_serving?: boolean;
 }
 
 /** Options of `loop.getaddrinfo()`: 0 (the default) means any. */
@@ -84,122 +95,10 @@ export interface GetAddrInfoOptions {
   flags?: number;
 }
 
+export { Server, ServerSocket } from './server.js';
+
 /** A protocol factory: called once per connection, it returns the connection's protocol. */
 export type ProtocolFactory<P extends BaseProtocol> = () => P;
-
-// ---- Server ---------------------------------------------------------------------------------
-
-/**
- * A listening socket of a `Server` (Python's socket object, reduced to what
- * JavaScript hosts expose): `getsockname()` and `family`.
- */
-export class ServerSocket {
-  /** @internal */ readonly _raw: RawServer;
-
-  /** @internal */
-  constructor(raw: RawServer) {
-    this._raw = raw;
-  }
-
-  /** The address family: `socket.AF_INET`, `socket.AF_INET6` or `socket.AF_UNIX`. */
-  get family(): number {
-    return this._raw.family;
-  }
-
-  /** The socket type: always `socket.SOCK_STREAM`. */
-  get type(): number {
-    return socket.SOCK_STREAM;
-  }
-
-  /** The bound address: `[host, port]` (IPv6: `[host, port, flowinfo, scope_id]`) or a Unix path. */
-  getsockname(): SockAddr {
-    return this._raw.getsockname();
-  }
-
-  /** The host object (Node: the `net.Server`). */
-  get_host_socket(): unknown {
-    return this._raw.socket;
-  }
-
-  toString(): string {
-    return `<ServerSocket family=${this.family} laddr=${_format_sockaddr(this.getsockname())}>`;
-  }
-}
-
-/**
- * A server made by `create_server()` / `start_server()` (asyncio's `Server`).
- *
- * `close()` stops listening and leaves accepted connections open;
- * `wait_closed()` waits until the server is closed and every connection it
- * accepted is gone. As in asyncio 3.5 to 3.11, `wait_closed()` called after
- * `close()` returns at once.
- */
-export class Server extends AbstractServer {
-  /** @internal */ readonly _loop: BaseEventLoop;
-  /** The listening sockets, or `null` once closed. */
-  sockets: ServerSocket[] | null;
-  /** @internal */ _active_count = 0;
-  /** @internal */ _waiters: Future<void>[] | null = [];
-
-  /** @internal */
-  constructor(loop: BaseEventLoop, sockets: ServerSocket[]) {
-    super();
-    this._loop = loop;
-    this.sockets = sockets;
-  }
-
-  override toString(): string {
-    return `<Server sockets=${this.sockets === null ? 'null' : `[${this.sockets.join(', ')}]`}>`;
-  }
-
-  /** The loop the server belongs to. */
-  get_loop(): AbstractEventLoop {
-    return this._loop;
-  }
-
-  /** Whether the server is accepting connections. */
-  is_serving(): boolean {
-    return this.sockets !== null;
-  }
-
-  /** Stop listening. Connections already accepted stay open. Idempotent. */
-  override close(): void {
-    const sockets = this.sockets;
-    if (sockets === null) return;
-    this.sockets = null;
-    for (const sock of sockets) sock._raw.close();
-    if (this._active_count === 0) this._wakeup();
-  }
-
-  /**
-   * A Future resolved once the server is closed and its connections are gone;
-   * already resolved when `close()` was called before (asyncio's quirk).
-   */
-  override wait_closed(): Future<void> {
-    const waiter = this._loop.create_future<void>();
-    if (this.sockets === null || this._waiters === null) waiter.set_result(undefined);
-    else this._waiters.push(waiter);
-    return waiter;
-  }
-
-  /** @internal A transport of this server was created. */
-  _attach(): void {
-    this._active_count++;
-  }
-
-  /** @internal A transport of this server called connection_lost. */
-  _detach(): void {
-    this._active_count--;
-    if (this._active_count === 0 && this.sockets === null) this._wakeup();
-  }
-
-  private _wakeup(): void {
-    const waiters = this._waiters;
-    this._waiters = null;
-    if (waiters === null) return;
-    for (const waiter of waiters) if (!waiter.done()) waiter.set_result(undefined);
-  }
-}
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -228,6 +127,14 @@ export function host_future<T>(
 
 const destroy_raw = (raw: RawStream): void => raw.destroy();
 const close_raw_server = (raw: RawServer): void => raw.close();
+
+function check_start_serving(start_serving: unknown): boolean {
+  if (start_serving === undefined || start_serving === null) return true;
+  if (typeof start_serving !== 'boolean') {
+    throw new TypeError(`start_serving must be a boolean, got ${repr(start_serving)}`);
+  }
+  return start_serving;
+}
 
 function check_ssl_server(ssl: unknown): void {
   if (typeof ssl === 'boolean') throw new TypeError('ssl argument must be an SSLContext or None');
@@ -268,39 +175,6 @@ export function* _make_transport<P extends BaseProtocol>(
     throw exc;
   }
   return [transport, protocol];
-}
-
-/** Accept one connection of `server`: make its protocol and transport (inside a loop iteration). */
-function accept_connection(
-  loop: BaseEventLoop,
-  server: Server,
-  protocol_factory: ProtocolFactory<BaseProtocol>,
-  raw: RawStream,
-): void {
-  let protocol: BaseProtocol;
-  try {
-    protocol = protocol_factory();
-  } catch (exc) {
-    raw.destroy();
-    loop.call_exception_handler({
-      message: 'Error on transport creation for incoming connection',
-      exception: exc,
-    });
-    return;
-  }
-  new _StreamTransport(loop, raw, protocol, null, null, server);
-}
-
-function make_on_accept(
-  loop: BaseEventLoop,
-  server: Server,
-  protocol_factory: ProtocolFactory<BaseProtocol>,
-): (raw: RawStream) => void {
-  return (raw) => {
-    // A host callback: run the factory inside a loop iteration, like every protocol call.
-    if (loop.is_closed()) raw.destroy();
-    else loop._call_soon(accept_connection, [loop, server, protocol_factory, raw]);
-  };
 }
 
 // ---- getaddrinfo / getnameinfo ---------------------------------------------------------------
@@ -501,6 +375,7 @@ export function create_server(
 ): Task<Server> {
   check_factory(protocol_factory);
   check_ssl_server(options.ssl);
+  const start_serving = check_start_serving(options.start_serving);
   const has_sock = !is_none(options.sock);
   const websocket = _websocket_listen(options.websocket);
   if (websocket !== null && !is_none(websocket.server)) {
@@ -509,16 +384,17 @@ export function create_server(
       throw new ValueError('websocket.server can not be specified with host/port or sock');
     }
     loop._check_closed();
-    const opts = { websocket, backlog: options.backlog ?? 100, ssl: options.ssl ?? null };
-    return loop.create_task(
-      (function* (): Generator<unknown, Server, unknown> {
-        const server = new Server(loop, []);
-        const on_accept = make_on_accept(loop, server, protocol_factory);
-        const listening = loop._platform.listen_stream(opts, on_accept);
-        const raw = yield* From(host_future(loop, listening, close_raw_server));
-        server.sockets = [new ServerSocket(raw)];
-        return server;
+    const backlog = options.backlog ?? 100;
+    const opts = { websocket, backlog, ssl: options.ssl ?? null };
+    const server = new Server(loop, protocol_factory, backlog);
+    return make_server(
+      loop,
+      server,
+      (function* (): Generator<unknown, void, unknown> {
+        const listening = loop._platform.listen_stream(opts, server._on_accept);
+        server._add_socket(yield* From(host_future(loop, listening, close_raw_server)));
       })(),
+      start_serving,
     );
   }
   if (!is_none(host) || !is_none(port)) {
@@ -527,23 +403,28 @@ export function create_server(
     throw new ValueError('Neither host/port nor sock were specified');
   }
   loop._check_closed();
-  return loop.create_task(create_server_coro(loop, protocol_factory, host, port ?? null, options));
+  const server = new Server(loop, protocol_factory, options.backlog ?? 100);
+  return make_server(
+    loop,
+    server,
+    bind_server(loop, server, host, port ?? null, options),
+    start_serving,
+  );
 }
 
-function* create_server_coro(
+/** Bind the sockets of `create_server()`, adding each to `server` (which closes them on failure). */
+function* bind_server(
   loop: BaseEventLoop,
-  protocol_factory: ProtocolFactory<BaseProtocol>,
+  server: Server,
   host: string | readonly string[] | null | undefined,
   port: number | string | null,
   options: CreateServerOptions,
-): Generator<unknown, Server, unknown> {
+): Generator<unknown, void, unknown> {
   const platform = loop._platform;
-  const server = new Server(loop, []);
-  const on_accept = make_on_accept(loop, server, protocol_factory);
-  const backlog = options.backlog ?? 100;
+  const on_accept = server._on_accept;
+  const backlog = server._backlog;
   const ssl = _ssl_context_of(options.ssl, true);
   const ssl_handshake_timeout = options.ssl_handshake_timeout ?? null;
-  const sockets: ServerSocket[] = [];
   if (!is_none(options.sock)) {
     const raw = yield* From(
       host_future(
@@ -555,7 +436,7 @@ function* create_server_coro(
         close_raw_server,
       ),
     );
-    sockets.push(new ServerSocket(raw));
+    server._add_socket(raw);
   } else {
     const hosts: (string | null)[] =
       is_none(host) || host === '' ? [null] : typeof host === 'string' ? [host] : [...host];
@@ -576,53 +457,71 @@ function* create_server_coro(
         }
       }
     }
-    try {
-      for (const [family, , , , address] of infos) {
-        const [addr_host, addr_port] = address as [string, number];
-        let raw: RawServer;
-        try {
-          raw = yield* From(
-            host_future(
-              loop,
-              platform.listen_stream(
-                {
-                  host: addr_host,
-                  port: addr_port,
-                  family,
-                  backlog,
-                  reuse_address: options.reuse_address ?? true,
-                  reuse_port: options.reuse_port ?? false,
-                  ipv6_only: family === socket.AF_INET6,
-                  ssl,
-                  ssl_handshake_timeout,
-                  websocket: _websocket_listen(options.websocket),
-                },
-                on_accept,
-              ),
-              close_raw_server,
+    for (const [family, , , , address] of infos) {
+      const [addr_host, addr_port] = address as [string, number];
+      let raw: RawServer;
+      try {
+        raw = yield* From(
+          host_future(
+            loop,
+            platform.listen_stream(
+              {
+                host: addr_host,
+                port: addr_port,
+                family,
+                backlog,
+                reuse_address: options.reuse_address ?? true,
+                reuse_port: options.reuse_port ?? false,
+                ipv6_only: family === socket.AF_INET6,
+                ssl,
+                ssl_handshake_timeout,
+                websocket: _websocket_listen(options.websocket),
+              },
+              on_accept,
             ),
+            close_raw_server,
+          ),
+        );
+      } catch (exc) {
+        // All interfaces on a host without IPv6: asyncio skips a family the OS lacks.
+        if (exc instanceof OSError && exc.code === 'EAFNOSUPPORT' && hosts[0] === null) continue;
+        if (exc instanceof OSError && exc.strerror !== null && exc.code !== undefined) {
+          throw os_error_from_code(
+            exc.code,
+            `error while attempting to bind on address ${_format_sockaddr(address)}: ${exc.strerror.toLowerCase()}`,
+            exc.cause ?? exc,
           );
-        } catch (exc) {
-          // All interfaces on a host without IPv6: asyncio skips a family the OS lacks.
-          if (exc instanceof OSError && exc.code === 'EAFNOSUPPORT' && hosts[0] === null) continue;
-          if (exc instanceof OSError && exc.strerror !== null && exc.code !== undefined) {
-            throw os_error_from_code(
-              exc.code,
-              `error while attempting to bind on address ${_format_sockaddr(address)}: ${exc.strerror.toLowerCase()}`,
-              exc.cause ?? exc,
-            );
-          }
-          throw exc;
         }
-        sockets.push(new ServerSocket(raw));
+        throw exc;
       }
-    } catch (exc) {
-      for (const sock of sockets) sock._raw.close();
-      throw exc;
+      server._add_socket(raw);
     }
   }
-  server.sockets = sockets;
-  return server;
+}
+
+/**
+ * The Task of `create_server()` / `create_unix_server()`: run `bind`, then
+ * start serving unless `{start_serving: false}`; on failure (or
+ * cancellation) close what was bound and drop what was accepted.
+ */
+function make_server(
+  loop: BaseEventLoop,
+  server: Server,
+  bind: Generator<unknown, void, unknown>,
+  start_serving: boolean,
+): Task<Server> {
+  return loop.create_task(
+    (function* (): Generator<unknown, Server, unknown> {
+      try {
+        yield* bind;
+      } catch (exc) {
+        server.close();
+        throw exc;
+      }
+      if (start_serving) server._start_serving();
+      return server;
+    })(),
+  );
 }
 
 // ---- Unix sockets -------------------------------------------------------------------------------
@@ -679,18 +578,24 @@ export function create_unix_server(
   } else if (!has_sock) {
     throw new ValueError('path was not specified, and no sock specified');
   }
+  const start_serving = check_start_serving(options.start_serving);
   loop._check_closed();
   const backlog = options.backlog ?? 100;
   const ssl = _ssl_context_of(options.ssl, true);
-  return loop.create_task(
-    (function* (): Generator<unknown, Server, unknown> {
-      const server = new Server(loop, []);
-      const on_accept = make_on_accept(loop, server, protocol_factory);
+  const server = new Server(loop, protocol_factory, backlog);
+  return make_server(
+    loop,
+    server,
+    (function* (): Generator<unknown, void, unknown> {
       const opts = is_none(path) ? { sock: options.sock, backlog, ssl } : { path, backlog, ssl };
       let raw: RawServer;
       try {
         raw = yield* From(
-          host_future(loop, loop._platform.listen_stream(opts, on_accept), close_raw_server),
+          host_future(
+            loop,
+            loop._platform.listen_stream(opts, server._on_accept),
+            close_raw_server,
+          ),
         );
       } catch (exc) {
         if (exc instanceof OSError && exc.code === 'EADDRINUSE' && !is_none(path)) {
@@ -706,9 +611,9 @@ export function create_unix_server(
         raw.close();
         throw new ValueError(`A UNIX Domain Socket was expected, got ${repr(options.sock)}`);
       }
-      server.sockets = [new ServerSocket(raw)];
-      return server;
+      server._add_socket(raw);
     })(),
+    start_serving,
   );
 }
 

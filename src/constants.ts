@@ -33,3 +33,11 @@ export const MAX_SECONDS_PER_TURN = 0.005;
  * @internal
  */
 export const MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS = 1024;
+/**
+ * How long an await on a Future whose loop is not running may wait before
+ * trollius warns that it cannot finish (browsers; Node also warns when the
+ * process is about to exit). Long enough not to warn about a loop that is
+ * merely stopped between two runs.
+ * @internal
+ */
+export const HANG_CHECK_SECONDS = 1;

@@ -53,6 +53,12 @@ export type TaskFactory = (
   coro: Generator<unknown, unknown, unknown>,
 ) => Future<unknown>;
 
+/** Options of `loop.create_task()` and `create_task()`: asyncio's keyword-only `name`. */
+export interface CreateTaskOptions {
+  /** The task's name (`task.get_name()`); default `'Task-N'`. */
+  name?: string | null;
+}
+
 /** The part of a loop that handles need. @internal */
 export interface HandleOwner {
   _debug: boolean;
@@ -190,12 +196,48 @@ export class TimerHandle extends Handle {
   }
 }
 
-/** A server returned by `create_server()`: stop it with `close()`, then `wait_closed()`. */
+// `await using` keys: Node 20+ and current browsers define the symbol; elsewhere
+// the registered one that Babel's and oxc's `using` helpers look up.
+const SERVER_ASYNC_DISPOSE: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
+
+/**
+ * A server returned by `create_server()` (asyncio's `AbstractServer`, 3.13):
+ * stop it with `close()`, then `wait_closed()`; or let `await using` do both.
+ */
 export abstract class AbstractServer {
   /** Stop serving: close the listening sockets. Connections already accepted stay open. */
   abstract close(): void;
-  /** A Future that resolves once the server is closed. */
+  /** Close every connection the server accepted (`transport.close()`). */
+  abstract close_clients(): void;
+  /** Abort every connection the server accepted (`transport.abort()`). */
+  abstract abort_clients(): void;
+  /** The loop the server belongs to. */
+  abstract get_loop(): AbstractEventLoop;
+  /** Whether the server accepts new connections. */
+  abstract is_serving(): boolean;
+  /** Start accepting connections (idempotent); the Future resolves after one loop iteration. */
+  abstract start_serving(): Future<void>;
+  /** Serve until cancelled; cancelling closes the server and waits for `wait_closed()`. */
+  abstract serve_forever(): Future<void>;
+  /** A Future that resolves once the server is closed and its connections are gone. */
   abstract wait_closed(): Future<void>;
+
+  /**
+   * `await using server = ...` calls this at scope exit: `close()`, then
+   * `wait_closed()` (asyncio's `async with server:`).
+   *
+   * @example
+   * await loop.run_until_complete((async () => {
+   *   await using server = await start_server(handle, '127.0.0.1', 0);
+   *   await server.start_serving();
+   *   // ... at the end of the block the server is closed and its connections are gone
+   * })());
+   */
+  async [SERVER_ASYNC_DISPOSE](): Promise<void> {
+    this.close();
+    await this.wait_closed();
+  }
 }
 
 function not_implemented(name: string): never {
@@ -256,7 +298,10 @@ export abstract class AbstractEventLoop {
   create_future<T = unknown>(): Future<T> {
     return not_implemented('create_future');
   }
-  create_task<T>(_coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>): Task<T> {
+  create_task<T>(
+    _coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>,
+    _options?: CreateTaskOptions,
+  ): Task<T> {
     return not_implemented('create_task');
   }
   set_task_factory(_factory: TaskFactory | null): void {
@@ -292,6 +337,9 @@ export abstract class AbstractEventLoop {
   }
   set_default_executor(_executor: Executor | null): void {
     not_implemented('set_default_executor');
+  }
+  shutdown_default_executor(): Future<null> {
+    return not_implemented('shutdown_default_executor');
   }
 
   // ---- networking (implemented in base_events_net.ts) ----
@@ -476,7 +524,8 @@ export interface Executor {
     fn: (...args: A) => R,
     ...args: A
   ): PromiseLike<Awaited<R>> | Future<Awaited<R>>;
-  shutdown?(wait?: boolean): void;
+  /** Stop taking work; with `wait`, the returned Promise (if any) settles once running work is done. */
+  shutdown?(wait?: boolean): void | PromiseLike<void>;
 }
 
 // ---- the running loop ------------------------------------------------------
@@ -493,6 +542,11 @@ export function _get_running_loop(): AbstractEventLoop | null {
   if (running_loop !== null) return running_loop;
   if (running_loops.size === 1) return running_loops.values().next().value!;
   return null;
+}
+
+/** Whether any loop of this realm is running (asyncio: of this thread). @internal */
+export function _any_loop_running(): boolean {
+  return running_loop !== null || running_loops.size > 0;
 }
 
 /** Set the loop whose callbacks are running; returns the previous one. @internal */
@@ -548,6 +602,17 @@ export abstract class BaseDefaultEventLoopPolicy extends AbstractEventLoopPolicy
       throw new RuntimeError("There is no current event loop in thread 'MainThread'.");
     }
     return this._loop;
+  }
+
+  /** The current loop as it is, without making one: what `run()` restores. @internal */
+  _save_current(): [AbstractEventLoop | null, boolean] {
+    return [this._loop, this._set_called];
+  }
+
+  /** Put back what `_save_current()` returned. @internal */
+  _restore_current([loop, set_called]: [AbstractEventLoop | null, boolean]): void {
+    this._loop = loop;
+    this._set_called = set_called;
   }
 
   override set_event_loop(loop: AbstractEventLoop | null): void {

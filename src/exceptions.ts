@@ -174,6 +174,31 @@ export class QueueFull extends Error {
 }
 
 /**
+ * `put()` or `get()` was called on a queue after `Queue.shutdown()` (asyncio
+ * 3.13's `QueueShutDown`): a put always fails, a get once the queue is empty
+ * (at once after `shutdown(true)`). It carries no message, as in asyncio, so
+ * `String(err)` is `'QueueShutDown'`.
+ *
+ * @example
+ * for (;;) {
+ *   let item;
+ *   try { item = yield* From(q.get()); }
+ *   catch (e) { if (e instanceof QueueShutDown) break; throw e; }
+ *   handle(item);
+ * }
+ */
+export class QueueShutDown extends Error {
+  static {
+    _set_error_name(this, 'QueueShutDown');
+  }
+
+  /** Create the error; it takes no message, as in asyncio. */
+  constructor() {
+    super();
+  }
+}
+
+/**
  * An argument has the right type but an inappropriate value (Python's builtin
  * `ValueError`), e.g. `Semaphore initial value must be >= 0`.
  *
@@ -222,5 +247,25 @@ export class RuntimeError extends Error {
 export class NotImplementedError extends RuntimeError {
   static {
     _set_error_name(this, 'NotImplementedError');
+  }
+}
+
+/**
+ * A `Barrier` was aborted, or reset while this task waited at it (asyncio
+ * 3.11's `BrokenBarrierError`, a `RuntimeError` as in Python). The message is
+ * asyncio's: `'Barrier aborted'` for a `wait()` on a broken barrier, `'Abort
+ * or reset of barrier'` for a waiter the abort or reset sent away.
+ *
+ * @example
+ * try {
+ *   yield From(barrier.wait());
+ * } catch (e) {
+ *   if (!(e instanceof BrokenBarrierError)) throw e;
+ *   // another party called barrier.abort() or barrier.reset()
+ * }
+ */
+export class BrokenBarrierError extends RuntimeError {
+  static {
+    _set_error_name(this, 'BrokenBarrierError');
   }
 }

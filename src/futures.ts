@@ -57,11 +57,6 @@ const unretrieved = new FinalizationRegistry<UnretrievedException>((held) => {
   held.loop.call_exception_handler(context);
 });
 
-/** Make an error ready to throw from a thenable that reports a cancellation. @internal */
-export function cancelled_error(): CancelledError {
-  return new CancelledError();
-}
-
 /**
  * A result that is not available yet (asyncio's `Future`).
  *
@@ -83,6 +78,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal */ _callbacks: (DoneCallback<T> | Waiter)[] | null = null;
   /** @internal */ _log_traceback = false;
   /** @internal */ _source_traceback: string | null = null;
+  /** @internal What `cancel(msg)` was given: the message of the `CancelledError` it leads to. */
+  _cancel_message: string | null = null;
 
   constructor(options?: FutureOptions) {
     this._loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
@@ -96,13 +93,20 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /**
    * Cancel the future and schedule its callbacks. Returns `false` if it was
-   * already done or cancelled, else `true`.
+   * already done or cancelled, else `true`. `msg` becomes the message of the
+   * `CancelledError` that `result()` and its awaiters get (asyncio 3.9).
    */
-  cancel(): boolean {
+  cancel(msg?: string | null): boolean {
     if (this._state !== 'PENDING') return false;
     this._state = 'CANCELLED';
+    if (msg !== undefined && msg !== null) this._cancel_message = String(msg);
     this._schedule_callbacks();
     return true;
+  }
+
+  /** The `CancelledError` a cancelled future raises, with the `cancel()` message. @internal */
+  _make_cancelled_error(): CancelledError {
+    return new CancelledError(this._cancel_message ?? '');
   }
 
   /** Whether the future was cancelled. */
@@ -120,7 +124,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
    * cancelled, and `InvalidStateError` if not done yet.
    */
   result(): T {
-    if (this._state === 'CANCELLED') throw new CancelledError();
+    if (this._state === 'CANCELLED') throw this._make_cancelled_error();
     if (this._state === 'PENDING') throw new InvalidStateError('Result is not ready.');
     this._retrieved();
     if (this._exception !== null) throw this._exception;
@@ -129,7 +133,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /** The exception, or `null` if the future has a result; throws like `result()` otherwise. */
   exception(): unknown {
-    if (this._state === 'CANCELLED') throw new CancelledError();
+    if (this._state === 'CANCELLED') throw this._make_cancelled_error();
     if (this._state === 'PENDING') throw new InvalidStateError('Exception is not set.');
     this._retrieved();
     return this._exception;
@@ -269,8 +273,13 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   ): Promise<R1 | R2> {
     return new Promise<R1 | R2>((resolve, reject) => {
       const reaction = new ThenReaction(this, onfulfilled, onrejected, resolve, reject);
-      if (this._state !== 'PENDING') queueMicrotask(() => reaction._settle());
-      else this._push_callback(reaction);
+      if (this._state !== 'PENDING') {
+        queueMicrotask(() => reaction._settle());
+      } else {
+        this._push_callback(reaction);
+        // Only a running loop settles it: with none, the await may wait forever.
+        if (!this._loop.is_running()) this._loop._watch_stalled_await(this);
+      }
     });
   }
 
@@ -336,7 +345,8 @@ class ThenReaction<T, R1, R2> implements Waiter {
         return;
       }
       future._retrieved();
-      const error = future._state === 'CANCELLED' ? new CancelledError() : future._exception;
+      const error =
+        future._state === 'CANCELLED' ? future._make_cancelled_error() : future._exception;
       if (this._onrejected) this._resolve(this._onrejected(error));
       else this._reject(error);
     } catch (err) {

@@ -1,9 +1,8 @@
 // The public surface of trollius: everything a user imports (asyncio's __init__.py and __all__).
 
+export { Barrier, type BarrierOptions } from './barrier.js';
 export { BaseEventLoop, DefaultEventLoopPolicy } from './base_events.js';
 export {
-  Server,
-  ServerSocket,
   type CreateConnectionOptions,
   type CreateServerOptions,
   type CreateUnixConnectionOptions,
@@ -35,12 +34,15 @@ export {
   new_event_loop,
   set_event_loop,
   set_event_loop_policy,
+  type CreateTaskOptions,
   type ExceptionContext,
   type ExceptionHandler,
   type Executor,
   type TaskFactory,
 } from './events.js';
+export { BaseExceptionGroup, ExceptionGroup } from './exception_group.js';
 export {
+  BrokenBarrierError,
   CancelledError,
   IncompleteReadError,
   InvalidStateError,
@@ -48,6 +50,7 @@ export {
   NotImplementedError,
   QueueEmpty,
   QueueFull,
+  QueueShutDown,
   RuntimeError,
   TimeoutError,
   ValueError,
@@ -120,8 +123,10 @@ export {
   PriorityQueue,
   Queue,
   type QueueOptions,
+  type QueueShutdownOptions,
   type QueueStorage,
 } from './queues.js';
+export { Server, ServerSocket } from './server.js';
 export {
   as_completed,
   ensure_future,
@@ -130,11 +135,14 @@ export {
   sleep,
   wait,
   wait_for,
+  type AsCompletedIterator,
   type GatherOptions,
   type LoopOption,
   type ResultOf,
   type WaitOptions,
 } from './task_helpers.js';
+export { Runner, run, type RunMain, type RunResult, type RunnerOptions } from './runners.js';
+export type { BodyResult, ScopeBody } from './scope_body.js';
 export { socket } from './sockets.js';
 export {
   SSLContext,
@@ -169,7 +177,9 @@ export {
   type CreateSubprocessOptions,
 } from './subprocess.js';
 export type { StartTlsOptions } from './start_tls.js';
-export { Task, all_tasks, current_task } from './tasks.js';
+export { Task, all_tasks, create_task, current_task, type TaskOptions } from './tasks.js';
+export { TaskGroup, task_group } from './taskgroups.js';
+export { Timeout, timeout, timeout_at } from './timeouts.js';
 export {
   BaseTransport,
   DatagramTransport,

@@ -213,11 +213,12 @@ class _ConditionWaiter extends _Waiter<true> {
    * asyncio (the waiting task gets `CancelledError` holding the lock). A
    * notification this waiter received goes to the next waiter instead.
    */
-  override cancel(): boolean {
+  override cancel(msg?: string | null): boolean {
     const cond = this._cond;
     if (this._state === 'PENDING') {
       if (!this._cancelling) {
         this._cancelling = true;
+        this._cancel_message = msg ?? null;
         // Not notified yet: stop waiting and queue for the lock.
         if (cond._waiters.delete(this)) cond._lock._enqueue(this);
         // Notified and queued for the lock: the notification would be lost.
@@ -228,6 +229,7 @@ class _ConditionWaiter extends _Waiter<true> {
     if (!this._revocable()) return false;
     // Notified and holding the lock, but nobody saw it: cancelled, still holding it.
     this._state = 'CANCELLED';
+    this._cancel_message = msg ?? null;
     this._result = undefined;
     cond._notify(1);
     return true;
@@ -288,14 +290,16 @@ class _PredicateWaiter<R> extends _Waiter<R> {
    * cancelled `wait()` does. A result nobody saw yet is dropped, and the
    * notification that produced it goes to the next waiter.
    */
-  override cancel(): boolean {
+  override cancel(msg?: string | null): boolean {
     if (this._state === 'PENDING') {
-      if (this._inner !== null) return this._inner.cancel();
+      if (this._inner !== null) return this._inner.cancel(msg);
+      this._cancel_message = msg ?? null;
       this._cancel_now();
       return true;
     }
     if (!this._revocable()) return false;
     this._state = 'CANCELLED';
+    this._cancel_message = msg ?? null;
     this._result = undefined;
     if (this._notified) this._cond._notify(1);
     return true;

@@ -36,6 +36,14 @@ export interface Platform {
   /** Read a configuration variable: `process.env` in Node, `globalThis` in browsers. */
   getenv(name: string): string | undefined;
 
+  /**
+   * Call `check` once when code may be stuck awaiting a Future whose loop is
+   * not running: when the host is about to end for lack of work (Node's
+   * `beforeExit`), or else after `HANG_CHECK_SECONDS` (browsers never end).
+   * The watch itself must not keep the host alive.
+   */
+  watch_for_hang(check: () => void): void;
+
   // ---- networking (asyncio: the selector loop's socket, pipe and signal hooks) ----
 
   /**

@@ -6,14 +6,20 @@
 // (see `_Waiter` in locks.ts): a get() cancelled after it was handed an item
 // that nobody saw gives the item to the next getter, or back to the front of
 // the queue; a put() cancelled before it resumed adds nothing, and its slot
-// goes to the next putter.
+// goes to the next putter. shutdown() (asyncio 3.13) fails the waiters with
+// QueueShutDown; an item on its way to a getter when shutdown(true) drains the
+// queue is drained with it, as it would still be in asyncio's queue.
 
 import type { BaseEventLoop } from './base_events.js';
 import { get_event_loop, type AbstractEventLoop } from './events.js';
-import { QueueEmpty, QueueFull, ValueError } from './exceptions.js';
+import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
+import { check_options, type OptionSpec } from './options.js';
+import { heap_pop, heap_push } from './queue_ordering.js';
 import { _Waiter, type _WaiterOwner } from './waiters.js';
+
+export { _py_lt } from './queue_ordering.js';
 
 /** Options of the queue constructors: asyncio's keyword-only `loop`. */
 export interface QueueOptions {
@@ -114,6 +120,8 @@ class _PutWaiter<T> extends _Waiter<null> {
     const queue = this._queue;
     queue._reserved--;
     try {
+      // Shut down before the caller resumed: asyncio's put() would now raise.
+      if (queue._is_shutdown) throw new QueueShutDown();
       queue._put_internal(this._item);
     } catch (error) {
       // An item the storage refuses (an incomparable PriorityQueue entry):
@@ -126,11 +134,51 @@ class _PutWaiter<T> extends _Waiter<null> {
   }
 }
 
+/**
+ * The Future of a `get()`. Items handed to it are counted until its outcome
+ * is delivered, so that `shutdown(true)` can drain them too.
+ * @internal
+ */
+class _GetWaiter<T> extends _Waiter<T> {
+  /** @internal */ readonly _queue: Queue<T>;
+
+  constructor(queue: Queue<T>) {
+    super(queue._loop, queue._getter_owner, undefined as T);
+    this._queue = queue;
+  }
+
+  /** Hand it an item. @internal */
+  _hand(item: T): void {
+    this._queue._handed++;
+    this.set_result(item);
+  }
+
+  /** @internal (Called again by its done callback after an early look: once is enough.) */
+  override _deliver(): void {
+    if (this._delivered) return;
+    this._delivered = true;
+    if (this._state !== 'FINISHED' || this._exception !== null) return;
+    const queue = this._queue;
+    queue._handed--;
+    // shutdown(true) came before the caller resumed: the item was drained.
+    if (queue._shutdown_immediate) {
+      this._result = undefined;
+      this._exception = new QueueShutDown();
+    }
+  }
+}
+
 /** A plain `{loop}` object passed where an optional positional argument could be. */
 function is_options(x: unknown): x is QueueOptions {
   if (x === null || typeof x !== 'object') return false;
   const proto = Object.getPrototypeOf(x) as unknown;
   return proto === Object.prototype || proto === null;
+}
+
+/** Options of `Queue.shutdown()`: asyncio's `immediate`. */
+export interface QueueShutdownOptions {
+  /** Drain the queue and fail every `get()` at once (default `false`). */
+  immediate?: boolean;
 }
 
 /**
@@ -150,6 +198,9 @@ function is_options(x: unknown): x is QueueOptions {
  * once. Cancelled before its caller resumed, a `put()` adds nothing and a
  * `get()` gives its item to the next getter, or back to the front of the
  * queue (even past `maxsize`, as asyncio 3.5.0 does).
+ *
+ * `shutdown()` (asyncio 3.13) ends the queue: puts fail with `QueueShutDown`,
+ * gets once the queue is empty, or at once with `shutdown(true)`.
  *
  * Subclasses may override the storage hooks `_init`, `_put`, `_get` and
  * `_put_it_back`, as in asyncio.
@@ -171,7 +222,10 @@ export class Queue<T = unknown> {
   /** @internal */ _loop: BaseEventLoop;
   /** @internal */ _maxsize: number;
   /** @internal The items; made by `_init`. */ _queue!: QueueStorage<T>;
-  /** @internal get() calls waiting, oldest first. */ _getters = new Set<_Waiter<T>>();
+  /** @internal get() calls waiting, oldest first. */ _getters = new Set<_GetWaiter<T>>();
+  /** @internal Items handed to get() calls that have not resumed yet. */ _handed = 0;
+  /** @internal `shutdown()` was called (asyncio's `_is_shutdown`). */ _is_shutdown = false;
+  /** @internal `shutdown(true)` was called. */ _shutdown_immediate = false;
   /** @internal put() calls waiting for a slot, oldest first. */
   _putters = new Set<_PutWaiter<T>>();
   /** @internal Slots reserved for put() calls that have not resumed yet. */ _reserved = 0;
@@ -200,8 +254,8 @@ export class Queue<T = unknown> {
     this._maxsize = maxsize;
     this._getter_owner = {
       _waiter_cancelled: (waiter, granted, item) => {
-        if (granted) this._give_back(item as T);
-        else this._getters.delete(waiter as _Waiter<T>);
+        if (!granted) this._getters.delete(waiter as _GetWaiter<T>);
+        else this._item_dropped(item as T, !waiter._delivered);
       },
     };
     this._putter_owner = {
@@ -283,13 +337,18 @@ export class Queue<T = unknown> {
    */
   put(item: T): Future<null> {
     const putter = new _PutWaiter<T>(this, item);
-    if (this._putters.size === 0 && !this.full()) putter._grant_slot();
+    if (this._is_shutdown) putter.set_exception(new QueueShutDown());
+    else if (this._putters.size === 0 && !this.full()) putter._grant_slot();
     else this._putters.add(putter);
     return putter;
   }
 
-  /** Put an item at once; throws `QueueFull` if there is no free slot. */
+  /**
+   * Put an item at once; throws `QueueShutDown` after `shutdown()`, `QueueFull`
+   * if there is no free slot.
+   */
   put_nowait(item: T): void {
+    if (this._is_shutdown) throw new QueueShutDown();
     if (this.full()) throw new QueueFull();
     this._put_internal(item);
   }
@@ -301,7 +360,7 @@ export class Queue<T = unknown> {
     for (const getter of this._getters) {
       this._getters.delete(getter);
       if (getter._state === 'PENDING') {
-        getter.set_result(this._get());
+        getter._hand(this._get());
         return;
       }
     }
@@ -321,24 +380,37 @@ export class Queue<T = unknown> {
   /**
    * Remove and return an item, waiting while the queue is empty. Cancelled
    * after an item was handed to it, the item goes to the next getter or back
-   * to the front of the queue.
+   * to the front of the queue. Fails with `QueueShutDown` once the queue is
+   * shut down and empty.
    */
   get(): Future<T> {
-    const getter = new _Waiter<T>(this._loop, this._getter_owner, undefined as T);
-    if (this._getters.size === 0 && !this.empty()) {
-      getter.set_result(this.get_nowait());
-    } else {
-      this._getters.add(getter);
-    }
+    const getter = new _GetWaiter<T>(this);
+    if (this._getters.size === 0 && !this.empty()) getter._hand(this.get_nowait());
+    else if (this._is_shutdown) getter.set_exception(new QueueShutDown());
+    else this._getters.add(getter);
     return getter;
   }
 
-  /** Remove and return an item at once; throws `QueueEmpty` if there is none. */
+  /**
+   * Remove and return an item at once; throws `QueueEmpty` if there is none
+   * (`QueueShutDown` if the queue is also shut down).
+   */
   get_nowait(): T {
-    if (this.empty()) throw new QueueEmpty();
+    if (this.empty()) throw this._is_shutdown ? new QueueShutDown() : new QueueEmpty();
     const item = this._get();
     this._wake_putters();
     return item;
+  }
+
+  /**
+   * A get() gave up an item its caller never took: before it resumed
+   * (`in_transit`), or because the task that resumed was cancelled. @internal
+   */
+  _item_dropped(item: T, in_transit: boolean): void {
+    if (in_transit) this._handed--;
+    if (!this._shutdown_immediate) return this._give_back(item);
+    // Drained: an item in transit was counted by shutdown(true) already.
+    if (!in_transit) this._tasks_drained(1);
   }
 
   /** An item a cancelled get() never delivered: to the next getter, or back in front. @internal */
@@ -346,11 +418,63 @@ export class Queue<T = unknown> {
     for (const getter of this._getters) {
       this._getters.delete(getter);
       if (getter._state === 'PENDING') {
-        getter.set_result(item);
+        getter._hand(item);
         return;
       }
     }
     this._put_it_back(item);
+  }
+
+  // ---- shutdown (asyncio 3.13) ------------------------------------------------
+
+  /**
+   * Shut the queue down: `put()` and `put_nowait()` fail with `QueueShutDown`
+   * from now on, and so do `get()` and `get_nowait()` once the queue is
+   * empty. Every blocked `put()` and `get()` fails with `QueueShutDown`.
+   *
+   * With `immediate` (`shutdown(true)` or `shutdown({immediate: true})`), the
+   * queue is drained as well, items already handed to a `get()` whose caller
+   * has not resumed included: each drained item counts as done, which may
+   * resolve `join()`.
+   *
+   * @example
+   * // producer side: no more items; consumers end after the last one
+   * q.shutdown();
+   * // consumer side
+   * try { for (;;) handle(yield* From(q.get())); }
+   * catch (e) { if (!(e instanceof QueueShutDown)) throw e; }
+   */
+  shutdown(immediate?: boolean | QueueShutdownOptions | null): void {
+    const drain = shutdown_flag(immediate);
+    this._is_shutdown = true;
+    if (drain) this._drain();
+    for (const getter of this._getters) {
+      if (getter._state === 'PENDING') getter.set_exception(new QueueShutDown());
+    }
+    this._getters.clear();
+    for (const putter of this._putters) {
+      if (putter._state === 'PENDING') putter.set_exception(new QueueShutDown());
+    }
+    this._putters.clear();
+  }
+
+  /** Empty the queue for `shutdown(true)`; the items count as done. @internal */
+  _drain(): void {
+    let drained = 0;
+    while (!this.empty()) {
+      this._get();
+      drained++;
+    }
+    // Items on their way to a get() are drained as they reach it (see _GetWaiter).
+    if (!this._shutdown_immediate) drained += this._handed;
+    this._shutdown_immediate = true;
+    this._tasks_drained(drained);
+  }
+
+  /** Count `n` drained items as done, as asyncio's shutdown does. @internal */
+  _tasks_drained(n: number): void {
+    this._unfinished_tasks = Math.max(0, this._unfinished_tasks - n);
+    if (this._unfinished_tasks === 0) this._wake_joiners();
   }
 
   // ---- join -------------------------------------------------------------------
@@ -363,10 +487,13 @@ export class Queue<T = unknown> {
   task_done(): void {
     if (this._unfinished_tasks <= 0) throw new ValueError('task_done() called too many times');
     this._unfinished_tasks--;
-    if (this._unfinished_tasks === 0) {
-      for (const waiter of this._join_waiters) if (waiter._state === 'PENDING') waiter._grant();
-      this._join_waiters.clear();
-    }
+    if (this._unfinished_tasks === 0) this._wake_joiners();
+  }
+
+  /** Resolve every join(). @internal */
+  _wake_joiners(): void {
+    for (const waiter of this._join_waiters) if (waiter._state === 'PENDING') waiter._grant();
+    this._join_waiters.clear();
   }
 
   /**
@@ -389,12 +516,28 @@ export class Queue<T = unknown> {
     if (this._getters.size > 0) result += ` _getters[${this._getters.size}]`;
     if (this._putters.size > 0) result += ` _putters[${this._putters.size}]`;
     if (this._unfinished_tasks > 0) result += ` tasks=${this._unfinished_tasks}`;
+    if (this._is_shutdown) result += ' shutdown';
     return result;
   }
 
   toString(): string {
     return `<${this.constructor.name} ${this._format()}>`;
   }
+}
+
+const SHUTDOWN_OPTIONS: OptionSpec = { immediate: ['boolean'] };
+
+/** `shutdown()`'s argument: a boolean, or `{immediate}`; a wrong type or key is a TypeError. */
+function shutdown_flag(immediate: boolean | QueueShutdownOptions | null | undefined): boolean {
+  if (immediate === null || immediate === undefined) return false;
+  if (typeof immediate === 'object') {
+    const options = immediate as QueueShutdownOptions;
+    immediate = check_options('shutdown', options, SHUTDOWN_OPTIONS).immediate ?? false;
+  }
+  if (typeof immediate !== 'boolean') {
+    throw new TypeError(`shutdown() immediate must be a boolean, got ${repr(immediate)}`);
+  }
+  return immediate;
 }
 
 /** Trollius' name for `Queue` (asyncio < 3.5): the same class. */
@@ -456,154 +599,4 @@ export class LifoQueue<T = unknown> extends Queue<T> {
   protected override _put_it_back(item: T): void {
     this._queue.push(item);
   }
-}
-
-// ---- Python ordering -------------------------------------------------------------
-
-type Kind = 'number' | 'string' | 'sequence' | 'bytes' | 'date' | 'other';
-
-function kind_of(x: unknown): Kind {
-  switch (typeof x) {
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      return 'number';
-    case 'string':
-      return 'string';
-    case 'object':
-      if (Array.isArray(x)) return 'sequence';
-      if (x instanceof Uint8Array) return 'bytes';
-      if (x instanceof Date) return 'date';
-      return 'other';
-    default:
-      return 'other';
-  }
-}
-
-function type_name(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'Array';
-  if (typeof x === 'object')
-    return (x as { constructor?: { name?: string } }).constructor?.name || 'Object';
-  return typeof x;
-}
-
-/** Compare strings by code point, as Python does (UTF-16 order differs above U+FFFF). */
-function string_lt(a: string, b: string): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (astral characters) sort after the rest of the BMP.
-    x = x >= 0xe000 ? x - 0x800 : x >= 0xd800 ? x + 0x2000 : x;
-    y = y >= 0xe000 ? y - 0x800 : y >= 0xd800 ? y + 0x2000 : y;
-    return x < y;
-  }
-  return a.length < b.length;
-}
-
-/** Python's `a == b` for the kinds `py_lt` orders; other objects by identity. */
-function py_eq(a: unknown, b: unknown): boolean {
-  if (a === b || Object.is(a, b)) return true;
-  const kind = kind_of(a);
-  if (kind !== kind_of(b)) return false;
-  switch (kind) {
-    case 'number':
-      // eslint-disable-next-line eqeqeq -- Python equality across number, bigint and bool
-      return (typeof a === 'boolean' ? Number(a) : a) == (typeof b === 'boolean' ? Number(b) : b);
-    case 'sequence':
-    case 'bytes': {
-      const x = a as ArrayLike<unknown>;
-      const y = b as ArrayLike<unknown>;
-      if (x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) if (!py_eq(x[i], y[i])) return false;
-      return true;
-    }
-    case 'date':
-      return (a as Date).getTime() === (b as Date).getTime();
-    default:
-      return false;
-  }
-}
-
-/**
- * Python's `a < b` for the values a PriorityQueue orders; a `TypeError`
- * (`'<' not supported between instances of 'string' and 'number'`) otherwise.
- * @internal
- */
-export function _py_lt(a: unknown, b: unknown): boolean {
-  const kind = kind_of(a);
-  if (kind === kind_of(b)) {
-    switch (kind) {
-      case 'number':
-        return (a as number) < (b as number);
-      case 'string':
-        return string_lt(a as string, b as string);
-      case 'sequence':
-      case 'bytes': {
-        // Tuples: the first elements that differ decide; else the shorter one is smaller.
-        const x = a as ArrayLike<unknown>;
-        const y = b as ArrayLike<unknown>;
-        const n = Math.min(x.length, y.length);
-        for (let i = 0; i < n; i++) if (!py_eq(x[i], y[i])) return _py_lt(x[i], y[i]);
-        return x.length < y.length;
-      }
-      case 'date':
-        return (a as Date).getTime() < (b as Date).getTime();
-    }
-  }
-  const lt = (a as { __lt__?: unknown } | null | undefined)?.__lt__;
-  if (typeof lt === 'function') return Boolean((lt as (other: unknown) => unknown).call(a, b));
-  throw new TypeError(
-    `'<' not supported between instances of '${type_name(a)}' and '${type_name(b)}'`,
-  );
-}
-
-// heapq's push and pop, with every comparison made before the array changes,
-// so that a TypeError from an incomparable item leaves the heap intact.
-
-function heap_push<T>(heap: T[], item: T): void {
-  // heapq._siftdown(heap, 0, len(heap) - 1): find the slot, then move the parents down.
-  let pos = heap.length;
-  while (pos > 0) {
-    const parent = (pos - 1) >> 1;
-    if (!_py_lt(item, heap[parent])) break;
-    pos = parent;
-  }
-  let i = heap.length;
-  heap.push(item);
-  while (i > pos) {
-    const parent = (i - 1) >> 1;
-    heap[i] = heap[parent]!;
-    i = parent;
-  }
-  heap[pos] = item;
-}
-
-function heap_pop<T>(heap: T[]): T {
-  const n = heap.length - 1;
-  const last = heap[n]!;
-  if (n === 0) {
-    heap.pop();
-    return last;
-  }
-  // heapq._siftup(heap, 0) on heap[:n] with `last` at the root: walk down the
-  // smaller children to a leaf, then bubble `last` back up that path.
-  const path = [0];
-  let child = 1;
-  while (child < n) {
-    const right = child + 1;
-    if (right < n && !_py_lt(heap[child], heap[right])) child = right;
-    path.push(child);
-    child = 2 * child + 1;
-  }
-  // After the moves, path[k - 1] holds heap[path[k]]; `last` lands at path[k].
-  let k = path.length - 1;
-  while (k > 0 && _py_lt(last, heap[path[k]!])) k--;
-  const top = heap[0]!;
-  heap.pop();
-  for (let j = 1; j <= k; j++) heap[path[j - 1]!] = heap[path[j]!]!;
-  heap[path[k]!] = last;
-  return top;
 }

@@ -84,7 +84,7 @@ export function start_tls(
         );
       } catch (exc) {
         raw.destroy();
-        server?._detach();
+        server?._detach(old);
         throw exc;
       }
       const waiter = loop.create_future<null>();
@@ -97,7 +97,7 @@ export function start_tls(
         null,
         server,
       );
-      server?._detach();
+      server?._detach(old);
       loop._call_soon(set_protocol, [tls_transport, protocol]);
       yield From(waiter);
       return tls_transport;

@@ -13,8 +13,8 @@ import { Transport } from './transports.js';
 
 /** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
 export interface ServerLike {
-  _attach(): void;
-  _detach(): void;
+  _attach(transport: _StreamTransport): void;
+  _detach(transport: _StreamTransport): void;
 }
 
 /** Held in the read queue while reading is paused: the EOF that came after the data. */
@@ -99,7 +99,7 @@ export class _StreamTransport extends Transport {
     this._protocol = protocol as Protocol;
     this._server = server;
     this._direction = direction;
-    server?._attach();
+    server?._attach(this);
     raw.on_data = this._on_raw_data;
     raw.on_eof = this._on_raw_eof;
     raw.on_close = this._on_raw_close;
@@ -449,7 +449,7 @@ export class _StreamTransport extends Transport {
     } finally {
       const server = this._server;
       this._server = null;
-      server?._detach();
+      server?._detach(this);
     }
   };
 }

@@ -10,7 +10,7 @@ import {
   type Runnable,
   type TimerHandle,
 } from './events.js';
-import { CancelledError, TimeoutError, ValueError } from './exceptions.js';
+import { TimeoutError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future } from './futures.js';
 import type { Task } from './tasks.js';
@@ -44,8 +44,8 @@ class CancelHookFuture<T> extends Future<T> {
     super({ loop });
   }
 
-  override cancel(): boolean {
-    if (!super.cancel()) return false;
+  override cancel(msg?: string | null): boolean {
+    if (!super.cancel(msg)) return false;
     this._on_cancel();
     return true;
   }
@@ -99,8 +99,8 @@ class SleepFuture<T> extends Future<T> implements Runnable {
     if (this._state === 'PENDING') this.set_result(this._value);
   }
 
-  override cancel(): boolean {
-    if (!super.cancel()) return false;
+  override cancel(msg?: string | null): boolean {
+    if (!super.cancel(msg)) return false;
     this._timer?.cancel();
     return true;
   }
@@ -204,7 +204,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       }
       let result: unknown;
       if (fut._state === 'CANCELLED') {
-        result = new CancelledError();
+        result = fut._make_cancelled_error();
         if (!return_exceptions) return outer.set_exception(result);
       } else if (fut._exception !== null) {
         result = fut._exception;
@@ -229,9 +229,9 @@ class GatheringFuture extends Future<unknown[]> {
     super({ loop });
   }
 
-  override cancel(): boolean {
+  override cancel(msg?: string | null): boolean {
     if (this.done()) return false;
-    for (const child of this._children) child.cancel();
+    for (const child of this._children) child.cancel(msg);
     return true;
   }
 
@@ -341,7 +341,7 @@ export function wait<T>(
 
 /** Copy `source`'s outcome into `target`: result, exception or cancellation. */
 function copy_state<T>(source: Future<T>, target: Future<T>): void {
-  if (source._state === 'CANCELLED') target.cancel();
+  if (source._state === 'CANCELLED') target.cancel(source._cancel_message);
   else if (source._exception !== null) {
     source._retrieved();
     target.set_exception(source._exception);
@@ -395,44 +395,135 @@ export function wait_for<T>(
 }
 
 /**
- * An iterator of Futures, one per distinct awaitable of `fs`; the first
- * resolves like whichever awaitable finishes first, the second like the
- * next one, and so on. After `timeout` seconds, the remaining ones fail with
- * `TimeoutError`.
+ * What `as_completed()` returns. As an iterator, it gives one Future per
+ * distinct awaitable: the first resolves like whichever awaitable finishes
+ * first, the second like the next one, and so on. As an async iterator
+ * (asyncio 3.13), it gives the awaitables' own Futures, each once it is done,
+ * in completion order. Both draw from the same sequence, so a loop that
+ * breaks off can be resumed by either kind of loop.
+ */
+export interface AsCompletedIterator<T> extends IterableIterator<Future<T>> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>>;
+}
+
+/** Shared state of an `as_completed()` iteration: the completions, in order, and the takers. */
+class AsCompleted<T> implements AsCompletedIterator<T> {
+  /** The awaitables' Futures that are done, in completion order. */
+  private readonly _done: Future<T>[] = [];
+  /** What waits for the k-th completion, for k = `_done.length`, `_done.length + 1`, … */
+  private readonly _takers: ((f: Future<T> | null) => void)[] = [];
+  /** How many completions next() calls have claimed. */
+  private _claimed = 0;
+  private _timed_out = false;
+  private _timer: Handle | null = null;
+  private readonly _todo: Set<Future<T>>;
+  private readonly _total: number;
+
+  constructor(
+    futures: Set<Future<T>>,
+    private readonly _loop: AbstractEventLoop,
+    timeout: number | null,
+  ) {
+    this._todo = futures;
+    this._total = futures.size;
+    for (const f of futures) f.add_done_callback(this._on_done);
+    if (timeout !== null && futures.size > 0) {
+      this._timer = _loop.call_later(timeout, this._on_timeout);
+    }
+  }
+
+  private readonly _on_done = (f: Future<T>): void => {
+    if (!this._todo.delete(f)) return;
+    this._done.push(f);
+    this._takers.shift()?.(f);
+    if (this._todo.size === 0) this._timer?.cancel();
+  };
+
+  // Every claim not matched by a completion yet fails with TimeoutError.
+  private readonly _on_timeout = (): void => {
+    for (const f of this._todo) f.remove_done_callback(this._on_done);
+    this._todo.clear();
+    this._timed_out = true;
+    for (const take of this._takers.splice(0)) take(null);
+  };
+
+  /** Claim the next completion: `take` gets its Future, or `null` after the timeout. */
+  private _claim(take: (f: Future<T> | null) => void): void {
+    const k = this._claimed++;
+    if (k < this._done.length) take(this._done[k]!);
+    else if (this._timed_out) take(null);
+    else this._takers.push(take);
+  }
+
+  next(): IteratorResult<Future<T>, undefined> {
+    if (this._claimed >= this._total) return { done: true, value: undefined };
+    const out = new Future<T>({ loop: this._loop });
+    this._claim((f) => {
+      if (f === null) out.set_exception(new TimeoutError());
+      else copy_state(f, out);
+    });
+    return { done: false, value: out };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>> {
+    const next = (): Promise<IteratorResult<Future<T>, undefined>> => {
+      if (this._claimed >= this._total) return Promise.resolve({ done: true, value: undefined });
+      // A loop Future, so that the awaiting code resumes within the loop's iteration.
+      const slot = new Future<Future<T>>({ loop: this._loop });
+      this._claim((f) => {
+        if (f === null) slot.set_exception(new TimeoutError());
+        else slot.set_result(f);
+      });
+      return slot.then((f) => ({ done: false, value: f }));
+    };
+    const view: AsyncIterableIterator<Future<T>> = {
+      next,
+      [Symbol.asyncIterator]: () => view,
+    };
+    return view;
+  }
+}
+
+/**
+ * Iterate over the awaitables of `fs` in completion order (asyncio's
+ * `as_completed`); duplicates count once, coroutines become Tasks and
+ * Promises Futures.
+ *
+ * - As an iterator (`for (const next of as_completed(fs))`), it gives one
+ *   new Future per awaitable, to wait on in turn: the first resolves like
+ *   whichever awaitable finishes first, and so on. After `timeout` seconds,
+ *   the ones still pending fail with `TimeoutError`.
+ * - As an async iterator (`for await (const f of as_completed(fs))`, asyncio
+ *   3.13), it gives the awaitables' own Futures and Tasks, each once it is
+ *   done. After `timeout` seconds, the next step throws `TimeoutError`
+ *   (Futures done before that still come first). TypeScript may type the
+ *   loop variable as the result rather than the Future (it types what a
+ *   `for await` gets as awaited); `await f` is right either way.
+ *
+ * Neither form cancels anything on timeout.
  *
  * @example
  * for (const next of as_completed([a, b, c])) {
  *   const result = yield From(next);
  * }
+ * // in an async function:
+ * for await (const done of as_completed([a, b, c], { timeout: 10 })) {
+ *   console.log(await done);   // `done` is a's, b's or c's own Future, already done
+ * }
  */
 export function as_completed<T>(
   fs: Iterable<Awaitable<T>>,
   options?: { timeout?: number | null } & LoopOption,
-): IterableIterator<Future<T>> {
+): AsCompletedIterator<T> {
   const items = new Set(check_iterable(fs, 'as_completed'));
   const loop = options?.loop ?? get_event_loop();
   const todo = new Set<Future<T>>();
   for (const item of items) todo.add(ensure_future(item as Awaitable<T>, { loop }));
-  const outs = [...todo].map(() => new Future<T>({ loop }));
-  let next_out = 0;
-  let timer: Handle | null = null;
-
-  const on_done = (f: Future<T>): void => {
-    if (!todo.delete(f)) return;
-    const out = outs[next_out++]!;
-    copy_state(f, out);
-    if (todo.size === 0 && timer !== null) timer.cancel();
-  };
-  for (const f of todo) f.add_done_callback(on_done);
-  const timeout = options?.timeout ?? null;
-  if (timeout !== null && todo.size > 0) {
-    timer = loop.call_later(timeout, () => {
-      for (const f of todo) f.remove_done_callback(on_done);
-      todo.clear();
-      while (next_out < outs.length) outs[next_out++]!.set_exception(new TimeoutError());
-    });
-  }
-  return outs.values();
+  return new AsCompleted(todo, loop, options?.timeout ?? null);
 }
 
 /**

@@ -2,7 +2,12 @@
 
 import type { BaseEventLoop } from './base_events.js';
 import { FromWrapper, Return, iscoroutine } from './coroutines.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import {
+  get_event_loop,
+  get_running_loop,
+  type AbstractEventLoop,
+  type CreateTaskOptions,
+} from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future, type FutureOptions, type Waiter } from './futures.js';
@@ -11,6 +16,15 @@ import { Future, is_thenable, wrap_future, type FutureOptions, type Waiter } fro
 const NO_EXC: unknown = Symbol('no exception');
 
 type Gen = Generator<unknown, unknown, unknown>;
+
+/** Options of `new Task()` and `create_task()`: asyncio's keyword-only `loop` and `name`. */
+export interface TaskOptions extends FutureOptions {
+  /** The task's name; default `'Task-N'`, N counting the unnamed tasks made so far. */
+  name?: string | null;
+}
+
+/** Numbers the unnamed tasks: `Task-1`, `Task-2`, … (formatted only when asked for). */
+let unnamed_tasks = 0;
 
 /**
  * Run a coroutine on the loop (asyncio's `Task`, a Future subclass).
@@ -41,6 +55,12 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    */
   _fut_waiter: Future<unknown> | null = null;
   /** @internal Throw `CancelledError` in at the next step. */ _must_cancel = false;
+  /** @internal How many cancellations were requested and not yet `uncancel()`ed. */
+  _num_cancels_requested = 0;
+  /** @internal The `CancelledError` that ended the coroutine, handed to awaiters as it was. */
+  _cancelled_exc: CancelledError | null = null;
+  /** @internal The name given, or `null` for `'Task-' + _name_number`. */ _name: string | null;
+  /** @internal */ _name_number = 0;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
   _log_destroy_pending = true;
   /** @internal Neighbours in the loop's list of pending tasks. */ _newer: Task<unknown> | null =
@@ -50,13 +70,20 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   private _next_value: unknown = undefined;
   private _next_exc: unknown = NO_EXC;
 
-  constructor(coro: Generator<unknown, T, unknown>, options?: FutureOptions) {
+  constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions) {
     if (!iscoroutine(coro)) {
       throw new TypeError(`a coroutine was expected, got ${repr(coro)}`);
     }
+    const name = options?.name;
     super(options);
     this._coro = coro as Gen;
     this._gen = coro as Gen;
+    if (name === undefined || name === null) {
+      this._name = null;
+      this._name_number = ++unnamed_tasks;
+    } else {
+      this._name = String(name);
+    }
     // The task queues itself for its steps: no Handle, no closure.
     this._loop._schedule(this);
     // Link into the loop's list of pending tasks (see all_tasks()).
@@ -79,20 +106,61 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     return tasks;
   }
 
+  /** The task's name: the one given, or `'Task-N'`. */
+  get_name(): string {
+    return this._name ?? `Task-${this._name_number}`;
+  }
+
+  /** Rename the task (any value is converted to a string, as asyncio's `str(value)`). */
+  set_name(value: unknown): void {
+    this._name = String(value);
+  }
+
   /**
-   * Request cancellation: `CancelledError` is thrown into the coroutine at its
-   * yield point on its next step. Returns `false` if the task is already done.
-   * Right after this call `cancelled()` is still `false`; it becomes `true` if
-   * the coroutine lets the `CancelledError` escape.
+   * Request cancellation: `CancelledError` (with `msg` as its message, `''`
+   * without one) is thrown into the coroutine at its yield point on its next
+   * step. Returns `false` if the task is already done. Right after this call
+   * `cancelled()` is still `false`; it becomes `true` if the coroutine lets
+   * the `CancelledError` escape. Each call counts a request (see `cancelling()`).
    */
-  override cancel(): boolean {
+  override cancel(msg?: string | null): boolean {
     this._retrieved();
     if (this._state !== 'PENDING') return false;
+    this._num_cancels_requested++;
     // If the waited-on future accepts the cancellation, the wakeup throws
     // CancelledError in; it may be a task that ignores it, so keep waiting.
-    if (this._fut_waiter !== null && this._fut_waiter.cancel()) return true;
+    if (this._fut_waiter !== null && this._fut_waiter.cancel(msg)) return true;
     this._must_cancel = true;
+    this._cancel_message = msg === undefined || msg === null ? null : String(msg);
     return true;
+  }
+
+  /**
+   * How many cancellation requests are pending: `cancel()` calls not yet
+   * matched by `uncancel()` (asyncio 3.11). `TaskGroup` and `timeout()` use
+   * it to tell their own cancellation from one that came from outside.
+   */
+  cancelling(): number {
+    return this._num_cancels_requested;
+  }
+
+  /**
+   * Take back one cancellation request and return how many remain (asyncio
+   * 3.11). When none remains, a cancellation not yet delivered is dropped
+   * (asyncio 3.13). Code that catches a `CancelledError` it caused itself
+   * calls this, so that an outer scope still sees only its own requests.
+   */
+  uncancel(): number {
+    if (this._num_cancels_requested > 0) {
+      this._num_cancels_requested--;
+      if (this._num_cancels_requested === 0) this._must_cancel = false;
+    }
+    return this._num_cancels_requested;
+  }
+
+  /** @internal */
+  override _make_cancelled_error(): CancelledError {
+    return this._cancelled_exc ?? super._make_cancelled_error();
   }
 
   /** @internal */
@@ -113,7 +181,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     const future = this._fut_waiter;
     if (future !== null) {
       this._fut_waiter = null;
-      if (future._state === 'CANCELLED') return this._step(undefined, new CancelledError());
+      if (future._state === 'CANCELLED') {
+        return this._step(undefined, future._make_cancelled_error());
+      }
       if (future._exception === null) {
         // Cancelled after the future finished: the result never reaches the
         // coroutine, so let the future hand back what it held (a permit, an item).
@@ -137,7 +207,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    */
   _step(value: unknown, exc: unknown): void {
     if (this._must_cancel) {
-      if (!(exc instanceof CancelledError)) exc = new CancelledError();
+      if (!(exc instanceof CancelledError)) exc = super._make_cancelled_error();
       this._must_cancel = false;
     }
     const loop = this._loop;
@@ -195,7 +265,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
         }
         if (yielded._state === 'CANCELLED') {
           value = undefined;
-          exc = new CancelledError();
+          exc = yielded._make_cancelled_error();
         } else {
           const error = yielded.exception();
           value = error === null ? yielded.result() : undefined;
@@ -242,7 +312,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     }
     future._add_waiter(this);
     this._fut_waiter = future;
-    if (this._must_cancel && future.cancel()) this._must_cancel = false;
+    if (this._must_cancel && future.cancel(this._cancel_message)) this._must_cancel = false;
   }
 
   private _throw_soon(error: Error): void {
@@ -263,8 +333,10 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   private _finish(value: unknown, exc: unknown): void {
     this._unlink();
     if (exc === NO_EXC) this.set_result(value as T);
-    else if (exc instanceof CancelledError) super.cancel();
-    else this.set_exception(exc);
+    else if (exc instanceof CancelledError) {
+      this._cancelled_exc = exc;
+      super.cancel();
+    } else this.set_exception(exc);
   }
 
   /** @internal */
@@ -272,10 +344,34 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     const info = super._repr_info();
     if (this._must_cancel) info[0] = 'cancelling';
     const where = this._state === 'PENDING' ? 'running' : 'done';
-    info.splice(1, 0, `coro=<${coroutine_name(this._gen)}() ${where}>`);
-    if (this._fut_waiter !== null) info.splice(2, 0, `wait_for=${this._fut_waiter}`);
+    info.splice(
+      1,
+      0,
+      `name=${repr(this.get_name())}`,
+      `coro=<${coroutine_name(this._gen)}() ${where}>`,
+    );
+    if (this._fut_waiter !== null) info.splice(3, 0, `wait_for=${this._fut_waiter}`);
     return info;
   }
+}
+
+/**
+ * Wrap a coroutine in a Task on the running loop and schedule its first step
+ * (asyncio 3.7's `create_task`). A Future or Promise is accepted too. Outside
+ * a running loop: `RuntimeError('no running event loop')`.
+ *
+ * @example
+ * const main = coroutine(function* () {
+ *   const job = create_task(fetch_page(url), { name: 'fetch' });
+ *   yield From(sleep(0.1));
+ *   return yield* From(job);
+ * });
+ */
+export function create_task<T>(
+  coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>,
+  options?: CreateTaskOptions,
+): Task<T> {
+  return get_running_loop().create_task(coro, options);
 }
 
 /** The task running on `loop` (default: the current loop), or `null` (asyncio 3.7's `current_task`). */

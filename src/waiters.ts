@@ -7,29 +7,8 @@
 // to the next waiter.
 
 import type { BaseEventLoop } from './base_events.js';
+import { ASYNC_DISPOSE, DISPOSE } from './disposal.js';
 import { Future } from './futures.js';
-
-// The explicit-resource-management types LockGuard needs, for compilations
-// whose lib lacks ESNext.Disposable (the core's ES2022, and users' projects):
-// the same declarations @types/node ships, which merge with TypeScript's own.
-declare global {
-  interface SymbolConstructor {
-    readonly dispose: unique symbol;
-    readonly asyncDispose: unique symbol;
-  }
-  interface Disposable {
-    [Symbol.dispose](): void;
-  }
-  interface AsyncDisposable {
-    [Symbol.asyncDispose](): PromiseLike<void>;
-  }
-}
-
-// Node 20+ and current browsers define both symbols. Elsewhere fall back to the
-// registered symbols that Babel's and oxc's `using` helpers look up.
-const DISPOSE: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
-const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
 /** What a `_Waiter` tells its owner when it is cancelled. @internal */
 export interface _WaiterOwner {
@@ -149,15 +128,16 @@ export class _Waiter<T> extends Future<T> {
    * the permit or item goes to the next waiter. Returns `false` once the
    * outcome was delivered.
    */
-  override cancel(): boolean {
+  override cancel(msg?: string | null): boolean {
     if (this._state === 'PENDING') {
-      super.cancel();
+      super.cancel(msg);
       this._owner?._waiter_cancelled(this as _Waiter<unknown>, false, undefined);
       return true;
     }
     if (!this._revocable()) return false;
     const value = this._result;
     this._state = 'CANCELLED';
+    this._cancel_message = msg ?? null;
     this._result = undefined;
     this._owner?._waiter_cancelled(this as _Waiter<unknown>, true, value);
     return true;

@@ -9,6 +9,7 @@ import {
   monotonic,
   schedule,
   set_timer,
+  watch_for_hang,
 } from './scheduler.js';
 import {
   add_signal_handler,
@@ -47,6 +48,7 @@ export const browser_platform: Platform = {
   monotonic,
   clock_resolution,
   getenv,
+  watch_for_hang,
   alloc_bytes,
   getaddrinfo,
   getnameinfo,

@@ -5,6 +5,7 @@
 // setTimeout and performance, which all of them have.
 // @see https://html.spec.whatwg.org/multipage/web-messaging.html#message-channels
 
+import { HANG_CHECK_SECONDS } from '../../src/constants.js';
 import type { TimerToken } from '../../src/platform.js';
 
 /** A FIFO callback queue drained by MessageChannel messages, and a way to shut it down (for tests). */
@@ -95,6 +96,11 @@ export function delay_to_ms(delay: number): number {
 /** Run `callback` once after `delay` seconds (setTimeout; only for deadlines, never for "soon"). */
 export function set_timer(callback: () => void, delay: number): TimerToken {
   return setTimeout(callback, delay_to_ms(delay));
+}
+
+/** Call `check` once after `HANG_CHECK_SECONDS`: a page or worker never ends, so time tells of a hang. */
+export function watch_for_hang(check: () => void): void {
+  setTimeout(check, HANG_CHECK_SECONDS * 1000);
 }
 
 /** Cancel a timer made by `set_timer`; a token that already fired is ignored. */

@@ -15,6 +15,7 @@ import {
   monotonic,
   schedule,
   set_timer,
+  watch_for_hang,
 } from './scheduler.js';
 import { getaddrinfo, getnameinfo } from './dns.js';
 import { open_datagram } from './dgram.js';
@@ -59,6 +60,7 @@ export const node_platform: Platform = {
   monotonic,
   clock_resolution,
   getenv,
+  watch_for_hang,
   alloc_bytes,
   getaddrinfo,
   getnameinfo,

@@ -5,6 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 
+import { HANG_CHECK_SECONDS } from '../../src/constants.js';
 import type { TimerToken } from '../../src/platform.js';
 
 /**
@@ -60,6 +61,26 @@ export function monotonic(): number {
  * millisecond-grained, and the loop copes with an early wake by re-arming.
  */
 export const clock_resolution = 1e-6;
+
+/**
+ * Call `check` once: when the process is about to exit because nothing is
+ * left to do (`beforeExit`, which also precedes Node's "unsettled top-level
+ * await" exit), or after `HANG_CHECK_SECONDS` if something keeps it alive.
+ * The timer is `unref()`ed, so the watch never keeps the process alive.
+ */
+export function watch_for_hang(check: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    process.removeListener('beforeExit', once);
+    clearTimeout(timer);
+    check();
+  };
+  const timer = setTimeout(once, HANG_CHECK_SECONDS * 1000);
+  timer.unref();
+  process.once('beforeExit', once);
+}
 
 /** Read an environment variable (`TROLLIUSDEBUG`); unset means `undefined`. */
 export function getenv(name: string): string | undefined {

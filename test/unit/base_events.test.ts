@@ -274,10 +274,33 @@ describe('close', () => {
     let shut: unknown = null;
     loop.set_default_executor({
       submit: () => Promise.resolve(1) as never,
-      shutdown: (wait) => (shut = wait),
+      shutdown: (wait) => {
+        shut = wait;
+      },
     });
     loop.close();
     expect(shut).toBe(false);
+  });
+
+  it('shuts the default executor down, waiting for it, with shutdown_default_executor() (asyncio 3.9)', async () => {
+    const calls: unknown[] = [];
+    let finish_shutdown!: () => void;
+    loop.set_default_executor({
+      submit: () => Promise.resolve(1) as never,
+      shutdown: (wait) => {
+        calls.push(wait);
+        return new Promise<void>((resolve) => (finish_shutdown = resolve));
+      },
+    });
+    const stopped = loop.shutdown_default_executor();
+    expect(calls).toEqual([true]);
+    await run_briefly(loop);
+    expect(stopped.done()).toBe(false);
+    finish_shutdown();
+    await expect(loop.run_until_complete(stopped)).resolves.toBe(null);
+    expect(() => loop.run_in_executor(null, () => 1)).toThrow(
+      new RuntimeError('Executor shutdown has been called'),
+    );
   });
 });
 

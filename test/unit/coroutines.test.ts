@@ -64,8 +64,8 @@ describe('coroutine()', () => {
       yield null;
     });
     expect(fetch_page.name).toBe('fetch_page');
-    const task = loop.create_task(fetch_page());
-    expect(String(task)).toBe('<Task pending coro=<fetch_page() running>>');
+    const task = loop.create_task(fetch_page(), { name: 'fetch' });
+    expect(String(task)).toBe("<Task pending name='fetch' coro=<fetch_page() running>>");
     task.cancel();
   });
 

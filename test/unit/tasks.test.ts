@@ -10,6 +10,7 @@ import {
   Task,
   all_tasks,
   coroutine,
+  create_task,
   current_task,
   gather,
   shield,
@@ -501,11 +502,12 @@ describe('cancellation', () => {
       coroutine(function* named() {
         yield null;
       })(),
+      { name: 'T' },
     );
     task.cancel();
-    expect(String(task)).toBe('<Task cancelling coro=<named() running>>');
+    expect(String(task)).toBe("<Task cancelling name='T' coro=<named() running>>");
     await expect(loop.run_until_complete(task)).rejects.toBeInstanceOf(CancelledError);
-    expect(String(task)).toBe('<Task cancelled coro=<named() done>>');
+    expect(String(task)).toBe("<Task cancelled name='T' coro=<named() done>>");
   });
 });
 
@@ -550,13 +552,15 @@ describe('tasks and the loop', () => {
       return 'abc';
     });
     const task = loop.create_task(notmuch());
-    expect(String(task)).toBe('<Task pending coro=<notmuch() running>>');
+    const name = task.get_name();
+    expect(name).toMatch(/^Task-\d+$/);
+    expect(String(task)).toBe(`<Task pending name='${name}' coro=<notmuch() running>>`);
     await run_briefly(loop);
-    expect(String(task)).toMatch(
-      /^<Task pending coro=<notmuch\(\) running> wait_for=<SleepFuture pending cb=\[Task._wakeup\(\)\]>>$/,
+    expect(String(task)).toBe(
+      `<Task pending name='${name}' coro=<notmuch() running> wait_for=<SleepFuture pending cb=[Task._wakeup()]>>`,
     );
     await loop.run_until_complete(task);
-    expect(String(task)).toBe("<Task finished coro=<notmuch() done> result='abc'>");
+    expect(String(task)).toBe(`<Task finished name='${name}' coro=<notmuch() done> result='abc'>`);
   });
 
   it('works with await in an async function, and awaits async functions', async () => {
@@ -595,5 +599,156 @@ describe('tasks and the loop', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     expect(seen.map((c) => c.message)).toEqual(['Task exception was never retrieved']);
+  });
+});
+
+describe('names (asyncio 3.8)', () => {
+  const idle = coroutine(function* () {
+    yield null;
+  });
+
+  it("gives unnamed tasks 'Task-N', N growing with each unnamed task (test_task_default_name)", () => {
+    const a = loop.create_task(idle());
+    const b = new Task(idle(), { loop });
+    const named = loop.create_task(idle(), { name: 'worker' });
+    const c = loop.create_task(idle());
+    const number = (t: Task) => Number(/^Task-(\d+)$/.exec(t.get_name())![1]);
+    expect(number(b)).toBe(number(a) + 1);
+    expect(number(c)).toBe(number(b) + 1); // a named task takes no number
+    expect(named.get_name()).toBe('worker');
+    for (const t of [a, b, named, c]) t.cancel();
+  });
+
+  it('renames with set_name(), converting the value to a string (test_task_set_name_pylong)', () => {
+    const task = loop.create_task(idle(), { name: 'first' });
+    task.set_name(1234567890);
+    expect(task.get_name()).toBe('1234567890');
+    task.set_name('second');
+    expect(String(task)).toContain("name='second'");
+    task.cancel();
+  });
+
+  it('names a task made by a task factory too', () => {
+    loop.set_task_factory((l, coro) => new Task(coro, { loop: l }));
+    const task = loop.create_task(idle(), { name: 'from-factory' });
+    expect(task.get_name()).toBe('from-factory');
+    task.cancel();
+  });
+
+  it('refuses an unknown option or a name of the wrong type', () => {
+    const coro = idle();
+    expect(() => loop.create_task(coro, { nmae: 'x' } as never)).toThrow(
+      new TypeError("create_task() got an unexpected keyword argument 'nmae'"),
+    );
+    expect(() => loop.create_task(coro, { name: {} } as never)).toThrow(TypeError);
+  });
+});
+
+describe('create_task() (asyncio 3.7)', () => {
+  it('makes a task on the running loop', async () => {
+    const child = coroutine(function* () {
+      yield null;
+      return 'child';
+    });
+    const main = coroutine(function* () {
+      const task = create_task(child(), { name: 'kid' });
+      expect(task.get_loop()).toBe(loop);
+      expect(task.get_name()).toBe('kid');
+      return yield* From(task);
+    });
+    await expect(loop.run_until_complete(main())).resolves.toBe('child');
+  });
+
+  it("raises RuntimeError('no running event loop') outside a running loop", () => {
+    const coro = coroutine(function* () {})();
+    expect(() => create_task(coro)).toThrow(new RuntimeError('no running event loop'));
+  });
+});
+
+describe('cancellation messages and counting (asyncio 3.9, 3.11)', () => {
+  const sleeper = coroutine(function* () {
+    yield From(sleep(10, null, { loop }));
+  });
+
+  it('hands the message of cancel(msg) to the CancelledError awaiters see (test_cancel_with_message_then_future_result)', async () => {
+    const task = loop.create_task(sleeper());
+    await run_briefly(loop);
+    task.cancel('my message');
+    const error = await loop.run_until_complete(task).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).message).toBe('my message');
+    expect(() => task.result()).toThrow(new CancelledError('my message'));
+  });
+
+  it('delivers the message to the coroutine at its yield point, also before its first step (test_cancel_with_message_before_starting_task)', async () => {
+    const seen: string[] = [];
+    const watcher = coroutine(function* () {
+      try {
+        yield From(sleep(10, null, { loop }));
+      } catch (e) {
+        seen.push((e as CancelledError).message);
+        throw e;
+      }
+    });
+    const started = loop.create_task(watcher());
+    await run_briefly(loop);
+    started.cancel('while waiting');
+    const unstarted = loop.create_task(watcher());
+    unstarted.cancel('before starting');
+    await loop.run_until_complete(gather([started, unstarted], { return_exceptions: true }));
+    expect(seen).toEqual(['while waiting']);
+    expect(() => unstarted.result()).toThrow(new CancelledError('before starting'));
+  });
+
+  it("gives a CancelledError with the message '' when cancel() had none", async () => {
+    const task = loop.create_task(sleeper());
+    await run_briefly(loop);
+    task.cancel();
+    const error = await loop.run_until_complete(task).catch((e: unknown) => e);
+    expect((error as CancelledError).message).toBe('');
+  });
+
+  it('counts every cancel() request in cancelling(), and uncancel() takes one back (test_cancelling)', async () => {
+    const task = loop.create_task(sleeper());
+    await run_briefly(loop);
+    expect(task.cancelling()).toBe(0);
+    expect(task.cancel()).toBe(true);
+    expect(task.cancel()).toBe(true);
+    expect(task.cancelling()).toBe(2);
+    expect(task.uncancel()).toBe(1);
+    await expect(loop.run_until_complete(task)).rejects.toBeInstanceOf(CancelledError);
+    expect(task.cancel()).toBe(false); // done: not counted
+    expect(task.cancelling()).toBe(1);
+    expect(task.uncancel()).toBe(0);
+    expect(task.uncancel()).toBe(0);
+  });
+
+  it('drops a cancellation not yet delivered when uncancel() brings the count to 0 (test_uncancel_resets_must_cancel)', async () => {
+    const body = coroutine(function* () {
+      yield null;
+      return 'finished';
+    });
+    const task = loop.create_task(body());
+    task.cancel();
+    task.uncancel();
+    await expect(loop.run_until_complete(task)).resolves.toBe('finished');
+  });
+
+  it('lets a coroutine that catches its cancellation and calls uncancel() go on (test_uncancel_structured_blocks)', async () => {
+    const body = coroutine(function* () {
+      const me = current_task()!;
+      try {
+        yield From(sleep(10, null, { loop }));
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+        expect(me.uncancel()).toBe(0);
+      }
+      yield From(sleep(0.1, null, { loop }));
+      return me.cancelling();
+    });
+    const task = loop.create_task(body());
+    await run_briefly(loop);
+    task.cancel();
+    await expect(loop.run_until_complete(task)).resolves.toBe(0);
   });
 });

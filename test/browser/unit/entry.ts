@@ -1,14 +1,20 @@
 // The core unit tests, bundled for a Chromium page against the browser backend (see test/browser/unit_tests.test.ts).
 import '../../../platform/browser/index.js';
 
+import '../../unit/barrier.test.js';
 import '../../unit/coroutines.test.js';
 import '../../unit/deque_heap.test.js';
 import '../../unit/events.test.js';
+import '../../unit/exception_group.test.js';
 import '../../unit/futures.test.js';
 import '../../unit/locks.test.js';
+import '../../unit/queue_shutdown.test.js';
 import '../../unit/queues.test.js';
+import '../../unit/runners.test.js';
 import '../../unit/task_helpers.test.js';
+import '../../unit/taskgroups.test.js';
 import '../../unit/tasks.test.js';
+import '../../unit/timeouts.test.js';
 
 import { collected_tests } from './vitest_shim.js';
 
