@@ -140,11 +140,9 @@ export class TaskGroup {
     if (propagate !== null && errors.length === 0) throw propagate;
     if (error !== NO_ERROR && !(error instanceof CancelledError)) errors.push(error);
     if (errors.length === 0) return;
-    // Cancelled from outside as well: keep that cancellation pending for the caller.
-    if (parent.cancelling() > 0) {
-      parent.uncancel();
-      parent.cancel();
-    }
+    // Cancelled from outside as well: the errors come first, then the task
+    // awaiting the scope is cancelled again (asyncio re-cancels the parent).
+    if (parent.cancelling() > 0) parent._recancel_awaiter = true;
     throw new ExceptionGroup('unhandled errors in a TaskGroup', errors);
   }
 

@@ -59,6 +59,13 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   _num_cancels_requested = 0;
   /** @internal The `CancelledError` that ended the coroutine, handed to awaiters as it was. */
   _cancelled_exc: CancelledError | null = null;
+  /**
+   * @internal Set by a scope task (TaskGroup) that ends with an error while a
+   * cancellation its awaiter passed on to it is pending: the awaiter gets the
+   * error, then is cancelled again at its next yield, as asyncio re-cancels
+   * the parent task of a group.
+   */
+  _recancel_awaiter = false;
   /** @internal The name given, or `null` for `'Task-' + _name_number`. */ _name: string | null;
   /** @internal */ _name_number = 0;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
@@ -158,6 +165,13 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     return this._num_cancels_requested;
   }
 
+  /** Cancel again, keeping the count: a pending request outlived the error that came first. */
+  private _recancel(): void {
+    if (this._state !== 'PENDING' || this._num_cancels_requested === 0) return;
+    this._num_cancels_requested--;
+    this.cancel();
+  }
+
   /** @internal */
   override _make_cancelled_error(): CancelledError {
     return this._cancelled_exc ?? super._make_cancelled_error();
@@ -191,7 +205,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
         return this._step(future._result, NO_EXC);
       }
       future._retrieved();
-      return this._step(undefined, future._exception);
+      this._step(undefined, future._exception);
+      if (future instanceof Task && future._recancel_awaiter) this._recancel();
+      return;
     }
     const value = this._next_value;
     const exc = this._next_exc;
