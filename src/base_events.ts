@@ -44,6 +44,7 @@ import {
 import { RuntimeError } from './exceptions.js';
 import { check_options, type OptionSpec } from './options.js';
 import type { SSLContext } from './ssl.js';
+import { StalledAwaits } from './stalled_awaits.js';
 import { start_tls, type StartTlsOptions } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
 import { repr } from './format_helpers.js';
@@ -120,8 +121,8 @@ export class BaseEventLoop extends AbstractEventLoop {
   private _task_factory: TaskFactory | null = null;
   private _default_executor: Executor | null = null;
   private _executor_shutdown_called = false;
-  /** Futures awaited while the loop was not running, until the platform's hang check. */
-  private _stalled_awaits: Set<Future<unknown>> | null = null;
+  /** @internal Futures awaited while the loop was not running, until the platform's hang check. */
+  readonly _stalled_awaits = new StalledAwaits(this);
 
   /** @param platform the host backend; default: the one the bundle installed. */
   constructor(platform: Platform = get_platform()) {
@@ -587,38 +588,6 @@ export class BaseEventLoop extends AbstractEventLoop {
   override set_debug(enabled: boolean): void {
     this._debug = Boolean(enabled);
   }
-
-  // ---- awaits that cannot finish ---------------------------------------------------
-
-  /**
-   * A Promise awaits `future` while this loop is not running: unless the loop
-   * runs again, the await never finishes. Ask the platform for a hang check.
-   * @internal
-   */
-  _watch_stalled_await(future: Future<unknown>): void {
-    if (this._stalled_awaits === null) {
-      this._stalled_awaits = new Set();
-      this._platform.watch_for_hang(this._check_stalled_awaits);
-    }
-    this._stalled_awaits.add(future);
-  }
-
-  /** Warn, naming `run()`, about the watched awaits still pending while the loop is not running. */
-  private readonly _check_stalled_awaits = (): void => {
-    const watched = this._stalled_awaits;
-    this._stalled_awaits = null;
-    if (watched === null || this._running) return;
-    const stuck = [...watched].filter((future) => future._state === 'PENDING');
-    if (stuck.length === 0) return;
-    const what =
-      stuck.length === 1 ? `An await of ${stuck[0]}` : `${stuck.length} awaits (${stuck[0]}, …)`;
-    logger.warning(
-      `${what} can never finish: its event loop ${this._closed ? 'is closed' : 'is not running'}. ` +
-        'Run the program with run(), which runs a loop until main is done: ' +
-        '`await run(async () => { ... })` or `await run(main())`; ' +
-        'or keep a loop running (loop.run_until_complete()) while you await its Futures.',
-    );
-  };
 
   // ---- the iteration --------------------------------------------------------------
 

@@ -53,7 +53,12 @@ export type TaskFactory = (
   coro: Generator<unknown, unknown, unknown>,
 ) => Future<unknown>;
 
-/** Options of `loop.create_task()` and `create_task()`: asyncio's keyword-only `name`. */
+/**
+ * Options of `loop.create_task()` and `create_task()`: asyncio's keyword-only `name`.
+ *
+ * @example
+ * const task = create_task(fetch_page(url), { name: `fetch ${url}` });
+ */
 export interface CreateTaskOptions {
   /** The task's name (`task.get_name()`); default `'Task-N'`. */
   name?: string | null;

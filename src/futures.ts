@@ -278,7 +278,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
       } else {
         this._push_callback(reaction);
         // Only a running loop settles it: with none, the await may wait forever.
-        if (!this._loop.is_running()) this._loop._watch_stalled_await(this);
+        if (!this._loop.is_running()) this._loop._stalled_awaits.add(this);
       }
     });
   }

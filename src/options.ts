@@ -2,7 +2,7 @@
 
 import { repr } from './format_helpers.js';
 
-/** What an option may hold: JavaScript's `typeof` names, plus `null`, `array` and `any`. */
+/** What an option may hold: JavaScript's `typeof` names, plus `null`, `array` and `any`. @internal */
 export type OptionKind =
   'number' | 'string' | 'boolean' | 'function' | 'object' | 'array' | 'null' | 'any';
 

@@ -17,7 +17,12 @@ import { run_body, type BodyResult } from './scope_body.js';
 import { gather } from './task_helpers.js';
 import { all_tasks, awaiting } from './tasks.js';
 
-/** Options of `new Runner()` and `run()`. */
+/**
+ * Options of `new Runner()` and `run()`.
+ *
+ * @example
+ * await run(main(), { debug: true, loop_factory: () => new BaseEventLoop() });
+ */
 export interface RunnerOptions {
   /** Set the loop's debug mode (`null`: leave it as `TROLLIUSDEBUG` made it). */
   debug?: boolean | null;
@@ -30,14 +35,25 @@ const RUNNER_OPTIONS: OptionSpec = {
   loop_factory: ['function', 'null'],
 };
 
-/** What `run()` and `Runner.run()` take: a coroutine object, a Future or Promise, or a function making one. */
+/**
+ * What `run()` and `Runner.run()` take: a coroutine object, a Future or
+ * Promise, or a function making one.
+ *
+ * @example
+ * const mains: RunMain<number>[] = [compute(), Promise.resolve(1), async () => 2, () => compute()];
+ */
 export type RunMain<T> =
   | Generator<unknown, T, unknown>
   | Future<T>
   | PromiseLike<T>
   | (() => Generator<unknown, T, unknown> | PromiseLike<T> | T);
 
-/** The result type of `run(main)`. */
+/**
+ * The result type of `run(main)`.
+ *
+ * @example
+ * type R = RunResult<() => Promise<string>>; // string
+ */
 export type RunResult<M> = M extends () => infer R ? BodyResult<R> : BodyResult<M>;
 
 function check_main(where: string, main: unknown): void {

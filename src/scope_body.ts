@@ -11,12 +11,22 @@ import { is_thenable } from './futures.js';
  * What a scope function takes: a function of the scope's manager returning a
  * coroutine object (a generator or coroutine function), a Promise (an `async`
  * function), a Future, or a plain value.
+ *
+ * @example
+ * const body: ScopeBody<TaskGroup, Generator<unknown, number, unknown>> = function* (tg) {
+ *   tg.create_task(worker());
+ *   return 1;
+ * };
  */
 export type ScopeBody<M, R> = (manager: M) => R;
 
 /**
  * The result type of a scope whose body returns `R`: a generator's return
  * type, or what a Promise or Future resolves to.
+ *
+ * @example
+ * type A = BodyResult<Generator<unknown, string, unknown>>; // string
+ * type B = BodyResult<Promise<number>>; // number
  */
 export type BodyResult<R> = R extends Generator<unknown, infer T, unknown> ? T : Awaited<R>;
 

@@ -20,6 +20,18 @@ const NO_ERROR: unknown = Symbol('no error');
  * `ExceptionGroup` of every failure. A cancellation from outside cancels the
  * children too, and the scope ends with `CancelledError` once they are done.
  * A child's result stays in its Task, also when the group failed later.
+ *
+ * @example
+ * try {
+ *   yield* From(task_group(function* (tg) {
+ *     tg.create_task(fetch(1));
+ *     tg.create_task(fetch(2));
+ *   }));
+ * } catch (e) {
+ *   if (!(e instanceof ExceptionGroup)) throw e;
+ *   const [resets, others] = e.split(ConnectionResetError);
+ *   if (others !== null) throw others;
+ * }
  */
 export class TaskGroup {
   private _entered = false;

@@ -17,7 +17,12 @@ const NO_EXC: unknown = Symbol('no exception');
 
 type Gen = Generator<unknown, unknown, unknown>;
 
-/** Options of `new Task()` and `create_task()`: asyncio's keyword-only `loop` and `name`. */
+/**
+ * Options of `new Task()`: asyncio's keyword-only `loop` and `name`.
+ *
+ * @example
+ * const task = new Task(worker(), { loop, name: 'worker-1' });
+ */
 export interface TaskOptions extends FutureOptions {
   /** The task's name; default `'Task-N'`, N counting the unnamed tasks made so far. */
   name?: string | null;

@@ -24,6 +24,12 @@ function check_when(where: string, when: unknown): number | null {
  * The deadline of a `timeout()` or `timeout_at()` scope (asyncio 3.11's
  * `Timeout`), handed to its body: read it with `when()`, move it with
  * `reschedule()`, and ask afterwards whether it struck with `expired()`.
+ *
+ * @example
+ * const line = yield* From(timeout(5, function* (cm) {
+ *   cm.reschedule(null); // no deadline after all
+ *   return yield* From(reader.readline());
+ * }));
  */
 export class Timeout {
   private _state: State = 'created';

@@ -62,24 +62,31 @@ export function monotonic(): number {
  */
 export const clock_resolution = 1e-6;
 
+/** The hang checks waiting for `beforeExit` or their timer, each to run once. */
+const hang_checks = new Set<() => void>();
+
+function run_hang_checks(): void {
+  for (const check of [...hang_checks]) check();
+}
+
 /**
  * Call `check` once: when the process is about to exit because nothing is
  * left to do (`beforeExit`, which also precedes Node's "unsettled top-level
  * await" exit), or after `HANG_CHECK_SECONDS` if something keeps it alive.
- * The timer is `unref()`ed, so the watch never keeps the process alive.
+ * One shared `beforeExit` listener serves every loop, and the timer is
+ * `unref()`ed, so the watch never keeps the process alive.
  */
 export function watch_for_hang(check: () => void): void {
-  let done = false;
+  if (hang_checks.size === 0) process.on('beforeExit', run_hang_checks);
   const once = (): void => {
-    if (done) return;
-    done = true;
-    process.removeListener('beforeExit', once);
+    if (!hang_checks.delete(once)) return;
+    if (hang_checks.size === 0) process.removeListener('beforeExit', run_hang_checks);
     clearTimeout(timer);
     check();
   };
+  hang_checks.add(once);
   const timer = setTimeout(once, HANG_CHECK_SECONDS * 1000);
   timer.unref();
-  process.once('beforeExit', once);
 }
 
 /** Read an environment variable (`TROLLIUSDEBUG`); unset means `undefined`. */

@@ -116,3 +116,23 @@ describe('node platform', () => {
     });
   });
 });
+
+describe('watch_for_hang()', () => {
+  it('runs each check once, from one shared beforeExit listener, then removes it', () => {
+    const before = process.listeners('beforeExit');
+    const runs = [0, 0, 0];
+    runs.forEach((_, i) => p.watch_for_hang(() => runs[i]!++));
+    const added = process.listeners('beforeExit').filter((l) => !before.includes(l));
+    expect(added).toHaveLength(1); // many loops never pile up listeners
+    (added[0] as () => void)();
+    expect(runs).toEqual([1, 1, 1]);
+    expect(process.listeners('beforeExit')).toEqual(before);
+  });
+
+  it('runs a check after HANG_CHECK_SECONDS when the process stays alive', async () => {
+    let ran = 0;
+    p.watch_for_hang(() => ran++);
+    await wait_ms(1100);
+    expect(ran).toBe(1);
+  });
+});
