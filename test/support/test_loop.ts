@@ -93,3 +93,13 @@ export function capture_exceptions(loop: BaseEventLoop): Array<Record<string, un
  * cannot tell where an object was created.
  */
 export const IN_PAGE = typeof (globalThis as { process?: unknown }).process === 'undefined';
+
+/** What `p` rejects with; fails the test if it resolves. */
+export async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection, but it resolved');
+}

@@ -15,7 +15,7 @@ import {
   sleep,
   task_group,
 } from '../../src/index.js';
-import { TestLoop } from '../support/test_loop.js';
+import { TestLoop, rejection } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -26,16 +26,6 @@ afterEach(() => {
 });
 
 class MyExc extends Error {}
-
-/** What `p` rejects with; fails the test if it resolves. */
-async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 /** The error classes of a group's direct members, in order. */
 function kinds(eg: unknown): unknown[] {

@@ -19,7 +19,7 @@ import {
   timeout_at,
   wait_for,
 } from '../../src/index.js';
-import { TestLoop } from '../support/test_loop.js';
+import { TestLoop, rejection } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -30,16 +30,6 @@ afterEach(() => {
 });
 
 class MyExc extends Error {}
-
-/** What `p` rejects with; fails the test if it resolves. */
-async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 /** Run `body` as the main coroutine of the test loop. */
 function run<T>(body: () => Generator<unknown, T, unknown>): Promise<T> {
