@@ -99,6 +99,8 @@ export class BaseEventLoop extends AbstractEventLoop {
    * list through `_newer`/`_older` (cheaper than a Set for 100k short tasks).
    */
   _newest_task: Task<unknown> | null = null;
+  /** @internal Pending tasks the loop holds weakly: those waiting on a future it does not hold. */
+  readonly _weak_tasks = new Set<WeakRef<Task<unknown>>>();
   /** @internal Set when a Promise was settled: end the batch so its reactions run. */
   _yield_to_microtasks = false;
   /** @internal */ _clock_resolution: number;

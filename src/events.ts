@@ -32,7 +32,8 @@ export interface ExceptionContext {
   message: string;
   exception?: unknown;
   future?: Future<unknown>;
-  task?: Task<unknown>;
+  /** The task in question; for a task collected while pending, its repr (it is gone). */
+  task?: Task<unknown> | string;
   handle?: Handle;
   protocol?: unknown;
   transport?: unknown;

@@ -1,7 +1,7 @@
 // Future: a result that arrives later, with done callbacks scheduled on the loop (asyncio futures.py).
 
 import type { BaseEventLoop } from './base_events.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { AbstractEventLoop, get_event_loop } from './events.js';
 import { CancelledError, InvalidStateError } from './exceptions.js';
 import { created_at, extract_stack, repr } from './format_helpers.js';
 
@@ -36,6 +36,32 @@ export interface YieldFrom<T> {
  */
 export interface Waiter {
   _run(): void;
+}
+
+/**
+ * The loop of a Future's or Task's options, checked: an unknown key or a
+ * `loop` that is not an event loop is a `TypeError` (asyncio's keyword-only
+ * arguments). Inline rather than `check_options()`: one Future is made per
+ * await on the hot path, and its options have one or two keys.
+ * @internal
+ */
+function options_loop(
+  kind: string,
+  options: { loop?: AbstractEventLoop | null } | undefined,
+  keys: readonly string[],
+): BaseEventLoop {
+  if (options === undefined || options === null) return get_event_loop() as BaseEventLoop;
+  for (const key in options) {
+    if (!keys.includes(key)) {
+      throw new TypeError(`${kind}() got an unexpected keyword argument '${key}'`);
+    }
+  }
+  const loop = options.loop;
+  if (loop === undefined || loop === null) return get_event_loop() as BaseEventLoop;
+  if (!(loop instanceof AbstractEventLoop)) {
+    throw new TypeError(`${kind}() loop must be an event loop, got ${repr(loop)}`);
+  }
+  return loop as BaseEventLoop;
 }
 
 /** Held by the finalization registry for a failed future nobody looked at. */
@@ -77,12 +103,16 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal */ _callback0: DoneCallback<T> | Waiter | null = null;
   /** @internal */ _callbacks: (DoneCallback<T> | Waiter)[] | null = null;
   /** @internal */ _log_traceback = false;
+  /** @internal See the assignment to `Future.prototype` below the class. */
+  declare _held_by_loop: boolean;
+  /** @internal The keys the constructor's options may have (set on the prototype). */
+  declare _option_keys: readonly string[];
   /** @internal */ _source_traceback: string | null = null;
   /** @internal What `cancel(msg)` was given: the message of the `CancelledError` it leads to. */
   _cancel_message: string | null = null;
 
   constructor(options?: FutureOptions) {
-    this._loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
+    this._loop = options_loop(this._kind(), options, this._option_keys);
     if (this._loop._debug) this._source_traceback = extract_stack();
   }
 
@@ -378,6 +408,14 @@ class FutureIterator<T> implements Iterator<unknown, T, unknown> {
     return { done: true, value: value as T };
   }
 }
+
+/**
+ * Whether the loop itself keeps a pending future of this class alive (a
+ * sleep's timer, a task in its list): a task waiting on one needs no weak
+ * registration. Subclasses set it on their prototype. @internal
+ */
+Future.prototype._held_by_loop = false;
+Future.prototype._option_keys = Object.freeze(['loop']);
 
 /** Whether `obj` is a trollius Future (or Task). */
 export function isfuture(obj: unknown): obj is Future<unknown> {

@@ -3,14 +3,16 @@
 import type { BaseEventLoop } from './base_events.js';
 import { FromWrapper, Return, iscoroutine } from './coroutines.js';
 import {
+  AbstractEventLoop,
   get_event_loop,
   get_running_loop,
-  type AbstractEventLoop,
   type CreateTaskOptions,
+  type ExceptionContext,
 } from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future, type FutureOptions, type Waiter } from './futures.js';
+import { check_options, type OptionSpec } from './options.js';
 
 /** Marks "no exception to throw in" for `_step`, since any value can be thrown. */
 const NO_EXC: unknown = Symbol('no exception');
@@ -28,8 +30,50 @@ export interface TaskOptions extends FutureOptions {
   name?: string | null;
 }
 
+/** asyncio's keyword `loop`, for the functions that also take it by position. */
+interface LoopOption {
+  loop?: AbstractEventLoop | null;
+}
+
+const LOOP_OPTION: OptionSpec = { loop: ['object', 'null'] };
+
+/** The loop of `loop` or `{loop}`; default: the current loop. */
+function loop_argument(
+  where: string,
+  arg: AbstractEventLoop | LoopOption | null | undefined,
+): BaseEventLoop {
+  if (arg instanceof AbstractEventLoop) return arg as BaseEventLoop;
+  const loop = check_options(where, arg, LOOP_OPTION).loop;
+  return (loop ?? get_event_loop()) as BaseEventLoop;
+}
+
 /** Numbers the unnamed tasks: `Task-1`, `Task-2`, … (formatted only when asked for). */
 let unnamed_tasks = 0;
+
+/** `Future`'s own `add_done_callback`: a subclass that overrides it gets called (tracing libraries do). */
+const FUTURE_ADD_DONE_CALLBACK = Future.prototype.add_done_callback;
+
+/** What the registry keeps of a weakly held task: enough to report it, nothing that holds it. */
+interface WeaklyHeldTask {
+  loop: BaseEventLoop;
+  ref: WeakRef<Task<unknown>>;
+  repr: string;
+  source_traceback: string | null;
+  report: boolean;
+}
+
+// A pending task that nothing references any more is collected, as asyncio's
+// tasks are (its _all_tasks is a WeakSet), and reported as Task.__del__ does.
+const collected_pending_tasks = new FinalizationRegistry<WeaklyHeldTask>((held) => {
+  held.loop._weak_tasks.delete(held.ref);
+  if (!held.report) return;
+  const context: ExceptionContext = {
+    message: 'Task was destroyed but it is pending!',
+    task: held.repr,
+  };
+  if (held.source_traceback) context.source_traceback = held.source_traceback;
+  held.loop.call_exception_handler(context);
+});
 
 /**
  * Run a coroutine on the loop (asyncio's `Task`, a Future subclass).
@@ -75,6 +119,13 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   /** @internal */ _name_number = 0;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
   _log_destroy_pending = true;
+  /**
+   * @internal Set once the task waits on a future the loop does not hold: from
+   * then on the loop holds the task weakly (its `_weak_tasks`), instead of in
+   * its list of pending tasks, so that a task nothing references can be
+   * collected. Tasks that only ever wait on timers and tasks never pay for it.
+   */
+  _weak_ref: WeakRef<Task<unknown>> | null = null;
   /** @internal Neighbours in the loop's list of pending tasks. */ _newer: Task<unknown> | null =
     null;
   /** @internal */ _older: Task<unknown> | null = null;
@@ -106,15 +157,19 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   /** The task whose step is running on `loop` (default: the current loop), or `null`. */
-  static current_task(loop?: AbstractEventLoop | null): Task<unknown> | null {
-    return ((loop ?? get_event_loop()) as BaseEventLoop)._current_task;
+  static current_task(loop?: AbstractEventLoop | LoopOption | null): Task<unknown> | null {
+    return loop_argument('current_task', loop)._current_task;
   }
 
   /** The pending tasks of `loop` (default: the current loop). */
-  static all_tasks(loop?: AbstractEventLoop | null): Set<Task<unknown>> {
+  static all_tasks(loop?: AbstractEventLoop | LoopOption | null): Set<Task<unknown>> {
+    const base = loop_argument('all_tasks', loop);
     const tasks = new Set<Task<unknown>>();
-    let task = ((loop ?? get_event_loop()) as BaseEventLoop)._newest_task;
-    for (; task !== null; task = task._older) tasks.add(task);
+    for (let task = base._newest_task; task !== null; task = task._older) tasks.add(task);
+    for (const ref of base._weak_tasks) {
+      const task = ref.deref();
+      if (task !== undefined) tasks.add(task);
+    }
     return tasks;
   }
 
@@ -274,9 +329,13 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
           !this._must_cancel &&
           yielded !== (this as Future<unknown>)
         ) {
+          // A subclass's add_done_callback must see the task register.
+          if (yielded.add_done_callback !== FUTURE_ADD_DONE_CALLBACK)
+            return this._wait_for(yielded);
           // The hot path: sleep until the future wakes this task.
           yielded._push_callback(this);
           this._fut_waiter = yielded;
+          if (this._weak_ref === null && !yielded._held_by_loop) this._hold_weakly();
           return;
         }
         // As asyncio's `yield from fut`: a future that is already done does
@@ -331,9 +390,36 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (future === (this as Future<unknown>)) {
       return this._throw_soon(new RuntimeError(`Task cannot await on itself: ${this}`));
     }
-    future._add_waiter(this);
+    if (future.add_done_callback === FUTURE_ADD_DONE_CALLBACK) future._add_waiter(this);
+    else future.add_done_callback(this._wakeup);
     this._fut_waiter = future;
+    if (this._weak_ref === null && !future._held_by_loop) this._hold_weakly();
     if (this._must_cancel && future.cancel(this._cancel_message)) this._must_cancel = false;
+  }
+
+  /** The done callback a Future subclass gets: the task takes the outcome from `_fut_waiter`. */
+  private readonly _wakeup = (): void => {
+    this._run();
+  };
+
+  /**
+   * Leave the loop's list of pending tasks for its weak set: from now on only
+   * what references the task (the future it waits on, the ready queue, user
+   * code) keeps it alive, as in asyncio.
+   */
+  private _hold_weakly(): void {
+    this._unlink();
+    const ref = new WeakRef<Task<unknown>>(this as Task<unknown>);
+    this._weak_ref = ref;
+    this._loop._weak_tasks.add(ref);
+    const held: WeaklyHeldTask = {
+      loop: this._loop,
+      ref,
+      repr: `<Task pending name=${repr(this.get_name())} coro=<${coroutine_name(this._coro)}() running>>`,
+      source_traceback: this._source_traceback,
+      report: this._log_destroy_pending,
+    };
+    collected_pending_tasks.register(this, held, this);
   }
 
   private _throw_soon(error: Error): void {
@@ -341,7 +427,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     this._loop._schedule(this);
   }
 
-  /** Leave the loop's list of pending tasks. */
+  /** Leave the loop's list of pending tasks (strongly held tasks only). */
   private _unlink(): void {
     const newer = this._newer;
     const older = this._older;
@@ -352,7 +438,13 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   private _finish(value: unknown, exc: unknown): void {
-    this._unlink();
+    const ref = this._weak_ref;
+    if (ref === null) {
+      this._unlink();
+    } else {
+      this._loop._weak_tasks.delete(ref);
+      collected_pending_tasks.unregister(this);
+    }
     if (exc === NO_EXC) this.set_result(value as T);
     else if (exc instanceof CancelledError) {
       this._cancelled_exc = exc;
@@ -395,13 +487,15 @@ export function create_task<T>(
   return get_running_loop().create_task(coro, options);
 }
 
-/** The task running on `loop` (default: the current loop), or `null` (asyncio 3.7's `current_task`). */
-export function current_task(loop?: AbstractEventLoop | null): Task<unknown> | null {
+Task.prototype._option_keys = Object.freeze(['loop', 'name']);
+
+/** The task running on `loop` or `{loop}` (default: the current loop), or `null` (asyncio 3.7's `current_task`). */
+export function current_task(loop?: AbstractEventLoop | LoopOption | null): Task<unknown> | null {
   return Task.current_task(loop);
 }
 
-/** The pending tasks of `loop` (default: the current loop), as a `Set` (asyncio 3.7's `all_tasks`). */
-export function all_tasks(loop?: AbstractEventLoop | null): Set<Task<unknown>> {
+/** The pending tasks of `loop` or `{loop}` (default: the current loop), as a `Set` (asyncio 3.7's `all_tasks`). */
+export function all_tasks(loop?: AbstractEventLoop | LoopOption | null): Set<Task<unknown>> {
   return Task.all_tasks(loop);
 }
 

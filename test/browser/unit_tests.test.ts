@@ -44,6 +44,8 @@ describe('the core unit tests in Chromium', () => {
         'reprs > show where the future was created in debug mode (test_future_source_traceback)',
         '"exception was never retrieved" (FUT-5) > is reported for a collected future whose exception nobody read',
         '"exception was never retrieved" (FUT-5) > is not reported once result() or exception() was called',
+        'tasks are held weakly, as asyncio holds them in a WeakSet > collects a pending task that nothing references and reports it (test_task_destroyed_pending)',
+        'tasks are held weakly, as asyncio holds them in a WeakSet > keeps a task alive while something can still wake it, and reports nothing',
       ]),
     );
     expect(problems).toEqual([]);

@@ -276,3 +276,14 @@ describe('"exception was never retrieved" (FUT-5)', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('options', () => {
+  it('refuses an unknown key or a loop that is not an event loop, at the call', () => {
+    expect(() => new Future({ lop: loop } as never)).toThrow(
+      new TypeError("Future() got an unexpected keyword argument 'lop'"),
+    );
+    expect(() => new Future({ loop: 5 } as never)).toThrow(
+      new TypeError('Future() loop must be an event loop, got 5'),
+    );
+  });
+});

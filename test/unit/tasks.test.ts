@@ -19,7 +19,7 @@ import {
   wait_for,
   type Coroutine,
 } from '../../src/index.js';
-import { TestLoop, capture_exceptions, run_briefly } from '../support/test_loop.js';
+import { IN_PAGE, TestLoop, capture_exceptions, run_briefly } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -750,5 +750,142 @@ describe('cancellation messages and counting (asyncio 3.9, 3.11)', () => {
     await run_briefly(loop);
     task.cancel();
     await expect(loop.run_until_complete(task)).resolves.toBe(0);
+  });
+});
+
+describe('tasks are held weakly, as asyncio holds them in a WeakSet', () => {
+  /** Collect garbage until `done()` or 20 rounds; finalizers run between rounds. */
+  async function collect_until(done: () => boolean): Promise<void> {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    for (let i = 0; i < 20 && !done(); i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  it.skipIf(IN_PAGE)(
+    'collects a pending task that nothing references and reports it (test_task_destroyed_pending)',
+    async () => {
+      const seen = capture_exceptions(loop);
+      (() => {
+        const forgotten = coroutine(function* forgotten() {
+          yield loop.create_future(); // a future nobody else holds: it can never finish
+        });
+        loop.create_task(forgotten(), { name: 'lost' });
+      })();
+      await run_briefly(loop);
+      expect(all_tasks(loop).size).toBe(1);
+      await collect_until(() => seen.length > 0);
+      expect(seen).toEqual([
+        {
+          message: 'Task was destroyed but it is pending!',
+          task: "<Task pending name='lost' coro=<forgotten() running>>",
+        },
+      ]);
+      expect(all_tasks(loop).size).toBe(0);
+    },
+  );
+
+  it.skipIf(IN_PAGE)(
+    'keeps a task alive while something can still wake it, and reports nothing',
+    async () => {
+      const seen = capture_exceptions(loop);
+      const wake_up = loop.create_future<string>();
+      (() => {
+        loop.create_task(
+          coroutine(function* () {
+            return yield From(wake_up);
+          })(),
+        );
+      })();
+      await run_briefly(loop);
+      await collect_until(() => false);
+      expect(all_tasks(loop).size).toBe(1);
+      const [task] = all_tasks(loop);
+      wake_up.set_result('woken');
+      await expect(loop.run_until_complete(task!)).resolves.toBe('woken');
+      expect(all_tasks(loop).size).toBe(0);
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it('lists a task in all_tasks() while it waits, whichever way the loop holds it', async () => {
+    const held = loop.create_future();
+    const waits_on_future = loop.create_task(
+      coroutine(function* () {
+        yield held;
+      })(),
+    );
+    const waits_on_timer = loop.create_task(
+      coroutine(function* () {
+        yield From(sleep(10, null, { loop }));
+      })(),
+    );
+    await run_briefly(loop);
+    expect(all_tasks(loop)).toEqual(new Set([waits_on_future, waits_on_timer]));
+    held.set_result(null);
+    waits_on_timer.cancel();
+    await run_briefly(loop, 2);
+    expect(all_tasks(loop).size).toBe(0);
+  });
+});
+
+describe('Future subclasses', () => {
+  it('see a waiting task register through their add_done_callback (test_step_result_future)', async () => {
+    class TracedFuture<T> extends Future<T> {
+      cb_added = 0;
+      override add_done_callback(fn: (future: Future<T>) => unknown): void {
+        this.cb_added++;
+        super.add_done_callback(fn);
+      }
+    }
+    const fut = new TracedFuture<string>({ loop });
+    const task = loop.create_task(
+      coroutine(function* () {
+        return yield From(fut);
+      })(),
+    );
+    await run_briefly(loop);
+    expect(fut.cb_added).toBe(1);
+    fut.set_result('traced');
+    await expect(loop.run_until_complete(task)).resolves.toBe('traced');
+  });
+
+  it('still wake a task cancelled while it waits on them', async () => {
+    class TracedFuture<T> extends Future<T> {
+      override add_done_callback(fn: (future: Future<T>) => unknown): void {
+        super.add_done_callback(fn);
+      }
+    }
+    const fut = new TracedFuture({ loop });
+    const task = loop.create_task(
+      coroutine(function* () {
+        yield From(fut);
+      })(),
+    );
+    await run_briefly(loop);
+    task.cancel('stop');
+    await expect(loop.run_until_complete(task)).rejects.toThrow(new CancelledError('stop'));
+    expect(fut.cancelled()).toBe(true);
+  });
+});
+
+describe('the loop by keyword', () => {
+  it("current_task({loop}) and all_tasks({loop}) take the loop as asyncio's keyword", async () => {
+    const main = coroutine(function* () {
+      yield null;
+      return [current_task({ loop }), Task.current_task({ loop }), all_tasks({ loop })];
+    });
+    const task = loop.create_task(main());
+    const [current, static_current, pending] = (await loop.run_until_complete(task)) as unknown[];
+    expect(current).toBe(task);
+    expect(static_current).toBe(task);
+    expect(pending).toEqual(new Set([task]));
+    expect(() => all_tasks({ lop: loop } as never)).toThrow(
+      new TypeError("all_tasks() got an unexpected keyword argument 'lop'"),
+    );
+    expect(() => new Task(main(), { loop, nam: 'x' } as never)).toThrow(
+      new TypeError("Task() got an unexpected keyword argument 'nam'"),
+    );
   });
 });
