@@ -216,13 +216,29 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /**
    * Mark the future done with an exception and schedule its callbacks. An
-   * error class is instantiated, as asyncio does.
+   * error class is instantiated, as asyncio does. Anything but an object (an
+   * `Error`, usually) is refused with `TypeError`, as asyncio refuses what is
+   * not an exception.
    */
   set_exception(exception: unknown): void {
     if (this._state !== 'PENDING') throw new InvalidStateError(`${this._state}: ${this}`);
     if (typeof exception === 'function') exception = new (exception as new () => unknown)();
-    if (exception === null || exception === undefined) {
-      throw new TypeError('set_exception() needs an exception, got ' + String(exception));
+    if (exception === null || typeof exception !== 'object') {
+      throw new TypeError(`invalid exception object: ${repr(exception)}`);
+    }
+    this._set_exception(exception);
+  }
+
+  /**
+   * Fail with whatever was thrown, as it is: JavaScript code may throw any
+   * value, and a task or a combinator passes on what it caught.
+   * @internal
+   */
+  _set_exception(exception: unknown): void {
+    if (this._state !== 'PENDING') throw new InvalidStateError(`${this._state}: ${this}`);
+    // null marks "no exception" here, so neither it nor undefined can be stored as one.
+    if (exception === undefined || exception === null) {
+      exception = new Error(`threw ${String(exception)}`);
     }
     this._exception = exception;
     this._state = 'FINISHED';
@@ -451,7 +467,7 @@ export function wrap_future<T>(
     },
     (error: unknown) => {
       if (wrapper._state === 'PENDING') {
-        wrapper.set_exception(error ?? new Error(`Promise rejected with ${String(error)}`));
+        wrapper._set_exception(error ?? new Error(`Promise rejected with ${String(error)}`));
       }
     },
   );

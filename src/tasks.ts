@@ -449,7 +449,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     else if (exc instanceof CancelledError) {
       this._cancelled_exc = exc;
       super.cancel();
-    } else this.set_exception(exc);
+    } else this._set_exception(exc);
   }
 
   /** @internal */

@@ -5,6 +5,7 @@ import {
   CancelledError,
   Future,
   InvalidStateError,
+  coroutine,
   get_event_loop,
   isfuture,
   new_event_loop,
@@ -285,5 +286,27 @@ describe('options', () => {
     expect(() => new Future({ loop: 5 } as never)).toThrow(
       new TypeError('Future() loop must be an event loop, got 5'),
     );
+  });
+});
+
+describe('set_exception()', () => {
+  it('refuses what is not an exception object, at the call', () => {
+    const f = new Future({ loop });
+    for (const bad of [5, 'boom', true, null, undefined]) {
+      expect(() => f.set_exception(bad)).toThrow(TypeError);
+    }
+    expect(f.done()).toBe(false);
+    f.set_exception(RangeError); // a class is instantiated, as asyncio does
+    expect(f.exception()).toBeInstanceOf(RangeError);
+  });
+
+  it('still lets a task fail with whatever its coroutine threw', async () => {
+    const task = loop.create_task(
+      coroutine(function* () {
+        yield null;
+        throw 'a thrown string';
+      })(),
+    );
+    await expect(loop.run_until_complete(task)).rejects.toBe('a thrown string');
   });
 });
