@@ -23,14 +23,15 @@ import {
   type Executor,
   type TaskFactory,
 } from './events.js';
-import * as net from './base_events_net.js';
+import * as io from './base_events_net.js';
 import type {
   CreateConnectionOptions,
   CreateServerOptions,
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
   GetAddrInfoOptions,
-} from './base_events_net.js';
+  GetNameInfoOptions,
+} from './net_options.js';
 import {
   subprocess_exec,
   subprocess_shell,
@@ -42,6 +43,8 @@ import {
   type CreateDatagramEndpointOptions,
 } from './datagram_transport.js';
 import { RuntimeError } from './exceptions.js';
+import type { Server } from './server.js';
+import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
 import type { SSLContext } from './ssl.js';
 import { StalledAwaits } from './stalled_awaits.js';
@@ -211,7 +214,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     const executor = this._default_executor;
     this._default_executor = null;
     executor?.shutdown?.(false);
-    net._close_signal_handlers(this);
+    signals._close_signal_handlers(this);
   }
 
   // ---- scheduling -----------------------------------------------------------
@@ -384,7 +387,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     return result;
   }
 
-  // ---- networking: base_events_net.ts holds the bodies -------------------------------------
+  // ---- networking: the bodies are in the files base_events_net.ts gathers as `io` -----------
 
   override create_connection<P extends BaseProtocol>(
     protocol_factory: () => P,
@@ -392,7 +395,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     port?: number | string | null,
     options?: CreateConnectionOptions,
   ): Future<[Transport, P]> {
-    return net.create_connection(this, protocol_factory, host, port, options);
+    return io.create_connection(this, protocol_factory, host, port, options);
   }
 
   override create_server(
@@ -400,8 +403,8 @@ export class BaseEventLoop extends AbstractEventLoop {
     host?: string | readonly string[] | null,
     port?: number | string | null,
     options?: CreateServerOptions,
-  ): Future<net.Server> {
-    return net.create_server(this, protocol_factory, host, port, options);
+  ): Future<Server> {
+    return io.create_server(this, protocol_factory, host, port, options);
   }
 
   override create_unix_connection<P extends BaseProtocol>(
@@ -409,29 +412,29 @@ export class BaseEventLoop extends AbstractEventLoop {
     path?: string | null,
     options?: CreateUnixConnectionOptions,
   ): Future<[Transport, P]> {
-    return net.create_unix_connection(this, protocol_factory, path, options);
+    return io.create_unix_connection(this, protocol_factory, path, options);
   }
 
   override create_unix_server(
     protocol_factory: () => BaseProtocol,
     path?: string | null,
     options?: CreateUnixServerOptions,
-  ): Future<net.Server> {
-    return net.create_unix_server(this, protocol_factory, path, options);
+  ): Future<Server> {
+    return io.create_unix_server(this, protocol_factory, path, options);
   }
 
   override connect_read_pipe<P extends BaseProtocol>(
     protocol_factory: () => P,
     pipe: unknown,
   ): Future<[ReadTransport, P]> {
-    return net.connect_pipe(this, protocol_factory, pipe, 'read');
+    return io.connect_pipe(this, protocol_factory, pipe, 'read');
   }
 
   override connect_write_pipe<P extends BaseProtocol>(
     protocol_factory: () => P,
     pipe: unknown,
   ): Future<[WriteTransport, P]> {
-    return net.connect_pipe(this, protocol_factory, pipe, 'write');
+    return io.connect_pipe(this, protocol_factory, pipe, 'write');
   }
 
   override connect_message_port<P extends BaseProtocol>(
@@ -478,40 +481,45 @@ export class BaseEventLoop extends AbstractEventLoop {
     port: number | string | null,
     options?: GetAddrInfoOptions,
   ): Future<AddrInfo[]> {
-    return net.getaddrinfo(this, host, port, options);
+    return io.getaddrinfo(this, host, port, options);
   }
 
-  override getnameinfo(sockaddr: SockAddr, flags = 0): Future<[string, string]> {
-    return net.getnameinfo(this, sockaddr, flags);
+  override getnameinfo(
+    sockaddr: SockAddr,
+    flags: number | GetNameInfoOptions = 0,
+  ): Future<[string, string]> {
+    return io.getnameinfo(this, sockaddr, flags);
   }
+
+  // ---- signals: signals.ts holds the bodies --------------------------------------------------
 
   override add_signal_handler<A extends unknown[]>(
     sig: number | string,
     callback: (...args: A) => unknown,
     ...args: A
   ): void {
-    net.add_signal_handler(this, sig, callback, args);
+    signals.add_signal_handler(this, sig, callback, args);
   }
 
   override remove_signal_handler(sig: number | string): boolean {
-    return net.remove_signal_handler(this, sig);
+    return signals.remove_signal_handler(this, sig);
   }
 
   /** Not available: JavaScript hosts have no raw sockets (NotImplementedError says what to use). */
   override sock_recv(_sock: unknown, _nbytes: number): Future<Uint8Array> {
-    return net.sock_not_implemented('sock_recv');
+    return io.sock_not_implemented('sock_recv');
   }
 
   override sock_sendall(_sock: unknown, _data: Uint8Array): Future<null> {
-    return net.sock_not_implemented('sock_sendall');
+    return io.sock_not_implemented('sock_sendall');
   }
 
   override sock_connect(_sock: unknown, _address: SockAddr): Future<null> {
-    return net.sock_not_implemented('sock_connect');
+    return io.sock_not_implemented('sock_connect');
   }
 
   override sock_accept(_sock: unknown): Future<[unknown, SockAddr]> {
-    return net.sock_not_implemented('sock_accept');
+    return io.sock_not_implemented('sock_accept');
   }
 
   // ---- errors -------------------------------------------------------------------

@@ -7,8 +7,9 @@ import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
+import { check_options, type OptionKind } from './options.js';
 import { ProcessLookupError } from './os_errors.js';
-import type { RawProcess, SpawnStdio } from './platform.js';
+import type { RawProcess, SpawnOptions, SpawnStdio } from './platform.js';
 import { Protocol, type BaseProtocol, type SubprocessProtocol } from './protocols.js';
 import { _StreamTransport } from './stream_transport.js';
 import type { Task } from './tasks.js';
@@ -28,7 +29,17 @@ export const DEVNULL = -3;
  */
 export type StdioSpec = number | null | undefined | object;
 
-/** Options of `loop.subprocess_exec()` / `loop.subprocess_shell()` (asyncio's keyword arguments). */
+/**
+ * Options of `loop.subprocess_exec()` / `loop.subprocess_shell()`: asyncio's
+ * keyword arguments and those of Python's `subprocess.Popen` it passes on.
+ *
+ * Every key is checked at the call: an unknown one, or a value of the wrong
+ * type, is a `TypeError` naming it. The `Popen` keywords that a JavaScript
+ * host cannot honour are refused with a `ValueError` naming them, unless they
+ * have their default value: `preexec_fn`, `restore_signals: false`,
+ * `extra_groups`, `process_group`, `pipesize`, `startupinfo`,
+ * `creationflags`; `user` and `group` take numeric ids only.
+ */
 export interface SubprocessOptions {
   /** Default `PIPE`. */
   stdin?: StdioSpec;
@@ -37,16 +48,123 @@ export interface SubprocessOptions {
   /** Default `PIPE`. */
   stderr?: StdioSpec;
   /** Must be `false`: pipes carry bytes. */
-  universal_newlines?: boolean;
+  universal_newlines?: boolean | null;
   /** `false` for `subprocess_exec`, `true` for `subprocess_shell`; anything else is a `ValueError`. */
-  shell?: boolean;
+  shell?: boolean | null;
   /** Must be 0: the transports do their own buffering. */
-  bufsize?: number;
+  bufsize?: number | null;
+  /** Must be `false`/`null`: pipes carry bytes (asyncio). */
+  text?: boolean | null;
+  /** Must be `null`: pipes carry bytes (asyncio). */
+  encoding?: null;
+  /** Must be `null`: pipes carry bytes (asyncio). */
+  errors?: null;
   /** The child's working directory. */
   cwd?: string | null;
   /** The child's whole environment (default: the parent's). */
   env?: Record<string, string> | null;
+  /**
+   * The program to run instead of the first argument, which becomes the
+   * child's `argv[0]` (with `subprocess_shell`: the shell instead of
+   * `/bin/sh`). Node: not with `umask`, nor with `stderr: STDOUT` and a piped
+   * stdout, which start the program through `/bin/sh` (whose `exec` cannot
+   * set `argv[0]`); that combination fails the call with `ValueError`.
+   */
+  executable?: string | null;
+  /** Start the child in a new session, hence a new process group, with `setsid()` (Node: `detached`). */
+  start_new_session?: boolean | null;
+  /**
+   * `true` (the default): no descriptor of this process but stdin, stdout,
+   * stderr and `pass_fds` reaches the child. `false`: descriptors obey their
+   * inheritable flag (Python 3.4+, PEP 446). They differ only for an
+   * inheritable descriptor: Node opens none (everything is close-on-exec, as
+   * in Python), so in practice one this process inherited from its parent
+   * (a socket-activation fd, a harness's pipe). With `false` the child gets
+   * it; with `true` it does not: Node cannot close a descriptor in the child,
+   * so on Linux (where `/proc/self/fdinfo` tells which descriptors are
+   * inheritable) the child finds `/dev/null` at that number instead, and
+   * elsewhere the descriptor still reaches it. To hand a descriptor on, list
+   * it in `pass_fds`.
+   */
+  close_fds?: boolean | null;
+  /** File descriptors of the parent (3 and up) the child keeps, under the same numbers. */
+  pass_fds?: readonly number[] | null;
+  /** Run the child as this user id (`setuid`; a numeric uid: names are a `ValueError`). */
+  user?: number | null;
+  /** Run the child with this group id (`setgid`; a numeric gid: names are a `ValueError`). */
+  group?: number | null;
+  /** The child's umask (an integer; negative, the default -1, keeps the parent's). */
+  umask?: number | null;
+  /**
+   * Only `true` (the default): the child starts with every signal at its
+   * default disposition (libuv resets them all, which covers Python's
+   * SIGPIPE, SIGXFZ and SIGXFSZ). `false` is refused with `ValueError`.
+   */
+  restore_signals?: boolean | null;
+  /** Refused (anything but `null` is a `ValueError`): no JavaScript can run in the child before exec. */
+  preexec_fn?: null;
+  /** Refused unless `null`: the host cannot set supplementary groups. */
+  extra_groups?: null;
+  /** Refused unless `null`/-1: the host cannot `setpgid()` alone (`start_new_session` makes a new group). */
+  process_group?: number | null;
+  /** Refused unless -1/`null`: the host cannot size pipes. */
+  pipesize?: number | null;
+  /** Windows only in Python; refused unless `null`. */
+  startupinfo?: null;
+  /** Windows only in Python; refused unless 0/`null`. */
+  creationflags?: number | null;
 }
+
+/**
+ * What `Platform.spawn` is asked beyond `SpawnOptions`: the `Popen` keywords
+ * the core checked and the backend carries out.
+ * TODO(platform.ts is another file's): move these members into `SpawnOptions`.
+ * @internal
+ */
+export interface SpawnProcessOptions {
+  /** The program to run instead of `args[0]`, which stays `argv[0]` (shell: the shell). */
+  executable: string | null;
+  /** `setsid()` in the child. */
+  start_new_session: boolean;
+  /** `false`: inheritable descriptors of this process reach the child (else they are kept from it). */
+  close_fds: boolean;
+  /** Descriptors (3 and up) of the parent the child keeps under the same numbers. */
+  pass_fds: readonly number[];
+  /** `setuid()` / `setgid()` in the child. */
+  uid: number | null;
+  gid: number | null;
+  /** The child's umask, or -1 to keep the parent's. */
+  umask: number;
+}
+
+/** Every key of SubprocessOptions, with the kinds its value may have. */
+const SUBPROCESS_OPTIONS = {
+  stdin: ['number', 'object', 'null'],
+  stdout: ['number', 'object', 'null'],
+  stderr: ['number', 'object', 'null'],
+  universal_newlines: ['boolean', 'null'],
+  shell: ['boolean', 'null'],
+  bufsize: ['number', 'null'],
+  text: ['boolean', 'null'],
+  encoding: ['any'],
+  errors: ['any'],
+  cwd: ['string', 'null'],
+  env: ['object', 'null'],
+  executable: ['string', 'null'],
+  start_new_session: ['boolean', 'null'],
+  close_fds: ['boolean', 'null'],
+  pass_fds: ['array', 'null'],
+  user: ['any'],
+  group: ['any'],
+  umask: ['number', 'null'],
+  restore_signals: ['boolean', 'null'],
+  preexec_fn: ['any'],
+  extra_groups: ['any'],
+  process_group: ['any'],
+  pipesize: ['any'],
+  startupinfo: ['any'],
+  creationflags: ['any'],
+} as const satisfies { readonly [K in keyof Required<SubprocessOptions>]: readonly OptionKind[] };
 
 /** The arguments after `program`: strings or bytes, optionally followed by the options object. */
 export type SubprocessExecArgs =
@@ -347,9 +465,104 @@ function stdio_spec(value: StdioSpec, which: 'stdin' | 'stdout' | 'stderr'): Spa
   return { host: value };
 }
 
-function check_common(options: SubprocessOptions): void {
-  if (options.universal_newlines) throw new ValueError('universal_newlines must be False');
-  if ((options.bufsize ?? 0) !== 0) throw new ValueError('bufsize must be 0');
+function is_none(x: unknown): boolean {
+  return x === null || x === undefined;
+}
+
+/** A `user` / `group` id, as `Popen` checks it; names are refused (the host cannot look them up). */
+function check_id(value: unknown, what: 'User' | 'Group'): number | null {
+  if (is_none(value)) return null;
+  const key = what.toLowerCase();
+  if (typeof value === 'string') {
+    throw new ValueError(
+      `${key} must be a numeric id here, got ${repr(value)}: names cannot be looked up`,
+    );
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new TypeError(`${what} must be a string or an integer`);
+  }
+  if (value < 0) throw new ValueError(`${what} ID cannot be negative, got ${value}`);
+  return value;
+}
+
+function check_pass_fds(fds: readonly unknown[] | null | undefined): number[] {
+  const out: number[] = [];
+  for (const fd of fds ?? []) {
+    if (typeof fd !== 'number' || !Number.isInteger(fd)) {
+      throw new TypeError(`pass_fds must hold integers, got ${repr(fd)}`);
+    }
+    if (fd < 0) throw new ValueError('bad value(s) in fds_to_keep');
+    // 0, 1 and 2 are what stdin, stdout and stderr make them, as with Popen.
+    if (fd > 2 && !out.includes(fd)) out.push(fd);
+  }
+  return out.sort((x, y) => x - y);
+}
+
+/** Refuse a `Popen` keyword the host cannot honour, unless it has one of its default values. */
+function refuse(value: unknown, defaults: readonly unknown[], message: string): void {
+  if (!is_none(value) && !defaults.includes(value)) throw new ValueError(message);
+}
+
+/**
+ * Check `options` as asyncio's `subprocess_exec`/`subprocess_shell` and
+ * Python's `Popen` do, at the call, and turn them into what the platform
+ * spawns. `args` is the program and its arguments, or the shell command.
+ */
+function spawn_options(
+  where: 'subprocess_exec' | 'subprocess_shell',
+  options: SubprocessOptions | null | undefined,
+  args: string[],
+): SpawnOptions & SpawnProcessOptions {
+  const o = check_options(where, options, SUBPROCESS_OPTIONS);
+  const shell = where === 'subprocess_shell';
+  // asyncio's own checks, in its order.
+  if (o.universal_newlines) throw new ValueError('universal_newlines must be False');
+  if (shell && !(o.shell ?? true)) throw new ValueError('shell must be True');
+  if (!shell && o.shell) throw new ValueError('shell must be False');
+  if ((o.bufsize ?? 0) !== 0) throw new ValueError('bufsize must be 0');
+  if (o.text) throw new ValueError('text must be False');
+  if (!is_none(o.encoding)) throw new ValueError('encoding must be None');
+  if (!is_none(o.errors)) throw new ValueError('errors must be None');
+  // Popen's keywords that no JavaScript host can carry out.
+  refuse(
+    o.preexec_fn,
+    [],
+    'preexec_fn is not supported: no JavaScript code can run in the child before it executes the program',
+  );
+  refuse(
+    o.restore_signals,
+    [true],
+    'restore_signals=False is not supported: the child always starts with every signal ' +
+      'at its default disposition',
+  );
+  refuse(o.extra_groups, [], 'extra_groups is not supported: the host cannot set them');
+  refuse(
+    o.process_group,
+    [-1],
+    'process_group is not supported: the host cannot call setpgid() alone; ' +
+      'start_new_session=True puts the child in a new session and process group',
+  );
+  refuse(o.pipesize, [-1], 'pipesize is not supported: the host cannot size pipes');
+  refuse(o.startupinfo, [], 'startupinfo is only supported on Windows platforms');
+  refuse(o.creationflags, [0], 'creationflags is only supported on Windows platforms');
+  const umask = o.umask ?? -1;
+  if (!Number.isInteger(umask)) throw new TypeError(`umask must be an integer, got ${repr(umask)}`);
+  return {
+    args,
+    shell,
+    stdin: stdio_spec(o.stdin === undefined ? PIPE : o.stdin, 'stdin'),
+    stdout: stdio_spec(o.stdout === undefined ? PIPE : o.stdout, 'stdout'),
+    stderr: stdio_spec(o.stderr === undefined ? PIPE : o.stderr, 'stderr'),
+    cwd: o.cwd ?? null,
+    env: o.env ?? null,
+    executable: o.executable ?? null,
+    start_new_session: o.start_new_session ?? false,
+    close_fds: o.close_fds ?? true,
+    pass_fds: check_pass_fds(o.pass_fds),
+    uid: check_id(o.user, 'User'),
+    gid: check_id(o.group, 'Group'),
+    umask: umask < 0 ? -1 : umask & 0o777,
+  };
 }
 
 const decoder = new TextDecoder();
@@ -370,8 +583,6 @@ export function subprocess_exec<P extends BaseProtocol>(
 ): Task<[SubprocessTransport, P]> {
   check_factory(protocol_factory);
   const [args, options] = _split_exec_args(rest);
-  check_common(options);
-  if (options.shell) throw new ValueError('shell must be False');
   const popen_args = [program, ...args];
   for (const arg of popen_args) {
     if (typeof arg !== 'string' && !(arg instanceof Uint8Array)) {
@@ -380,13 +591,16 @@ export function subprocess_exec<P extends BaseProtocol>(
       );
     }
   }
+  const spawn = spawn_options(
+    'subprocess_exec',
+    options,
+    (popen_args as Array<string | Uint8Array>).map(as_text),
+  );
   loop._check_closed();
   return spawn_task(
     loop,
     protocol_factory,
-    (popen_args as Array<string | Uint8Array>).map(as_text),
-    false,
-    options,
+    spawn,
     `execute program ${repr(as_text(program as string))}`,
   );
 }
@@ -396,42 +610,23 @@ export function subprocess_shell<P extends BaseProtocol>(
   loop: BaseEventLoop,
   protocol_factory: ProtocolFactory<P>,
   cmd: unknown,
-  options: SubprocessOptions = {},
+  options?: SubprocessOptions | null,
 ): Task<[SubprocessTransport, P]> {
   check_factory(protocol_factory);
   if (typeof cmd !== 'string' && !(cmd instanceof Uint8Array)) {
     throw new ValueError('cmd must be a string');
   }
-  check_common(options);
-  if (!(options.shell ?? true)) throw new ValueError('shell must be True');
+  const spawn = spawn_options('subprocess_shell', options, [as_text(cmd)]);
   loop._check_closed();
-  return spawn_task(
-    loop,
-    protocol_factory,
-    [as_text(cmd)],
-    true,
-    options,
-    `run shell command ${repr(as_text(cmd))}`,
-  );
+  return spawn_task(loop, protocol_factory, spawn, `run shell command ${repr(as_text(cmd))}`);
 }
 
 function spawn_task<P extends BaseProtocol>(
   loop: BaseEventLoop,
   protocol_factory: ProtocolFactory<P>,
-  args: string[],
-  shell: boolean,
-  options: SubprocessOptions,
+  spawn_options: SpawnOptions & SpawnProcessOptions,
   debug_log: string,
 ): Task<[SubprocessTransport, P]> {
-  const spawn_options = {
-    args,
-    shell,
-    stdin: stdio_spec(options.stdin === undefined ? PIPE : options.stdin, 'stdin'),
-    stdout: stdio_spec(options.stdout === undefined ? PIPE : options.stdout, 'stdout'),
-    stderr: stdio_spec(options.stderr === undefined ? PIPE : options.stderr, 'stderr'),
-    cwd: options.cwd ?? null,
-    env: options.env ?? null,
-  };
   return loop.create_task(
     (function* (): Generator<unknown, [SubprocessTransport, P], unknown> {
       const protocol = protocol_factory();

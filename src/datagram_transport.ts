@@ -9,9 +9,10 @@ import {
 } from './base_events_net.js';
 import { From } from './coroutines.js';
 import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
-import { ValueError } from './exceptions.js';
+import { NotImplementedError, ValueError } from './exceptions.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
+import { check_options, type OptionSpec } from './options.js';
 import { OSError } from './os_errors.js';
 import type { RawDatagram, SockAddr } from './platform.js';
 import type { BaseProtocol, DatagramProtocol } from './protocols.js';
@@ -306,7 +307,7 @@ export class _DatagramTransport extends DatagramTransport {
 
 // ---- create_datagram_endpoint ---------------------------------------------------------------
 
-/** Options of `loop.create_datagram_endpoint()` (asyncio's keyword arguments). */
+/** Options of `loop.create_datagram_endpoint()` (asyncio 3.13's keyword arguments). */
 export interface CreateDatagramEndpointOptions {
   /** Bind to `[host, port]` (port 0: any free port). */
   local_addr?: [host: string, port: number] | null;
@@ -314,9 +315,15 @@ export interface CreateDatagramEndpointOptions {
   remote_addr?: [host: string, port: number] | null;
   /** `socket.AF_INET` or `socket.AF_INET6`; needed when neither address is given. */
   family?: number;
+  /** Restrict name resolution to this protocol (`socket.IPPROTO_UDP`; default: any). */
   proto?: number;
+  /** `getaddrinfo()` flags for resolving the addresses (`socket.AI_*`). */
   flags?: number;
-  /** Allow binding an address in use (`SO_REUSEADDR`). */
+  /**
+   * Refused when `true`, as asyncio did from 3.8.1 until it removed the
+   * option in 3.11: `SO_REUSEADDR` lets another process take a UDP port's
+   * datagrams. Use `reuse_port` instead. `false` (the default) is accepted.
+   */
   reuse_address?: boolean | null;
   /** Let several sockets bind the same port (`SO_REUSEPORT`), where the host supports it. */
   reuse_port?: boolean | null;
@@ -325,6 +332,18 @@ export interface CreateDatagramEndpointOptions {
   /** A host UDP socket (Node: a `dgram.Socket`) instead of addresses. */
   sock?: unknown;
 }
+
+const CREATE_DATAGRAM_ENDPOINT_OPTIONS: OptionSpec = {
+  local_addr: ['array', 'string', 'null'],
+  remote_addr: ['array', 'string', 'null'],
+  family: ['integer', 'null'],
+  proto: ['integer', 'null'],
+  flags: ['integer', 'null'],
+  reuse_address: ['boolean', 'null'],
+  reuse_port: ['boolean', 'null'],
+  allow_broadcast: ['boolean', 'null'],
+  sock: ['object', 'null'],
+};
 
 function is_none(x: unknown): x is null | undefined {
   return x === null || x === undefined;
@@ -341,40 +360,56 @@ function check_pair(addr: unknown): asserts addr is [string, number] {
 export function create_datagram_endpoint<P extends BaseProtocol>(
   loop: BaseEventLoop,
   protocol_factory: ProtocolFactory<P>,
-  options: CreateDatagramEndpointOptions = {},
+  options?: CreateDatagramEndpointOptions | null,
 ): Task<[DatagramTransport, P]> {
+  const opts = check_options(
+    'create_datagram_endpoint',
+    options,
+    CREATE_DATAGRAM_ENDPOINT_OPTIONS,
+  ) as CreateDatagramEndpointOptions;
   check_factory(protocol_factory);
-  const { local_addr, remote_addr } = options;
-  if (!is_none(options.sock)) {
-    const problems = (
-      [
-        'local_addr',
-        'remote_addr',
-        'family',
-        'proto',
-        'flags',
-        'reuse_address',
-        'reuse_port',
-      ] as const
-    ).filter((key) => !is_none(options[key]) && options[key] !== 0 && options[key] !== false);
-    if (!is_none(options.allow_broadcast) && options.allow_broadcast)
-      problems.push('allow_broadcast' as never);
+  if (opts.reuse_address) {
+    throw new ValueError(
+      'Passing `reuse_address=True` is no longer supported, as the usage of ' +
+        'SO_REUSEADDR in UDP poses a significant security concern.',
+    );
+  }
+  const { local_addr, remote_addr } = opts;
+  if (!is_none(opts.sock)) {
+    const keys = [
+      'local_addr',
+      'remote_addr',
+      'family',
+      'proto',
+      'flags',
+      'reuse_port',
+      'allow_broadcast',
+    ] as const;
+    const problems = keys.filter(
+      (key) => !is_none(opts[key]) && opts[key] !== 0 && opts[key] !== false,
+    );
     if (problems.length > 0) {
       throw new ValueError(
         `socket modifier keyword arguments can not be used when sock is specified. (${problems
-          .map((key) => `${key}=${_format_sockaddr(options[key])}`)
+          .map((key) => `${key}=${_format_sockaddr(opts[key])}`)
           .join(', ')})`,
       );
     }
   } else {
+    if (opts.family === socket.AF_UNIX) {
+      throw new NotImplementedError(
+        'create_datagram_endpoint() family=AF_UNIX: Unix datagram sockets are not supported ' +
+          "by this host (Node's dgram module has UDP only)",
+      );
+    }
     if (!is_none(local_addr)) check_pair(local_addr);
     if (!is_none(remote_addr)) check_pair(remote_addr);
-    if (is_none(local_addr) && is_none(remote_addr) && !options.family) {
+    if (is_none(local_addr) && is_none(remote_addr) && !opts.family) {
       throw new ValueError('unexpected address family');
     }
   }
   loop._check_closed();
-  return loop.create_task(create_datagram_endpoint_coro(loop, protocol_factory, options));
+  return loop.create_task(create_datagram_endpoint_coro(loop, protocol_factory, opts));
 }
 
 function* create_datagram_endpoint_coro<P extends BaseProtocol>(
@@ -442,7 +477,6 @@ function* create_datagram_endpoint_coro<P extends BaseProtocol>(
               family: fam,
               local_addr: local as [string, number] | null,
               remote_addr: remote_address as [string, number] | null,
-              reuse_address: options.reuse_address ?? false,
               reuse_port: options.reuse_port ?? false,
               allow_broadcast: options.allow_broadcast ?? false,
             }),

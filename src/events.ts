@@ -8,6 +8,7 @@ import type {
   CreateUnixConnectionOptions,
   CreateUnixServerOptions,
   GetAddrInfoOptions,
+  GetNameInfoOptions,
   Server,
 } from './base_events_net.js';
 import type { SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
@@ -487,7 +488,7 @@ export abstract class AbstractEventLoop {
     return not_implemented('getaddrinfo');
   }
   /** Look up the `[host, service]` names of a socket address. */
-  getnameinfo(_sockaddr: SockAddr, _flags?: number): Future<[string, string]> {
+  getnameinfo(_sockaddr: SockAddr, _flags?: number | GetNameInfoOptions): Future<[string, string]> {
     return not_implemented('getnameinfo');
   }
   /** Run `callback(...args)` in the loop each time signal `sig` (a name or number) arrives. */

@@ -8,8 +8,9 @@ export {
   type CreateUnixConnectionOptions,
   type CreateUnixServerOptions,
   type GetAddrInfoOptions,
+  type GetNameInfoOptions,
   type ProtocolFactory,
-} from './base_events_net.js';
+} from './net_options.js';
 export type { StdioSpec, SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 export {
@@ -136,9 +137,12 @@ export {
   wait,
   wait_for,
   type AsCompletedIterator,
+  type AsCompletedOptions,
   type GatherOptions,
   type LoopOption,
   type ResultOf,
+  type SleepOptions,
+  type WaitForOptions,
   type WaitOptions,
 } from './task_helpers.js';
 export { Runner, run, type RunMain, type RunResult, type RunnerOptions } from './runners.js';

@@ -12,6 +12,7 @@ import { get_event_loop, type AbstractEventLoop } from './events.js';
 import { RuntimeError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
+import { check_options, type OptionSpec } from './options.js';
 import { ConnectionResetError } from './os_errors.js';
 import type { MessageEndpoint, RawStream } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
@@ -24,6 +25,16 @@ export type { MessageEndpoint } from './platform.js';
 /** The control messages of the wire format; data travels as bare ArrayBuffers. */
 const CONTROL_KEY = '__trollius_stream__';
 type Control = 'eof' | 'close' | 'reset';
+
+const OPEN_MESSAGE_PORT_OPTIONS: OptionSpec = {
+  loop: ['object', 'null'],
+  limit: ['number', 'null'],
+};
+
+const ACCEPT_PARENT_PORT_OPTIONS: OptionSpec = {
+  source: ['object', 'null'],
+  loop: ['object', 'null'],
+};
 
 /** The key of the message `connect_worker()` sends, carrying the port. */
 const PORT_KEY = '__trollius_port__';
@@ -246,13 +257,12 @@ export function connect_message_port<P extends BaseProtocol>(
  */
 export function open_message_port(
   port: unknown,
-  options: StreamOptions = {},
+  options?: StreamOptions | null,
 ): Task<[StreamReader, StreamWriter]> {
-  const loop = (options.loop ?? get_event_loop()) as BaseEventLoop;
-  const limit = options.limit ?? undefined;
-  if (limit !== undefined && !(typeof limit === 'number' && limit > 0)) {
-    throw new ValueError('Limit cannot be <= 0');
-  }
+  const opts = check_options('open_message_port', options, OPEN_MESSAGE_PORT_OPTIONS);
+  const loop = (opts.loop ?? get_event_loop()) as BaseEventLoop;
+  const limit = opts.limit ?? undefined;
+  if (limit !== undefined && !(limit > 0)) throw new ValueError('Limit cannot be <= 0');
   const reader = new StreamReader(limit, loop);
   const protocol = new StreamReaderProtocol(reader, null, { loop });
   const connecting = loop.connect_message_port(() => protocol, port);
@@ -308,13 +318,14 @@ export function connect_worker(worker: WorkerLike): MessageEndpoint {
  * `RuntimeError` outside a worker when no `source` is given.
  */
 export function accept_parent_port(
-  options: { source?: unknown; loop?: AbstractEventLoop | null } = {},
+  options?: { source?: unknown; loop?: AbstractEventLoop | null } | null,
 ): Future<MessageEndpoint> {
-  const loop = (options.loop ?? get_event_loop()) as BaseEventLoop;
+  const opts = check_options('accept_parent_port', options, ACCEPT_PARENT_PORT_OPTIONS);
+  const loop = (opts.loop ?? get_event_loop()) as BaseEventLoop;
   const source =
-    options.source === undefined || options.source === null
+    opts.source === undefined || opts.source === null
       ? loop._platform.parent_port()
-      : check_port(options.source, 'source');
+      : check_port(opts.source, 'source');
   if (source === null) {
     throw new RuntimeError(
       'accept_parent_port() must run in a worker (a Web Worker or a worker_threads thread), or be given a source',

@@ -2,9 +2,13 @@
 
 import { repr } from './format_helpers.js';
 
-/** What an option may hold: JavaScript's `typeof` names, plus `null`, `array` and `any`. @internal */
+/**
+ * What an option may hold: JavaScript's `typeof` names, plus `null`, `array`,
+ * `any`, and `integer` (a number that is a whole number, Python's `int`).
+ * @internal
+ */
 export type OptionKind =
-  'number' | 'string' | 'boolean' | 'function' | 'object' | 'array' | 'null' | 'any';
+  'number' | 'integer' | 'string' | 'boolean' | 'function' | 'object' | 'array' | 'null' | 'any';
 
 /** The keys an options object may have, each with the kinds its value may be. @internal */
 export type OptionSpec = Readonly<Record<string, readonly OptionKind[]>>;
@@ -19,6 +23,7 @@ function fits(value: unknown, kinds: readonly OptionKind[]): boolean {
   if (value === undefined) return true; // an absent key, as Python's default
   const kind = kind_of(value);
   if (kinds.includes('any') || kinds.includes(kind)) return true;
+  if (kind === 'number' && kinds.includes('integer')) return Number.isInteger(value);
   return kind === 'array' && kinds.includes('object');
 }
 

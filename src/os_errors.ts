@@ -440,12 +440,14 @@ export function os_error_from_code(code: string, message?: string, cause?: unkno
 export const BACKPORT_SSL_ERRORS = true;
 
 /**
- * Always `true`: trollius uses its own `SSLContext` class (a plain options
- * carrier the platform's TLS layer reads), not a host object.
+ * Always `false`: this library's `SSLContext` is complete. It verifies
+ * certificates and hostnames (`verify_mode`, `check_hostname`), sends SNI
+ * (`server_hostname`), and has `load_verify_locations()`,
+ * `set_default_verify_paths()`, `set_servername_callback()`, ALPN, ….
  *
- * In Trollius (`py3_ssl`) the flag says `ssl.SSLContext` was missing and the
- * backport (with fewer options: no SNI, no `set_default_verify_paths()`) is
- * used; code written for Trollius that checks it takes the path that works
- * with this library's `SSLContext`.
+ * In Trollius (`py3_ssl`) `true` meant that `ssl.SSLContext` was missing and
+ * a limited backport was used: no certificate or hostname verification, no
+ * SNI. Code written for Trollius skips verification and SNI when the flag is
+ * `true`; with `false` it takes the complete, verifying path.
  */
-export const BACKPORT_SSL_CONTEXT = true;
+export const BACKPORT_SSL_CONTEXT = false;

@@ -215,6 +215,8 @@ export interface StreamListenOptions {
   backlog: number;
   reuse_address?: boolean;
   reuse_port?: boolean;
+  /** Turn `SO_KEEPALIVE` on for each accepted connection (asyncio 3.13's `keep_alive`). */
+  keep_alive?: boolean;
   /** Listen on IPv6 only (asyncio sets `IPV6_V6ONLY` on every AF_INET6 listener). */
   ipv6_only?: boolean;
   /** A Unix socket path. */

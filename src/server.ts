@@ -94,17 +94,21 @@ export class Server extends AbstractServer {
   _waiters: Future<void>[] | null = [];
   /** @internal Streams the host accepted before serving started. */
   _held: RawStream[] = [];
+  /** @internal The `ssl_shutdown_timeout` of each connection (TLS servers), or `null`. */
+  readonly _ssl_shutdown_timeout: number | null;
 
   /** @internal */
   constructor(
     loop: BaseEventLoop,
     protocol_factory: ProtocolFactory<BaseProtocol>,
     backlog: number,
+    ssl_shutdown_timeout: number | null = null,
   ) {
     super();
     this._loop = loop;
     this._protocol_factory = protocol_factory;
     this._backlog = backlog;
+    this._ssl_shutdown_timeout = ssl_shutdown_timeout;
   }
 
   override toString(): string {
@@ -324,7 +328,8 @@ export class Server extends AbstractServer {
       });
       return;
     }
-    new _StreamTransport(this._loop, raw, protocol, null, null, this);
+    const transport = new _StreamTransport(this._loop, raw, protocol, null, null, this);
+    transport._ssl_shutdown_timeout = this._ssl_shutdown_timeout;
   };
 
   /** @internal A transport of this server was created. */

@@ -2,6 +2,7 @@
 
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
+import { check_options, type OptionSpec } from './options.js';
 
 /** Python's `ssl.PROTOCOL_TLS`: negotiate the highest version both sides support (either side). */
 export const PROTOCOL_TLS = 2;
@@ -61,6 +62,40 @@ export type ServernameCallback = (
 ) => unknown;
 
 const PROTOCOLS = new Set([PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER]);
+
+const PATH: OptionSpec[string] = ['string', 'null'];
+const CERT_CHAIN_OPTIONS: OptionSpec = { certfile: ['string'], keyfile: PATH, password: PATH };
+const VERIFY_LOCATIONS_OPTIONS: OptionSpec = {
+  cafile: PATH,
+  capath: PATH,
+  cadata: ['string', 'object', 'null'],
+};
+const DEFAULT_CONTEXT_OPTIONS: OptionSpec = { ...VERIFY_LOCATIONS_OPTIONS, purpose: ['object'] };
+
+/** Whether the first argument is Python's keyword arguments, as one options object. */
+function is_options_object(x: unknown): x is object {
+  return typeof x === 'object' && x !== null && !(x instanceof Uint8Array) && !Array.isArray(x);
+}
+
+function check_path(value: unknown, what: string): void {
+  if (value !== null && value !== undefined && typeof value !== 'string') {
+    throw new TypeError(`${what} should be a valid filesystem path, not ${repr(value)}`);
+  }
+}
+
+/** Options of `SSLContext.load_cert_chain()`, for those who pass them by name. */
+export interface CertChainOptions {
+  certfile: string;
+  keyfile?: string | null;
+  password?: string | null;
+}
+
+/** Options of `SSLContext.load_verify_locations()`, for those who pass them by name. */
+export interface VerifyLocationsOptions {
+  cafile?: string | null;
+  capath?: string | null;
+  cadata?: string | Uint8Array | null;
+}
 
 /**
  * TLS settings (Python's `ssl.SSLContext`), as a plain options carrier: the
@@ -137,17 +172,28 @@ export class SSLContext {
     this._check_hostname = Boolean(value);
   }
 
-  /** Use this certificate chain (PEM file) and private key (default: in `certfile`). */
+  /**
+   * Use this certificate chain (PEM file) and private key (default: in
+   * `certfile`). The arguments may also come by name, as one options object:
+   * `load_cert_chain({certfile, keyfile})`.
+   */
+  load_cert_chain(options: CertChainOptions): void;
+  load_cert_chain(certfile: string, keyfile?: string | null, password?: string | null): void;
   load_cert_chain(
-    certfile: string,
+    certfile: string | CertChainOptions,
     keyfile: string | null = null,
     password: string | null = null,
   ): void {
+    if (is_options_object(certfile)) {
+      if (arguments.length > 1) {
+        throw new TypeError('load_cert_chain() takes the options object as its only argument');
+      }
+      const o = check_options('load_cert_chain', certfile, CERT_CHAIN_OPTIONS);
+      [certfile, keyfile, password] = [o.certfile as string, o.keyfile ?? null, o.password ?? null];
+    }
     if (typeof certfile !== 'string')
       throw new TypeError(`certfile should be a valid filesystem path, not ${repr(certfile)}`);
-    if (keyfile !== null && keyfile !== undefined && typeof keyfile !== 'string') {
-      throw new TypeError(`keyfile should be a valid filesystem path, not ${repr(keyfile)}`);
-    }
+    check_path(keyfile, 'keyfile');
     if (password !== null && password !== undefined && typeof password !== 'string') {
       throw new TypeError('password should be a string');
     }
@@ -156,13 +202,31 @@ export class SSLContext {
 
   /**
    * Trust the CA certificates of `cafile` (PEM), of the files in `capath`,
-   * or of `cadata` (PEM text or DER bytes).
+   * or of `cadata` (PEM text or DER bytes). The arguments may also come by
+   * name, as one options object: `load_verify_locations({cadata})`.
    */
+  load_verify_locations(options: VerifyLocationsOptions): void;
   load_verify_locations(
-    cafile: string | null = null,
+    cafile?: string | null,
+    capath?: string | null,
+    cadata?: string | Uint8Array | null,
+  ): void;
+  load_verify_locations(
+    cafile: string | VerifyLocationsOptions | null = null,
     capath: string | null = null,
     cadata: string | Uint8Array | null = null,
   ): void {
+    if (is_options_object(cafile)) {
+      if (arguments.length > 1) {
+        throw new TypeError(
+          'load_verify_locations() takes the options object as its only argument',
+        );
+      }
+      const o = check_options('load_verify_locations', cafile, VERIFY_LOCATIONS_OPTIONS);
+      [cafile, capath, cadata] = [o.cafile ?? null, o.capath ?? null, o.cadata ?? null];
+    }
+    check_path(cafile, 'cafile');
+    check_path(capath, 'capath');
     if ((cafile ?? null) === null && (capath ?? null) === null && (cadata ?? null) === null) {
       throw new TypeError('cafile, capath and cadata cannot be all omitted');
     }
@@ -226,11 +290,16 @@ export class SSLContext {
   }
 }
 
-/** Options of `create_default_context()`. */
+/** Options of `create_default_context()` (Python's keyword-only `cafile`, `capath`, `cadata`). */
 export interface DefaultContextOptions {
   cafile?: string | null;
   capath?: string | null;
   cadata?: string | Uint8Array | null;
+}
+
+/** `create_default_context()`'s arguments all by name: the options and `purpose`. */
+export interface DefaultContextAllOptions extends DefaultContextOptions {
+  purpose?: SSLPurpose;
 }
 
 /**
@@ -240,24 +309,50 @@ export interface DefaultContextOptions {
  * the default CA certificates; for `Purpose.CLIENT_AUTH` (a server's) it
  * verifies nothing unless told.
  *
+ * The options may come alone, `purpose` among them:
+ * `create_default_context({cafile: 'ca.pem'})`. An unknown key or a value of
+ * the wrong type is a `TypeError`.
+ *
  * @example
  * const [reader, writer] = yield* From(open_connection('example.com', 443, { ssl: ssl.create_default_context() }));
  */
+export function create_default_context(options: DefaultContextAllOptions): SSLContext;
 export function create_default_context(
-  purpose: SSLPurpose = Purpose.SERVER_AUTH,
-  options: DefaultContextOptions = {},
+  purpose?: SSLPurpose,
+  options?: DefaultContextOptions | null,
+): SSLContext;
+export function create_default_context(
+  purpose: SSLPurpose | DefaultContextAllOptions = Purpose.SERVER_AUTH,
+  options?: DefaultContextOptions | null,
 ): SSLContext {
+  let checked: DefaultContextAllOptions;
+  const by_name =
+    purpose !== Purpose.SERVER_AUTH &&
+    purpose !== Purpose.CLIENT_AUTH &&
+    is_options_object(purpose) &&
+    options === undefined;
+  if (by_name) {
+    // Everything by name, as Python's create_default_context(cafile=...).
+    checked = check_options<DefaultContextAllOptions>(
+      'create_default_context',
+      purpose as DefaultContextAllOptions,
+      DEFAULT_CONTEXT_OPTIONS,
+    );
+    purpose = checked.purpose ?? Purpose.SERVER_AUTH;
+  } else {
+    checked = check_options('create_default_context', options, VERIFY_LOCATIONS_OPTIONS);
+  }
   if (purpose !== Purpose.SERVER_AUTH && purpose !== Purpose.CLIENT_AUTH) {
     throw new TypeError(`${repr(purpose)} is not a Purpose`);
   }
   const ctx = new SSLContext(
     purpose === Purpose.SERVER_AUTH ? PROTOCOL_TLS_CLIENT : PROTOCOL_TLS_SERVER,
   );
-  const { cafile = null, capath = null, cadata = null } = options;
+  const { cafile = null, capath = null, cadata = null } = checked;
   if (cafile !== null || capath !== null || cadata !== null) {
     ctx.load_verify_locations(cafile, capath, cadata);
   } else if (ctx.verify_mode !== CERT_NONE) {
-    ctx.load_default_certs(purpose);
+    ctx.load_default_certs(purpose as SSLPurpose);
   }
   return ctx;
 }

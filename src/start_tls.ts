@@ -1,9 +1,10 @@
 // loop.start_tls(): upgrade an open stream connection to TLS (asyncio base_events.start_tls, 3.7+).
 
 import type { BaseEventLoop } from './base_events.js';
-import { host_future } from './base_events_net.js';
+import { SSL_SHUTDOWN_TIMEOUT, check_ssl_timeouts, host_future } from './base_events_net.js';
 import { From } from './coroutines.js';
 import { repr } from './format_helpers.js';
+import { check_options, type OptionSpec } from './options.js';
 import { ConnectionResetError } from './os_errors.js';
 import type { RawStream } from './platform.js';
 import { Protocol, type BaseProtocol } from './protocols.js';
@@ -12,15 +13,27 @@ import { _StreamTransport } from './stream_transport.js';
 import type { Task } from './tasks.js';
 import type { Transport } from './transports.js';
 
-/** Options of `loop.start_tls()`. */
+/** Options of `loop.start_tls()` (asyncio 3.13's keyword arguments). */
 export interface StartTlsOptions {
   /** Run the server side of the handshake (default `false`). */
-  server_side?: boolean;
+  server_side?: boolean | null;
   /** The name to send (SNI) and check the certificate against (client side). */
   server_hostname?: string | null;
   /** Seconds the handshake may take (default 60). */
   ssl_handshake_timeout?: number | null;
+  /**
+   * Seconds the new transport's `close()` may take to flush and shut TLS
+   * down before the connection is aborted (default 30).
+   */
+  ssl_shutdown_timeout?: number | null;
 }
+
+const START_TLS_OPTIONS: OptionSpec = {
+  server_side: ['boolean', 'null'],
+  server_hostname: ['string', 'null'],
+  ssl_handshake_timeout: ['number', 'null'],
+  ssl_shutdown_timeout: ['number', 'null'],
+};
 
 function noop(): void {}
 
@@ -39,8 +52,10 @@ export function start_tls(
   transport: Transport,
   protocol: BaseProtocol,
   sslcontext: SSLContext,
-  options: StartTlsOptions = {},
+  options?: StartTlsOptions | null,
 ): Task<Transport> {
+  const opts = check_options('start_tls', options, START_TLS_OPTIONS);
+  check_ssl_timeouts(true, opts);
   if (!(sslcontext instanceof SSLContext)) {
     throw new TypeError(
       `sslcontext is expected to be an instance of ssl.SSLContext, got ${repr(sslcontext)}`,
@@ -63,8 +78,10 @@ export function start_tls(
   old._lost_scheduled = true;
   const server = old._server;
   old._server = null;
-  const server_side = options.server_side ?? false;
-  const server_hostname = options.server_hostname ?? null;
+  const server_side = opts.server_side ?? false;
+  const server_hostname = opts.server_hostname ?? null;
+  const ssl_handshake_timeout = opts.ssl_handshake_timeout ?? null;
+  const ssl_shutdown_timeout = opts.ssl_shutdown_timeout ?? SSL_SHUTDOWN_TIMEOUT;
   return loop.create_task(
     (function* (): Generator<unknown, Transport, unknown> {
       if (closed) throw new ConnectionResetError('Connection lost');
@@ -77,7 +94,7 @@ export function start_tls(
               ssl: sslcontext,
               server_side,
               server_hostname,
-              ssl_handshake_timeout: options.ssl_handshake_timeout ?? null,
+              ssl_handshake_timeout,
             }),
             (orphan) => orphan.destroy(),
           ),
@@ -97,6 +114,7 @@ export function start_tls(
         null,
         server,
       );
+      tls_transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
       server?._detach(old);
       loop._call_soon(set_protocol, [tls_transport, protocol]);
       yield From(waiter);

@@ -11,16 +11,21 @@ import {
 } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future } from './futures.js';
+import { check_options, type OptionSpec } from './options.js';
 import type { ReadTransport } from './transports.js';
 
 /** asyncio's default buffer limit of a StreamReader: 64 KiB (`_DEFAULT_LIMIT`). */
 export const _DEFAULT_LIMIT = 2 ** 16;
 
-/** Options of `new StreamReader()` (asyncio's `loop` argument). */
+/** Options of `new StreamReader()` (asyncio's `limit` and `loop` arguments). */
 export interface StreamReaderOptions {
+  /** The buffer limit (default 64 KiB); when the limit is also passed positionally, not here. */
+  limit?: number | null;
   /** The loop the reader's Futures belong to; default `get_event_loop()`. */
   loop?: AbstractEventLoop | null;
 }
+
+const READER_OPTIONS: OptionSpec = { limit: ['number', 'null'], loop: ['object', 'null'] };
 
 /** What the pending read asked for. */
 const enum Kind {
@@ -41,11 +46,28 @@ const WAIT = Symbol('wait');
 
 const NEWLINE = new Uint8Array([0x0a]);
 
+function decide_overrun(reader: StreamReader): void {
+  reader._decide_overrun();
+}
+
 const METHOD_NAMES = ['read', 'read', 'readexactly', 'readuntil', 'readline'] as const;
 
 function check_bytes(data: unknown, what: string): asserts data is Uint8Array {
   if (!(data instanceof Uint8Array)) {
     throw new TypeError(`${what} must be a bytes-like object, got ${repr(data)}`);
+  }
+}
+
+/** A read size must be an integer: Python slices with it, and a float is a `TypeError` there. */
+function check_integer(n: number, method: string): void {
+  if (!Number.isInteger(n)) {
+    throw new TypeError(`${method}() size must be an integer, got ${repr(n)}`);
+  }
+}
+
+function check_number(n: unknown, method: string): asserts n is number {
+  if (typeof n !== 'number') {
+    throw new TypeError(`${method}() size must be an integer, got ${repr(n)}`);
   }
 }
 
@@ -67,8 +89,9 @@ function check_bytes(data: unknown, what: string): asserts data is Uint8Array {
  * buffer back to `limit` or below, so a slow reader holds a bounded amount
  * of memory while the peer's sends block.
  *
- * Chunks passed to `feed_data()` are kept by reference, not copied; results
- * may be views of them.
+ * `feed_data()` copies its bytes, so the caller may reuse its buffer; the
+ * chunks a protocol receives from its transport (which hands them over) are
+ * kept without a copy. Results may be views of the buffered chunks.
  *
  * @example
  * const [reader, writer] = yield* From(open_connection('127.0.0.1', 8888));
@@ -113,24 +136,49 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   private _offset = 0;
   /** read(-1): the blocks taken out of the buffer so far. */
   private _blocks: Uint8Array[] | null = null;
+  /** An overrun waits for `_decide_overrun()` (scheduled). */
+  private _deciding = false;
 
   /**
+   * `new StreamReader()`, `new StreamReader(limit)`, `new StreamReader(limit, {loop})`
+   * or `new StreamReader({limit, loop})` (asyncio's `StreamReader(limit=…, loop=…)`).
+   *
    * @param limit - the buffer limit (default 64 KiB): a line longer than this
-   *   is an error, and reading pauses at twice this much buffered.
-   * @param options - `loop`; a loop may also be passed directly, as asyncio's
-   *   positional `loop` argument.
+   *   is an error, and reading pauses at twice this much buffered. Or the
+   *   options object.
+   * @param options - `loop` (and `limit`, when not passed positionally); a
+   *   loop may also be passed directly, as asyncio's positional `loop` argument.
+   *   An unknown key or a value of the wrong type is a `TypeError`.
    */
   constructor(
-    limit: number = _DEFAULT_LIMIT,
+    limit?: number | StreamReaderOptions | null,
     options?: StreamReaderOptions | AbstractEventLoop | null,
   ) {
+    let loop: AbstractEventLoop | null | undefined;
+    if (typeof limit === 'object' && limit !== null) {
+      if (options !== undefined) {
+        throw new TypeError('StreamReader() takes the options object as its only argument');
+      }
+      const checked = check_options('StreamReader', limit, READER_OPTIONS);
+      limit = checked.limit;
+      loop = checked.loop;
+    } else if (options instanceof AbstractEventLoop) {
+      loop = options;
+    } else {
+      const checked = check_options('StreamReader', options, READER_OPTIONS);
+      if (checked.limit !== undefined && limit !== undefined) {
+        throw new TypeError("StreamReader() got multiple values for argument 'limit'");
+      }
+      limit ??= checked.limit;
+      loop = checked.loop;
+    }
+    limit ??= _DEFAULT_LIMIT;
     if (typeof limit !== 'number' || Number.isNaN(limit)) {
       throw new TypeError(`limit must be a number, got ${repr(limit)}`);
     }
     // asyncio's own check: a limit of 0 or less would make every line too long.
     if (limit <= 0) throw new ValueError('Limit cannot be <= 0');
     this._limit = limit;
-    const loop = options instanceof AbstractEventLoop ? options : options?.loop;
     this._loop = (loop ?? get_event_loop()) as BaseEventLoop;
   }
 
@@ -174,7 +222,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** The peer sent EOF: pending and later reads return what is left, then `b''`. */
   feed_eof(): void {
     this._eof = true;
-    if (this._waiter !== null) this._wakeup();
+    // No more data can come: a pending readline()/readuntil() decides now.
+    if (this._waiter !== null) this._wakeup(true);
   }
 
   /** Whether EOF was fed and the buffer is empty: every read would return `b''`. */
@@ -183,18 +232,42 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   /**
-   * Append `data` to the buffer (kept by reference), complete a pending read
-   * it answers, and pause the transport when more than `2 * limit` bytes
-   * are buffered. Empty data is ignored. Throws after `feed_eof()`.
+   * Append a copy of `data` to the buffer (the caller may reuse `data`
+   * afterwards, as Python's `bytearray.extend` copies), complete a pending
+   * read it answers, and pause the transport when more than `2 * limit`
+   * bytes are buffered. Empty data is ignored. Throws `TypeError` for
+   * anything but bytes (a `Uint8Array`, Node `Buffer` included), and
+   * `RuntimeError` after `feed_eof()`.
    */
   feed_data(data: Uint8Array): void {
+    check_bytes(data, 'feed_data() data');
     if (this._eof) throw new RuntimeError('feed_data after feed_eof');
     const length = data.length;
     if (length === 0) return;
+    const copy = this._loop._platform.alloc_bytes(length);
+    copy.set(data);
+    this._append(copy);
+  }
+
+  /**
+   * `feed_data()` without the copy, for bytes handed over for good: what
+   * `Protocol.data_received()` receives belongs to the protocol (transports
+   * deliver fresh host buffers), so `StreamReaderProtocol` and the
+   * subprocess protocol feed it this way.
+   * @internal
+   */
+  _feed_owned(data: Uint8Array): void {
+    check_bytes(data, 'data_received() data');
+    if (this._eof) throw new RuntimeError('feed_data after feed_eof');
+    if (data.length === 0) return;
+    this._append(data);
+  }
+
+  private _append(data: Uint8Array): void {
     this._chunks.push(data);
-    this._size += length;
+    this._size += data.length;
     if (this._waiter !== null) {
-      this._wakeup();
+      this._wakeup(false);
       if (this._waiter !== null) return; // still waiting: it needs more than is here
     }
     if (this._size > 2 * this._limit && !this._paused) this._pause_transport();
@@ -222,8 +295,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** Complete the pending read if the buffer now answers it. */
-  private _wakeup(): void {
+  /**
+   * Complete the pending read if the buffer now answers it. `final` is false
+   * while more data may still come in this loop iteration (a `feed_data()`):
+   * a line that overruns the limit is then judged later, see `_attempt_until`.
+   */
+  private _wakeup(final: boolean): void {
     const waiter = this._waiter!;
     if (waiter.done()) {
       // Cancelled while waiting: the buffer stays as it is.
@@ -232,7 +309,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
     let result: Uint8Array | typeof WAIT;
     try {
-      result = this._attempt();
+      result = this._attempt(final);
     } catch (exc) {
       this._clear_request();
       waiter.set_exception(exc);
@@ -259,7 +336,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
     this._chunks.unshift(data);
     this._size += data.length;
-    if (this._waiter !== null) this._wakeup();
+    if (this._waiter !== null) this._wakeup(false);
   }
 
   /** Remove the first `n` bytes (`n <= _size`) and return them, as a view when they lie in one chunk. */
@@ -364,9 +441,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /**
    * Try to answer the pending request from the buffer: its result, `WAIT`, or
-   * a thrown error (asyncio's read loops, one turn each).
+   * a thrown error (asyncio's read loops, one turn each). `final`: see `_wakeup`.
    */
-  private _attempt(): Uint8Array | typeof WAIT {
+  private _attempt(final: boolean): Uint8Array | typeof WAIT {
     if (this._exception !== null) throw this._exception;
     let result: Uint8Array | typeof WAIT;
     switch (this._kind) {
@@ -391,11 +468,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
         }
         break;
       case Kind.UNTIL:
-        result = this._attempt_until();
+        result = this._attempt_until(final);
         break;
       case Kind.LINE:
         try {
-          result = this._attempt_until();
+          result = this._attempt_until(final);
         } catch (exc) {
           if (exc instanceof IncompleteReadError) return exc.partial;
           if (exc instanceof LimitOverrunError) {
@@ -417,8 +494,20 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return result;
   }
 
-  /** One turn of asyncio's readuntil() loop. */
-  private _attempt_until(): Uint8Array | typeof WAIT {
+  /**
+   * One turn of asyncio's readuntil() loop.
+   *
+   * asyncio's reader runs this when its task resumes, once per wakeup, over
+   * everything fed since: several `feed_data()` calls of one loop iteration
+   * count as one. Here a feed answers the read at once, which gives the same
+   * results, except for a chunk that overruns the limit with no separator
+   * yet: later data of the same iteration may bring the separator, which
+   * makes it "found, but longer than limit" and lets `readline()` drop the
+   * whole line, through its newline, instead of its head alone (leaving the
+   * tail to be read as a line of its own). So unless `final`, that case
+   * waits for the next loop iteration to decide (`_decide_overrun()`).
+   */
+  private _attempt_until(final: boolean): Uint8Array | typeof WAIT {
     const sep = this._sep;
     const seplen = sep.length;
     const limit = this._limit;
@@ -432,15 +521,29 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       }
       // The separator may still begin in the last seplen - 1 bytes.
       this._offset = this._size + 1 - seplen;
-      if (this._offset > limit) {
-        throw new LimitOverrunError(
-          'Separator is not found, and chunk exceed the limit',
-          this._offset,
-        );
+    }
+    // Outside the search: a deferred overrun is still one when no data came since.
+    if (this._offset > limit) {
+      if (!final && !this._loop.is_closed()) {
+        if (!this._deciding) {
+          this._deciding = true;
+          this._loop._call_soon(decide_overrun, [this]);
+        }
+        return WAIT;
       }
+      throw new LimitOverrunError(
+        'Separator is not found, and chunk exceed the limit',
+        this._offset,
+      );
     }
     if (this._eof) throw new IncompleteReadError(this._take(this._size), null);
     return WAIT;
+  }
+
+  /** @internal The loop iteration after an overrun: the pending read decides with what came meanwhile. */
+  _decide_overrun(): void {
+    this._deciding = false;
+    if (this._waiter !== null) this._wakeup(true);
   }
 
   private _concat(blocks: Uint8Array[]): Uint8Array {
@@ -474,7 +577,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     const future = new ReadFuture(this);
     let result: Uint8Array | typeof WAIT;
     try {
-      result = this._attempt();
+      result = this._attempt(true);
     } catch (exc) {
       this._blocks = null;
       future.set_exception(exc);
@@ -498,25 +601,32 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * Read up to `n` bytes (asyncio STR-3). With `n < 0` (the default), read
    * until EOF and return everything. With `n == 0`, return `b''` at once.
    * Otherwise wait for at least one byte (or EOF) and return at most `n`
-   * bytes; at EOF with an empty buffer, return `b''`.
+   * bytes; at EOF with an empty buffer, return `b''`. A size that is not a
+   * number, or a positive one that is not an integer (`read(2.5)`), throws
+   * `TypeError`, as asyncio's slicing with it does.
    */
   read(n = -1): Future<Uint8Array> {
-    if (typeof n !== 'number' || Number.isNaN(n)) {
-      throw new TypeError(`read() size must be a number, got ${repr(n)}`);
-    }
+    check_number(n, 'read');
+    if (n < 0) return this._start(Kind.ALL, -1, NEWLINE);
+    check_integer(n, 'read');
     if (n === 0 && this._exception === null) {
       const future = new Future<Uint8Array>({ loop: this._loop });
       future.set_result(this._loop._platform.alloc_bytes(0));
       return future;
     }
-    return this._start(n < 0 ? Kind.ALL : Kind.READ, Math.floor(n), NEWLINE);
+    return this._start(Kind.READ, n, NEWLINE);
   }
 
   /**
    * Read one line, the `'\n'` included (asyncio 3.5.2+). At EOF, return the
    * partial last line, or `b''` when nothing is left. A line longer than
-   * `limit` (newline excluded) fails with `ValueError`, and is dropped from
-   * the buffer so that the next `readline()` reads the next line.
+   * `limit` (newline excluded) fails with `ValueError`, once, and is dropped
+   * from the buffer: through its newline when that has come, else all that is
+   * buffered (asyncio's rule). As in asyncio, the limit is judged over all the
+   * data that arrived by the time the reader would resume, so the chunks of
+   * one loop iteration count together: an overlong line fed in several
+   * pieces at once is dropped whole, and no tail of it is left to read as a
+   * line of its own.
    */
   readline(): Future<Uint8Array> {
     return this._start(Kind.LINE, 0, NEWLINE);
@@ -525,14 +635,14 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /**
    * Read exactly `n` bytes. At EOF before that, fail with
    * `IncompleteReadError` (its `partial` holds the bytes read, its `expected`
-   * is `n`). `n == 0` returns `b''`; a negative `n` throws `ValueError`.
+   * is `n`). `n == 0` returns `b''`; a negative `n` throws `ValueError`, and
+   * one that is not an integer (`readexactly(2.5)`) `TypeError`.
    */
   readexactly(n: number): Future<Uint8Array> {
-    if (typeof n !== 'number' || Number.isNaN(n)) {
-      throw new TypeError(`readexactly() size must be a number, got ${repr(n)}`);
-    }
+    check_number(n, 'readexactly');
     if (n < 0) throw new ValueError('readexactly size can not be less than zero');
-    return this._start(Kind.EXACTLY, Math.floor(n), NEWLINE);
+    check_integer(n, 'readexactly');
+    return this._start(Kind.EXACTLY, n, NEWLINE);
   }
 
   /**
@@ -542,7 +652,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *   of the stream and `expected` is `null`; the buffer is emptied.
    * - More than `limit` bytes before the separator: fails with
    *   `LimitOverrunError` (`consumed` tells how far the overrun goes); the data
-   *   stays in the buffer.
+   *   stays in the buffer. As with `readline()`, the data of one loop
+   *   iteration is judged together.
    */
   readuntil(separator: Uint8Array = NEWLINE): Future<Uint8Array> {
     check_bytes(separator, 'separator');

@@ -2,7 +2,8 @@
 
 import type { BaseEventLoop } from './base_events.js';
 import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
-import { RuntimeError } from './exceptions.js';
+import type { TimerHandle } from './events.js';
+import { RuntimeError, TimeoutError } from './exceptions.js';
 import { DEFAULT_HIGH_WATER, call_flow_control, write_buffer_limits } from './flow_control.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
@@ -83,6 +84,13 @@ export class _StreamTransport extends Transport {
   /** @internal */ _protocol_paused = false;
   /** @internal */ _high = DEFAULT_HIGH_WATER;
   /** @internal */ _low = DEFAULT_HIGH_WATER / 4;
+  /**
+   * @internal Seconds `close()` may take to flush before the stream is aborted
+   * (asyncio's `ssl_shutdown_timeout`; TLS streams only), or `null`.
+   */
+  _ssl_shutdown_timeout: number | null = null;
+  /** @internal The timer of `_ssl_shutdown_timeout`, while `close()` flushes. */
+  _shutdown_timer: TimerHandle | null = null;
 
   constructor(
     loop: BaseEventLoop,
@@ -376,7 +384,19 @@ export class _StreamTransport extends Transport {
     // The host sends EOF and closes on its own; its close event is then ignored.
     this._raw.close();
     if (this.get_write_buffer_size() === 0) this._schedule_connection_lost(null);
+    else if (this._ssl_shutdown_timeout !== null) {
+      // A peer that stops reading must not hold a TLS connection open forever (asyncio).
+      this._shutdown_timer = this._loop.call_later(
+        this._ssl_shutdown_timeout,
+        this._shutdown_timed_out,
+      );
+    }
   }
+
+  private readonly _shutdown_timed_out = (): void => {
+    this._shutdown_timer = null;
+    this._force_close(new TimeoutError('SSL shutdown timed out'));
+  };
 
   /** Close at once, dropping buffered data; `connection_lost(null)` follows. */
   override abort(): void {
@@ -444,6 +464,8 @@ export class _StreamTransport extends Transport {
   }
 
   private readonly _call_connection_lost = (exc: Error | null): void => {
+    this._shutdown_timer?.cancel();
+    this._shutdown_timer = null;
     try {
       this._protocol.connection_lost(exc);
     } finally {

@@ -13,6 +13,7 @@ import { get_event_loop, type AbstractEventLoop } from './events.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable } from './futures.js';
+import { check_options, type OptionSpec } from './options.js';
 import { ConnectionResetError } from './os_errors.js';
 import { Protocol } from './protocols.js';
 import { StreamReader, _DEFAULT_LIMIT } from './stream_reader.js';
@@ -30,8 +31,11 @@ export interface StreamLoopOption {
 /** The options `open_connection()` adds to `loop.create_connection()`'s. */
 export interface StreamOptions extends StreamLoopOption {
   /** The StreamReader's buffer limit (default 64 KiB). */
-  limit?: number;
+  limit?: number | null;
 }
+
+const LOOP_OPTION: OptionSpec = { loop: ['object', 'null'] };
+const STREAM_OPTIONS: OptionSpec = { limit: ['number', 'null'], loop: ['object', 'null'] };
 
 /** Options of `open_connection()`: `limit`, `loop`, and those of `loop.create_connection()`. */
 export interface OpenConnectionOptions extends CreateConnectionOptions, StreamOptions {}
@@ -61,6 +65,28 @@ function check_limit(limit: unknown): number {
   return limit;
 }
 
+/**
+ * Take the stream keys (`limit`, `loop`) out of the options of `where()`,
+ * checked, and return them with the other keys: those belong to the loop
+ * method called next (`create_connection()`, `subprocess_exec()`, …), which
+ * checks them and names an unknown one, as asyncio's `**kwds` do.
+ * @internal
+ */
+export function _split_stream_options<O extends StreamOptions>(
+  where: string,
+  options: O | null | undefined,
+): [limit: number, loop: BaseEventLoop, rest: Omit<O, 'limit' | 'loop'>] {
+  if (options === undefined || options === null) {
+    return [_DEFAULT_LIMIT, resolve_loop(null), {} as Omit<O, 'limit' | 'loop'>];
+  }
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}() options must be an object, got ${repr(options)}`);
+  }
+  const { limit, loop, ...rest } = options;
+  check_options(where, { limit, loop }, STREAM_OPTIONS);
+  return [check_limit(limit), resolve_loop(loop), rest];
+}
+
 function check_callback(cb: unknown): void {
   if (typeof cb !== 'function') {
     throw new TypeError(`client_connected_cb must be a callable, got ${repr(cb)}`);
@@ -87,9 +113,9 @@ export class FlowControlMixin extends Protocol {
   /** @internal Futures of wait_closed() calls made before the connection was lost. */
   _closed_waiters: Future<void>[] | null = null;
 
-  constructor(options?: StreamLoopOption) {
+  constructor(options?: StreamLoopOption | null) {
     super();
-    this._loop = resolve_loop(options?.loop);
+    this._loop = resolve_loop(check_options('FlowControlMixin', options, LOOP_OPTION).loop);
   }
 
   override pause_writing(): void {
@@ -174,9 +200,10 @@ export class StreamReaderProtocol extends FlowControlMixin {
   constructor(
     stream_reader: StreamReader,
     client_connected_cb: ClientConnectedCallback | null = null,
-    options?: StreamLoopOption,
+    options?: StreamLoopOption | null,
   ) {
-    super({ loop: options?.loop ?? stream_reader._loop });
+    const loop = check_options('StreamReaderProtocol', options, LOOP_OPTION).loop;
+    super({ loop: loop ?? stream_reader._loop });
     if (client_connected_cb !== null && client_connected_cb !== undefined) {
       check_callback(client_connected_cb);
     }
@@ -252,8 +279,9 @@ export class StreamReaderProtocol extends FlowControlMixin {
     this._stream_writer = null;
   }
 
+  /** Hand `data` to the reader; it keeps the chunk without copying, as it belongs to the protocol. */
   override data_received(data: Uint8Array): void {
-    this._stream_reader!.feed_data(data);
+    this._stream_reader!._feed_owned(data);
   }
 
   /** Feed EOF to the reader and keep the transport open for writing (half-close), except over TLS. */
@@ -408,7 +436,10 @@ function copy_outcome(source: Future<void>, target: Future<void>): void {
  * Connect to `host`/`port` and resolve to `[reader, writer]` (asyncio's
  * `open_connection`). `options` are those of `loop.create_connection()`
  * (`ssl`, `family`, `local_addr`, `server_hostname`, `sock`, …) plus `limit`
- * (the reader's buffer limit) and `loop`.
+ * (the reader's buffer limit) and `loop`. An unknown key or a value of the
+ * wrong type is a `TypeError` at the call, naming the key (the keys other
+ * than `limit` and `loop` are checked by `create_connection()`, which the
+ * message names, as asyncio's does).
  *
  * @example
  * const client = coroutine(function* () {
@@ -422,24 +453,24 @@ function copy_outcome(source: Future<void>, target: Future<void>): void {
 export function open_connection(
   host?: string | null,
   port?: number | string | null,
-  options: OpenConnectionOptions = {},
+  options?: OpenConnectionOptions | null,
 ): Task<[StreamReader, StreamWriter]> {
-  const loop = resolve_loop(options.loop);
-  const reader = new StreamReader(check_limit(options.limit), loop);
+  const [limit, loop, rest] = _split_stream_options('open_connection', options);
+  const reader = new StreamReader(limit, loop);
   const protocol = new StreamReaderProtocol(reader, null, { loop });
-  const connecting = loop.create_connection(() => protocol, host, port, options);
+  const connecting = loop.create_connection(() => protocol, host, port, rest);
   return loop.create_task(make_streams(connecting, reader, protocol, loop));
 }
 
 /** Like `open_connection()`, to the Unix socket `path`. */
 export function open_unix_connection(
   path?: string | null,
-  options: OpenUnixConnectionOptions = {},
+  options?: OpenUnixConnectionOptions | null,
 ): Task<[StreamReader, StreamWriter]> {
-  const loop = resolve_loop(options.loop);
-  const reader = new StreamReader(check_limit(options.limit), loop);
+  const [limit, loop, rest] = _split_stream_options('open_unix_connection', options);
+  const reader = new StreamReader(limit, loop);
   const protocol = new StreamReaderProtocol(reader, null, { loop });
-  const connecting = loop.create_unix_connection(() => protocol, path, options);
+  const connecting = loop.create_unix_connection(() => protocol, path, rest);
   return loop.create_task(make_streams(connecting, reader, protocol, loop));
 }
 
@@ -456,7 +487,8 @@ function* make_streams(
 /**
  * Start a server calling `client_connected_cb(reader, writer)` for each
  * connection, and resolve to the `Server` (asyncio's `start_server`).
- * `options` are those of `loop.create_server()` plus `limit` and `loop`.
+ * `options` are those of `loop.create_server()` plus `limit` and `loop`,
+ * checked as `open_connection()`'s are.
  *
  * The callback may be a plain function, a coroutine function (its coroutine
  * runs in a Task) or an `async` function; a failure is reported through the
@@ -475,24 +507,24 @@ export function start_server(
   client_connected_cb: ClientConnectedCallback,
   host?: string | readonly string[] | null,
   port?: number | string | null,
-  options: StartServerOptions = {},
+  options?: StartServerOptions | null,
 ): Future<Server> {
   check_callback(client_connected_cb);
-  const loop = resolve_loop(options.loop);
-  const factory = stream_protocol_factory(client_connected_cb, check_limit(options.limit), loop);
-  return loop.create_server(factory, host, port, options);
+  const [limit, loop, rest] = _split_stream_options('start_server', options);
+  const factory = stream_protocol_factory(client_connected_cb, limit, loop);
+  return loop.create_server(factory, host, port, rest);
 }
 
 /** Like `start_server()`, on the Unix socket `path`. */
 export function start_unix_server(
   client_connected_cb: ClientConnectedCallback,
   path?: string | null,
-  options: StartUnixServerOptions = {},
+  options?: StartUnixServerOptions | null,
 ): Future<Server> {
   check_callback(client_connected_cb);
-  const loop = resolve_loop(options.loop);
-  const factory = stream_protocol_factory(client_connected_cb, check_limit(options.limit), loop);
-  return loop.create_unix_server(factory, path, options);
+  const [limit, loop, rest] = _split_stream_options('start_unix_server', options);
+  const factory = stream_protocol_factory(client_connected_cb, limit, loop);
+  return loop.create_unix_server(factory, path, rest);
 }
 
 function stream_protocol_factory(

@@ -10,12 +10,12 @@ import {
   type SubprocessOptions,
 } from './base_subprocess.js';
 import { From } from './coroutines.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import type { AbstractEventLoop } from './events.js';
 import type { Future } from './futures.js';
 import { BrokenPipeError, ConnectionResetError } from './os_errors.js';
 import type { SubprocessProtocol } from './protocols.js';
-import { StreamReader, _DEFAULT_LIMIT } from './stream_reader.js';
-import { FlowControlMixin, StreamWriter } from './streams.js';
+import { StreamReader } from './stream_reader.js';
+import { FlowControlMixin, StreamWriter, _split_stream_options } from './streams.js';
 import { gather } from './task_helpers.js';
 import type { Task } from './tasks.js';
 import type { ReadTransport, SubprocessTransport, Transport } from './transports.js';
@@ -96,7 +96,8 @@ export class SubprocessStreamProtocol extends FlowControlMixin implements Subpro
 
   pipe_data_received(fd: number, data: Uint8Array): void {
     const reader = fd === 1 ? this.stdout : fd === 2 ? this.stderr : null;
-    reader?.feed_data(data);
+    // The pipe's chunk belongs to the protocol: the reader keeps it without a copy.
+    reader?._feed_owned(data);
   }
 
   pipe_connection_lost(fd: number, exc: Error | null): void {
@@ -256,17 +257,18 @@ export class Process {
   }
 }
 
-function resolve_loop(loop: AbstractEventLoop | null | undefined): BaseEventLoop {
-  return (loop ?? get_event_loop()) as BaseEventLoop;
-}
-
+/**
+ * `limit` and `loop`, checked, and the options for `loop.subprocess_exec()`,
+ * which checks the others; stdin, stdout and stderr default to `null` here.
+ */
 function split_stream_options(
-  options: CreateSubprocessOptions,
+  where: string,
+  options: CreateSubprocessOptions | null | undefined,
 ): [BaseEventLoop, number, SubprocessOptions] {
-  const { loop, limit, ...rest } = options;
+  const [limit, loop, rest] = _split_stream_options(where, options);
   return [
-    resolve_loop(loop),
-    limit ?? _DEFAULT_LIMIT,
+    loop,
+    limit,
     {
       ...rest,
       stdin: rest.stdin ?? null,
@@ -298,7 +300,10 @@ export function create_subprocess_exec(
   ...args: CreateSubprocessExecArgs
 ): Task<Process> {
   const [argv, options] = _split_exec_args(args);
-  const [loop, limit, rest] = split_stream_options(options as CreateSubprocessOptions);
+  const [loop, limit, rest] = split_stream_options(
+    'create_subprocess_exec',
+    options as CreateSubprocessOptions,
+  );
   const factory = (): SubprocessStreamProtocol => new SubprocessStreamProtocol(limit, loop);
   const started = loop.subprocess_exec(
     factory,
@@ -321,9 +326,9 @@ export function create_subprocess_exec(
  */
 export function create_subprocess_shell(
   cmd: string | Uint8Array,
-  options: CreateSubprocessOptions = {},
+  options?: CreateSubprocessOptions | null,
 ): Task<Process> {
-  const [loop, limit, rest] = split_stream_options(options);
+  const [loop, limit, rest] = split_stream_options('create_subprocess_shell', options);
   const factory = (): SubprocessStreamProtocol => new SubprocessStreamProtocol(limit, loop);
   const started = loop.subprocess_shell(factory, cmd, rest);
   return loop.create_task(

@@ -3,16 +3,11 @@
 import type { BaseEventLoop } from './base_events.js';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 import { FromWrapper, iscoroutine, type Awaitable } from './coroutines.js';
-import {
-  get_event_loop,
-  type AbstractEventLoop,
-  type Handle,
-  type Runnable,
-  type TimerHandle,
-} from './events.js';
+import { AbstractEventLoop, get_event_loop, type Runnable, type TimerHandle } from './events.js';
 import { TimeoutError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
-import { Future, is_thenable, wrap_future } from './futures.js';
+import { Future, is_thenable, wrap_future, type DoneCallback, type Waiter } from './futures.js';
+import { check_options, type OptionSpec } from './options.js';
 import type { Task } from './tasks.js';
 
 /** The `loop` option most helpers take (asyncio's keyword-only `loop`). */
@@ -29,6 +24,42 @@ export type ResultOf<A> =
       : A extends PromiseLike<infer T>
         ? T
         : unknown;
+
+// What each helper's options object may hold: asyncio's keyword arguments.
+const LOOP_KINDS = ['object', 'null'] as const;
+const TIMEOUT_KINDS = ['number', 'null'] as const;
+const LOOP_OPTIONS: OptionSpec = { loop: LOOP_KINDS };
+const SLEEP_OPTIONS: OptionSpec = { result: ['any'], loop: LOOP_KINDS };
+const GATHER_OPTIONS: OptionSpec = { return_exceptions: ['boolean'], loop: LOOP_KINDS };
+const WAIT_OPTIONS: OptionSpec = {
+  timeout: TIMEOUT_KINDS,
+  return_when: ['string'],
+  loop: LOOP_KINDS,
+};
+const TIMEOUT_OPTIONS: OptionSpec = { timeout: TIMEOUT_KINDS, loop: LOOP_KINDS };
+
+/** Whether `x` is an object literal (or `Object.create(null)`): what an options object is. */
+function is_plain_object(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Python's error for a parameter given both by position and by keyword. */
+function multiple_values(where: string, name: string): TypeError {
+  return new TypeError(`${where}() got multiple values for argument '${name}'`);
+}
+
+/** Check a timeout: seconds, or `null`/`undefined` for none. */
+function check_timeout(where: string, timeout: unknown): number | null {
+  if (timeout === null || timeout === undefined) return null;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
+    throw new TypeError(
+      `${where}() timeout must be a number of seconds or null, got ${repr(timeout)}`,
+    );
+  }
+  return timeout;
+}
 
 /**
  * A Future whose cancellation also runs a cleanup (cancels a timer, a child).
@@ -67,11 +98,20 @@ export function ensure_future<T>(
 export function ensure_future<T>(coro_or_future: Awaitable<T>, options?: LoopOption): Future<T>;
 export function ensure_future(coro_or_future: unknown, options?: LoopOption): Future<unknown>;
 export function ensure_future(coro_or_future: unknown, options?: LoopOption): Future<unknown> {
-  let x = coro_or_future;
+  const loop =
+    options === undefined
+      ? null
+      : (check_options('ensure_future', options, LOOP_OPTIONS).loop ?? null);
+  return _ensure_future(coro_or_future, loop);
+}
+
+/** `ensure_future()` with the loop already checked (`null`: the current one). */
+function _ensure_future(x: unknown, loop: AbstractEventLoop | null): Future<unknown> {
   if (x instanceof FromWrapper) x = x.obj;
-  const loop = options?.loop;
   if (x instanceof Future) {
-    if (loop && x._loop !== loop) throw new ValueError('loop argument must agree with Future');
+    if (loop !== null && x._loop !== loop) {
+      throw new ValueError('loop argument must agree with Future');
+    }
     return x;
   }
   if (iscoroutine(x)) return (loop ?? get_event_loop()).create_task(x);
@@ -81,8 +121,8 @@ export function ensure_future(coro_or_future: unknown, options?: LoopOption): Fu
 
 /**
  * What `sleep()` returns: a Future that sets its own result when its timer
- * fires (or, for a zero delay, when the loop runs it), and cancels its timer
- * when cancelled. It allocates no closure and, for `sleep(0)`, no Handle.
+ * fires, and cancels its timer when cancelled. It allocates no closure and,
+ * for `sleep(0)`, no Handle: the loop runs the future itself.
  */
 class SleepFuture<T> extends Future<T> implements Runnable {
   /** @internal */ _timer: TimerHandle | null = null;
@@ -94,8 +134,36 @@ class SleepFuture<T> extends Future<T> implements Runnable {
     super({ loop });
   }
 
-  /** Set the result unless cancelled: the loop runs this when the sleep is over. @internal */
+  /**
+   * A zero-delay sleep's turn in the ready queue, one iteration after
+   * `sleep(0)`: set the result and resume the waiting tasks right here, as
+   * if each had queued itself (asyncio's bare `yield`), rather than queueing
+   * them for one more iteration. Done callbacks still go through `call_soon`.
+   * @internal
+   */
   _run(): void {
+    if (this._state !== 'PENDING') return; // cancelled: its waiters are queued already
+    const first = this._callback0;
+    const rest = this._callbacks;
+    this._callback0 = this._callbacks = null;
+    this.set_result(this._value); // nothing registered: schedules nothing
+    if (first === null) return;
+    let args = this._wake_now(first, null);
+    if (rest !== null) for (let i = 0; i < rest.length; i++) args = this._wake_now(rest[i]!, args);
+  }
+
+  private _wake_now(entry: DoneCallback<T> | Waiter, args: unknown[] | null): unknown[] | null {
+    if (typeof entry === 'function') {
+      args ??= [this];
+      this._loop._call_soon(entry, args);
+    } else {
+      entry._run();
+    }
+    return args;
+  }
+
+  /** The timer fired: set the result, which queues the waiters. @internal */
+  _expire(): void {
     if (this._state === 'PENDING') this.set_result(this._value);
   }
 
@@ -106,23 +174,87 @@ class SleepFuture<T> extends Future<T> implements Runnable {
   }
 }
 
+// A sleep is held by the loop (its ready queue or timer heap) until it is over:
+// a task waiting on one needs no weak registration (see Task._hold_weakly).
+SleepFuture.prototype._held_by_loop = true;
+
 function wake_sleeper(future: SleepFuture<unknown>): void {
-  future._run();
+  future._expire();
 }
 
 /**
- * A Future that resolves to `result` after `delay` seconds. Cancelling it (or
- * the task waiting on it) also cancels its timer. `sleep(0)` resumes the
- * waiting task after one loop iteration.
+ * Options of `sleep()`: asyncio's `result` and `loop` keywords.
+ *
+ * @example
+ * yield From(sleep(0.1, { loop }));              // resolves to null
+ * const v = yield* From(sleep(0.1, { result: 'done', loop }));
  */
-export function sleep<T = null>(delay: number, result?: T, options?: LoopOption): Future<T> {
-  if (typeof delay !== 'number' || Number.isNaN(delay)) {
+export interface SleepOptions<T = unknown> extends LoopOption {
+  /** What the sleep resolves to (default `null`). */
+  result?: T;
+}
+
+/**
+ * Whether the second argument of `sleep()` is its options: an object literal
+ * whose keys are all `result` or `loop` (at least one), or whose `loop` is an
+ * event loop (then its other keys are checked, and a typo is an error).
+ */
+function is_sleep_options(x: unknown): x is SleepOptions {
+  if (!is_plain_object(x)) return false;
+  if (x.loop instanceof AbstractEventLoop) return true;
+  let keys = 0;
+  for (const key in x) {
+    if (key !== 'result' && key !== 'loop') return false;
+    keys++;
+  }
+  return keys > 0;
+}
+
+/**
+ * A Future that resolves to `result` (default `null`) after `delay` seconds.
+ * Cancelling it (or the task waiting on it) also cancels its timer.
+ * `sleep(0)` resumes the waiting task after one loop iteration, as asyncio's
+ * bare `yield` does (so does `yield null`).
+ *
+ * The options may come third, `sleep(delay, result, {loop})`, or second,
+ * `sleep(delay, {result, loop})`, since `result` is optional too. A second
+ * argument is taken as the options when it is an object literal whose keys
+ * are all `result` or `loop` (at least one), or whose `loop` is an event
+ * loop: `sleep(0.1, {loop})` waits and resolves to `null`, and
+ * `sleep(0.1, {loop, reslt: 1})` is a `TypeError`. Anything else in that
+ * place is the result, an object literal of other keys included. To resolve
+ * to an object literal of only those keys, say so: `sleep(d, {result: obj})`
+ * or `sleep(d, obj, {})` (with a third argument, the second is always the
+ * result).
+ *
+ * @example
+ * yield From(sleep(0.5));
+ * const word = yield* From(sleep(0.1, 'woke', { loop }));
+ */
+export function sleep<T = null>(delay: number, options: SleepOptions<T>): Future<T>;
+export function sleep<T = null>(delay: number, result?: T, options?: SleepOptions<T>): Future<T>;
+export function sleep(delay: number, result?: unknown, options?: SleepOptions): Future<unknown> {
+  if (typeof delay !== 'number') {
     throw new TypeError(`sleep() delay must be a number of seconds, got ${repr(delay)}`);
   }
-  const loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
-  const future = new SleepFuture<T>(loop, (result === undefined ? null : result) as T);
-  if (delay <= 0) loop._schedule(future);
-  else future._timer = loop.call_later(delay, wake_sleeper, future);
+  if (Number.isNaN(delay)) throw new ValueError('Invalid delay: NaN');
+  let loop: AbstractEventLoop | null | undefined = null;
+  if (options === undefined && is_sleep_options(result)) {
+    options = result;
+    result = undefined;
+  }
+  if (options !== undefined) {
+    const checked = check_options('sleep', options, SLEEP_OPTIONS);
+    if (checked.result !== undefined) {
+      if (result !== undefined) throw multiple_values('sleep', 'result');
+      result = checked.result;
+    }
+    loop = checked.loop;
+  }
+  const running = (loop ?? get_event_loop()) as BaseEventLoop;
+  const future = new SleepFuture<unknown>(running, result === undefined ? null : result);
+  if (delay <= 0) running._schedule(future);
+  else future._timer = running.call_later(delay, wake_sleeper, future);
   return future;
 }
 
@@ -132,21 +264,15 @@ export interface GatherOptions extends LoopOption {
   return_exceptions?: boolean;
 }
 
-function is_options(x: unknown): x is GatherOptions {
-  return (
-    x !== null &&
-    typeof x === 'object' &&
-    !(x instanceof Future) &&
-    !(x instanceof FromWrapper) &&
-    !iscoroutine(x) &&
-    !is_thenable(x) &&
-    !Array.isArray(x)
-  );
+/** Whether an argument of `gather()` is its options: an object literal that is not a thenable. */
+function is_gather_options(x: unknown): x is GatherOptions {
+  return is_plain_object(x) && !is_thenable(x);
 }
 
 /**
  * Run awaitables concurrently and resolve to the list of their results, in
  * argument order: `gather(a, b, c)` or `gather([a, b, c], {return_exceptions})`.
+ * In the first form, a last argument that is an object literal is the options.
  *
  * Without `return_exceptions`, the first exception (or cancellation) of a
  * child becomes the gather's exception. Cancelling the gather cancels every
@@ -157,35 +283,44 @@ function is_options(x: unknown): x is GatherOptions {
  */
 export function gather<A extends readonly unknown[]>(
   awaitables: [...A],
-  options?: GatherOptions,
+  options?: GatherOptions | null,
 ): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
 export function gather<A extends unknown[]>(
   ...awaitables: A
 ): Future<{ [K in keyof A]: ResultOf<A[K]> }>;
 export function gather(...args: unknown[]): Future<unknown[]> {
-  let items: unknown[];
-  let options: GatherOptions = {};
-  if (Array.isArray(args[0]) && (args.length === 1 || (args.length === 2 && is_options(args[1])))) {
+  let items = args;
+  let options: GatherOptions | null | undefined;
+  const n = args.length;
+  if (
+    n > 0 &&
+    Array.isArray(args[0]) &&
+    (n === 1 ||
+      (n === 2 && (args[1] === undefined || args[1] === null || is_gather_options(args[1]))))
+  ) {
     items = args[0] as unknown[];
-    options = (args[1] as GatherOptions | undefined) ?? {};
-  } else {
-    items = args;
-    if (items.length > 0 && is_options(items[items.length - 1]))
-      options = items.pop() as GatherOptions;
+    options = args[1] as GatherOptions | null | undefined;
+  } else if (n > 0 && is_gather_options(args[n - 1])) {
+    options = args.pop() as GatherOptions;
   }
-  const return_exceptions = options.return_exceptions === true;
+  let loop: AbstractEventLoop | null = null;
+  let return_exceptions = false;
+  if (options !== undefined && options !== null) {
+    const checked = check_options('gather', options, GATHER_OPTIONS);
+    loop = checked.loop ?? null;
+    return_exceptions = checked.return_exceptions === true;
+  }
   if (items.length === 0) {
-    const empty = new Future<unknown[]>({ loop: options.loop ?? get_event_loop() });
+    const empty = new Future<unknown[]>({ loop: loop ?? get_event_loop() });
     empty.set_result([]);
     return empty;
   }
 
   const futures = new Map<unknown, Future<unknown>>();
-  let loop = options.loop ?? null;
   for (const item of items) {
     if (futures.has(item)) continue;
     // Coroutines go to the loop of the futures before them, as in asyncio.
-    const future = item instanceof Future ? item : ensure_future(item, { loop });
+    const future = item instanceof Future ? item : _ensure_future(item, loop);
     if (loop === null) loop = future._loop;
     else if (future._loop !== loop)
       throw new ValueError('futures are tied to different event loops');
@@ -270,73 +405,140 @@ function describe_type(x: unknown): string {
   return (x as { constructor?: { name?: string } }).constructor?.name ?? 'object';
 }
 
+/** What `wait()` resolves to: the futures that are done, and the others. */
+type DoneAndPending<T> = [Set<Future<T>>, Set<Future<T>>];
+
+/** Whether `f`, just done, ends a `wait()` for `return_when` (asyncio's `_on_completion` test). */
+function ends_wait(f: Future<unknown>, return_when: string): boolean {
+  if (return_when === FIRST_COMPLETED) return true;
+  return return_when === FIRST_EXCEPTION && !f.cancelled() && f.exception() !== null;
+}
+
+/**
+ * The Future `wait()` returns while something is pending. When the condition
+ * holds or the time is up, it sorts the futures and sets its result; then,
+ * in the next iteration and right before its awaiters resume, it sorts them
+ * again (it queues itself just before the callbacks its result queues). So,
+ * as in asyncio's `_wait`, where the sort happens when the waiting coroutine
+ * resumes, a future that finished meanwhile (in the same iteration as the
+ * first one, or as the timeout) is in `done`, and none in `pending` is done.
+ */
+class WaitFuture<T> extends Future<DoneAndPending<T>> implements Runnable {
+  private _timer: TimerHandle | null = null;
+
+  constructor(
+    loop: AbstractEventLoop,
+    private readonly _fs: Set<Future<T>>,
+    /** How many futures are still pending. */
+    private _counter: number,
+    private readonly _return_when: string,
+    timeout: number | null,
+  ) {
+    super({ loop });
+    for (const f of _fs) if (!f.done()) f.add_done_callback(this._on_completion);
+    if (timeout !== null) this._timer = loop.call_later(timeout, release_waiter, this);
+  }
+
+  private readonly _on_completion = (f: Future<T>): void => {
+    if (--this._counter <= 0 || ends_wait(f, this._return_when)) this._release();
+  };
+
+  /** The condition holds or the time is up. @internal */
+  _release(): void {
+    if (this._state !== 'PENDING') return;
+    this._cleanup();
+    this._loop._schedule(this);
+    this.set_result(split_done(this._fs));
+  }
+
+  /** Right before the awaiters resume: move what finished since to `done`. @internal */
+  _run(): void {
+    const sets = this._result;
+    if (this._state !== 'FINISHED' || sets === undefined) return;
+    const [done, pending] = sets;
+    for (const f of pending) {
+      if (f.done()) {
+        pending.delete(f);
+        done.add(f);
+      }
+    }
+  }
+
+  override cancel(msg?: string | null): boolean {
+    if (!super.cancel(msg)) return false;
+    this._cleanup();
+    return true;
+  }
+
+  private _cleanup(): void {
+    this._timer?.cancel();
+    for (const f of this._fs) f.remove_done_callback(this._on_completion);
+  }
+}
+
+function release_waiter(waiter: { _release(): void }): void {
+  waiter._release();
+}
+
+function split_done<T>(fs: Set<Future<T>>): DoneAndPending<T> {
+  const done = new Set<Future<T>>();
+  const pending = new Set<Future<T>>();
+  for (const f of fs) (f.done() ? done : pending).add(f);
+  return [done, pending];
+}
+
 /**
  * Wait for the futures and coroutines of `fs` and resolve to `[done, pending]`,
  * two Sets. It never raises `TimeoutError` and never cancels anything: on
  * timeout, whatever is not done is in `pending`.
+ *
+ * The sets are made when the waiting task resumes, as in asyncio: a future
+ * that finishes in the same iteration as the one that ended the wait (or as
+ * the timeout) is in `done`. If the condition already holds at the call,
+ * the returned Future is done at once, and a task waiting on it goes on
+ * without a loop iteration.
+ *
+ * @example
+ * const [done, pending] = yield* From(wait(tasks, { timeout: 5, return_when: FIRST_COMPLETED }));
  */
 export function wait<T>(
   fs: Iterable<Awaitable<T>>,
   options?: WaitOptions,
-): Future<[Set<Future<T>>, Set<Future<T>>]> {
+): Future<DoneAndPending<T>> {
+  let timeout: number | null = null;
+  let return_when: string = ALL_COMPLETED;
+  let loop: AbstractEventLoop | null = null;
+  if (options !== undefined) {
+    const checked = check_options('wait', options, WAIT_OPTIONS);
+    timeout = check_timeout('wait', checked.timeout);
+    return_when = checked.return_when ?? ALL_COMPLETED;
+    loop = checked.loop ?? null;
+  }
   const items = new Set(check_iterable(fs, 'wait'));
   if (items.size === 0) throw new ValueError('Set of coroutines/Futures is empty.');
-  const return_when = options?.return_when ?? ALL_COMPLETED;
   if (
     return_when !== FIRST_COMPLETED &&
     return_when !== FIRST_EXCEPTION &&
     return_when !== ALL_COMPLETED
   ) {
-    throw new ValueError(`Invalid return_when value: ${String(return_when)}`);
+    throw new ValueError(`Invalid return_when value: ${return_when}`);
   }
-  const loop = options?.loop ?? get_event_loop();
+  const running = loop ?? get_event_loop();
   const futures = new Set<Future<T>>();
-  for (const item of items) futures.add(ensure_future(item as Awaitable<T>, { loop }));
-  const timeout = options?.timeout ?? null;
+  for (const item of items) futures.add(_ensure_future(item, running) as Future<T>);
 
-  const split = (): [Set<Future<T>>, Set<Future<T>>] => {
-    const done = new Set<Future<T>>();
-    const pending = new Set<Future<T>>();
-    for (const f of futures) (f.done() ? done : pending).add(f);
-    return [done, pending];
-  };
-  const already = [...futures].filter((f) => f.done());
-  let remaining = futures.size - already.length;
-  if (
-    remaining === 0 ||
-    (return_when === FIRST_COMPLETED && already.length > 0) ||
-    (return_when === FIRST_EXCEPTION &&
-      already.some((f) => !f.cancelled() && f._exception !== null))
-  ) {
-    const result = new Future<[Set<Future<T>>, Set<Future<T>>]>({ loop });
-    result.set_result(split());
+  let pending = 0;
+  let ended = false;
+  for (const f of futures) {
+    if (!f.done()) pending++;
+    else if (!ended) ended = ends_wait(f, return_when);
+  }
+  if (pending === 0 || ended) {
+    const result = new Future<DoneAndPending<T>>({ loop: running });
+    result.set_result(split_done(futures));
     return result;
   }
-
-  let timer: Handle | null = null;
-  const cleanup = (): void => {
-    if (timer !== null) timer.cancel();
-    for (const f of futures) f.remove_done_callback(on_done);
-  };
-  const waiter = new CancelHookFuture<[Set<Future<T>>, Set<Future<T>>]>(loop, cleanup);
-  const finish = (): void => {
-    if (waiter.done()) return;
-    cleanup();
-    waiter.set_result(split());
-  };
-  const on_done = (f: Future<T>): void => {
-    remaining--;
-    if (
-      remaining === 0 ||
-      return_when === FIRST_COMPLETED ||
-      (return_when === FIRST_EXCEPTION && !f.cancelled() && f._exception !== null)
-    ) {
-      finish();
-    }
-  };
-  for (const f of futures) if (!f.done()) f.add_done_callback(on_done);
-  if (timeout !== null) timer = loop.call_later(timeout, finish);
-  return waiter;
+  return new WaitFuture(running, futures, pending, return_when, timeout);
 }
 
 /** Copy `source`'s outcome into `target`: result, exception or cancellation. */
@@ -348,23 +550,51 @@ function copy_state<T>(source: Future<T>, target: Future<T>): void {
   } else target.set_result(source._result as T);
 }
 
+/** Options of `wait_for()`: the `timeout` may come here instead of second. */
+export interface WaitForOptions extends LoopOption {
+  /** Seconds to wait at most; `null` waits as long as needed. */
+  timeout?: number | null;
+}
+
 /**
  * Wait for one awaitable at most `timeout` seconds. On timeout the awaitable
  * is cancelled and the result fails with `TimeoutError`; cancelling the
  * result cancels the awaitable too. A `null` timeout waits as long as needed.
+ * The timeout may be given in the options instead: `wait_for(x, {timeout: 5})`
+ * (asyncio's `wait_for(x, timeout=5)`).
  *
  * @example
  * try { yield From(wait_for(reader.readline(), 5)); }
  * catch (e) { if (e instanceof TimeoutError) ... }
  */
+export function wait_for<T>(fut: Awaitable<T>, options: WaitForOptions): Future<T>;
 export function wait_for<T>(
   fut: Awaitable<T>,
-  timeout: number | null,
-  options?: LoopOption,
+  timeout: number | null | undefined,
+  options?: WaitForOptions,
+): Future<T>;
+export function wait_for<T>(
+  fut: Awaitable<T>,
+  timeout?: number | null | WaitForOptions,
+  options?: WaitForOptions,
 ): Future<T> {
-  const loop = options?.loop ?? get_event_loop();
-  const inner = ensure_future(fut, { loop });
-  if (timeout === null || timeout === undefined) return inner;
+  if (options === undefined && is_plain_object(timeout)) {
+    options = timeout;
+    timeout = undefined;
+  }
+  let loop: AbstractEventLoop | null = null;
+  if (options !== undefined) {
+    const checked = check_options('wait_for', options, TIMEOUT_OPTIONS);
+    if (checked.timeout !== undefined) {
+      if (timeout !== undefined) throw multiple_values('wait_for', 'timeout');
+      timeout = checked.timeout;
+    }
+    loop = checked.loop ?? null;
+  }
+  const delay = check_timeout('wait_for', timeout);
+  const inner = _ensure_future(fut, loop ?? get_event_loop()) as Future<T>;
+  if (delay === null) return inner;
+  const running = inner._loop;
 
   const on_done = (f: Future<T>): void => {
     if (outer.done()) return;
@@ -372,7 +602,7 @@ export function wait_for<T>(
     copy_state(f, outer);
   };
   const outer = new CancelHookFuture<T>(
-    loop,
+    running,
     () => {
       timer.cancel();
       inner.remove_done_callback(on_done);
@@ -389,80 +619,97 @@ export function wait_for<T>(
   };
   // Decide one iteration later, as asyncio's waiter does: a completion in the
   // same iteration as the timeout wins (Tulip #201).
-  const timer = loop.call_later(timeout, () => loop.call_soon(on_timeout));
+  const timer = running.call_later(delay, () => running.call_soon(on_timeout));
   inner.add_done_callback(on_done);
   return outer;
 }
 
 /**
  * What `as_completed()` returns. As an iterator, it gives one Future per
- * distinct awaitable: the first resolves like whichever awaitable finishes
- * first, the second like the next one, and so on. As an async iterator
- * (asyncio 3.13), it gives the awaitables' own Futures, each once it is done,
- * in completion order. Both draw from the same sequence, so a loop that
- * breaks off can be resumed by either kind of loop.
+ * distinct awaitable: whichever of them is waited on first resolves like the
+ * first awaitable to finish, the next one waited on like the next, and so on
+ * (asyncio 3.13 hands out coroutines that take from a queue when awaited).
+ * As an async iterator (asyncio 3.13), it gives the awaitables' own Futures,
+ * each once it is done, in completion order. Both draw from the same
+ * sequence, so a loop that breaks off can be resumed by either kind of loop.
  */
 export interface AsCompletedIterator<T> extends IterableIterator<Future<T>> {
   [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>>;
 }
 
-/** Shared state of an `as_completed()` iteration: the completions, in order, and the takers. */
+/** Options of `as_completed()`. */
+export interface AsCompletedOptions extends LoopOption {
+  /** Seconds after which what is still pending fails with `TimeoutError`; `null`: no limit. */
+  timeout?: number | null;
+}
+
+/** What waits for the next completion (`null`: the time is up); `false` if it no longer wants it. */
+interface Taker<T> {
+  _take(f: Future<T> | null): boolean;
+}
+
+/**
+ * Shared state of an `as_completed()` iteration (asyncio 3.13's
+ * `_AsCompletedIterator`): a queue of completions and a queue of takers,
+ * matched first come, first served.
+ */
 class AsCompleted<T> implements AsCompletedIterator<T> {
-  /** The awaitables' Futures that are done, in completion order. */
-  private readonly _done: Future<T>[] = [];
-  /** What waits for the k-th completion, for k = `_done.length`, `_done.length + 1`, … */
-  private readonly _takers: ((f: Future<T> | null) => void)[] = [];
-  /** How many completions next() calls have claimed. */
-  private _claimed = 0;
-  private _timed_out = false;
-  private _timer: Handle | null = null;
-  private readonly _todo: Set<Future<T>>;
-  private readonly _total: number;
+  /** Completions no taker has had yet, in order; `null` stands for one timed out. */
+  private readonly _done: (Future<T> | null)[] = [];
+  /** What waits for a completion, in the order it started waiting. */
+  private readonly _takers: Taker<T>[] = [];
+  /** How many more Futures the iteration hands out. */
+  private _todo_left: number;
+  /** @internal */ _timer: TimerHandle | null = null;
 
   constructor(
-    futures: Set<Future<T>>,
+    private readonly _todo: Set<Future<T>>,
     private readonly _loop: AbstractEventLoop,
     timeout: number | null,
   ) {
-    this._todo = futures;
-    this._total = futures.size;
-    for (const f of futures) f.add_done_callback(this._on_done);
-    if (timeout !== null && futures.size > 0) {
+    this._todo_left = _todo.size;
+    for (const f of _todo) f.add_done_callback(this._on_done);
+    if (timeout !== null && _todo.size > 0) {
       this._timer = _loop.call_later(timeout, this._on_timeout);
     }
   }
 
   private readonly _on_done = (f: Future<T>): void => {
-    if (!this._todo.delete(f)) return;
-    this._done.push(f);
-    this._takers.shift()?.(f);
+    if (!this._todo.delete(f)) return; // the timeout came first
+    this._put(f);
     if (this._todo.size === 0) this._timer?.cancel();
   };
 
-  // Every claim not matched by a completion yet fails with TimeoutError.
+  // Every awaitable still pending counts as one completion that fails with TimeoutError.
   private readonly _on_timeout = (): void => {
-    for (const f of this._todo) f.remove_done_callback(this._on_done);
+    for (const f of this._todo) {
+      f.remove_done_callback(this._on_done);
+      this._put(null);
+    }
     this._todo.clear();
-    this._timed_out = true;
-    for (const take of this._takers.splice(0)) take(null);
   };
 
-  /** Claim the next completion: `take` gets its Future, or `null` after the timeout. */
-  private _claim(take: (f: Future<T> | null) => void): void {
-    const k = this._claimed++;
-    if (k < this._done.length) take(this._done[k]!);
-    else if (this._timed_out) take(null);
-    else this._takers.push(take);
+  private _put(item: Future<T> | null): void {
+    while (this._takers.length > 0) if (this._takers.shift()!._take(item)) return;
+    this._done.push(item);
+  }
+
+  /** `taker` starts waiting: it gets the oldest completion not taken, or the next one. @internal */
+  _claim(taker: Taker<T>): void {
+    if (this._done.length === 0) this._takers.push(taker);
+    else if (taker._take(this._done[0]!)) this._done.shift();
+  }
+
+  /** `taker` stopped waiting (cancelled): the completion it would have had goes to the next. @internal */
+  _unclaim(taker: Taker<T>): void {
+    const index = this._takers.indexOf(taker);
+    if (index >= 0) this._takers.splice(index, 1);
   }
 
   next(): IteratorResult<Future<T>, undefined> {
-    if (this._claimed >= this._total) return { done: true, value: undefined };
-    const out = new Future<T>({ loop: this._loop });
-    this._claim((f) => {
-      if (f === null) out.set_exception(new TimeoutError());
-      else copy_state(f, out);
-    });
-    return { done: false, value: out };
+    if (this._todo_left <= 0) return { done: true, value: undefined };
+    this._todo_left--;
+    return { done: false, value: new NextCompletion<T>(this, this._loop) };
   }
 
   [Symbol.iterator](): this {
@@ -471,14 +718,12 @@ class AsCompleted<T> implements AsCompletedIterator<T> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>> {
     const next = (): Promise<IteratorResult<Future<T>, undefined>> => {
-      if (this._claimed >= this._total) return Promise.resolve({ done: true, value: undefined });
+      if (this._todo_left <= 0) return Promise.resolve({ done: true, value: undefined });
+      this._todo_left--;
       // A loop Future, so that the awaiting code resumes within the loop's iteration.
-      const slot = new Future<Future<T>>({ loop: this._loop });
-      this._claim((f) => {
-        if (f === null) slot.set_exception(new TimeoutError());
-        else slot.set_result(f);
-      });
-      return slot.then((f) => ({ done: false, value: f }));
+      const slot = new NextDone<T>({ loop: this._loop });
+      this._claim(slot);
+      return slot.then(iterator_step);
     };
     const view: AsyncIterableIterator<Future<T>> = {
       next,
@@ -488,15 +733,69 @@ class AsCompleted<T> implements AsCompletedIterator<T> {
   }
 }
 
+function iterator_step<T>(value: T): IteratorResult<T, undefined> {
+  return { done: false, value };
+}
+
+/**
+ * What the plain iterator of `as_completed()` hands out: a Future that takes
+ * the next completion once something waits on it (a task, `await`, a done
+ * callback), as asyncio's coroutine takes from its queue once awaited.
+ */
+class NextCompletion<T> extends Future<T> implements Taker<T> {
+  private _waited_on = false;
+
+  constructor(
+    private readonly _iteration: AsCompleted<T>,
+    loop: AbstractEventLoop,
+  ) {
+    super({ loop });
+  }
+
+  /** Every way of waiting on a Future registers here. @internal */
+  override _push_callback(entry: DoneCallback<T> | Waiter): void {
+    super._push_callback(entry);
+    if (this._waited_on) return;
+    this._waited_on = true;
+    this._iteration._claim(this);
+  }
+
+  /** @internal */
+  _take(f: Future<T> | null): boolean {
+    if (this._state !== 'PENDING') return false;
+    if (f === null) this.set_exception(new TimeoutError());
+    else copy_state(f, this);
+    return true;
+  }
+
+  override cancel(msg?: string | null): boolean {
+    if (!super.cancel(msg)) return false;
+    this._iteration._unclaim(this);
+    return true;
+  }
+}
+
+/** One step of the async iterator of `as_completed()`: the next awaitable's own Future, once done. */
+class NextDone<T> extends Future<Future<T>> implements Taker<T> {
+  /** @internal */
+  _take(f: Future<T> | null): boolean {
+    if (this._state !== 'PENDING') return false;
+    if (f === null) this.set_exception(new TimeoutError());
+    else this.set_result(f);
+    return true;
+  }
+}
+
 /**
  * Iterate over the awaitables of `fs` in completion order (asyncio's
  * `as_completed`); duplicates count once, coroutines become Tasks and
  * Promises Futures.
  *
  * - As an iterator (`for (const next of as_completed(fs))`), it gives one
- *   new Future per awaitable, to wait on in turn: the first resolves like
- *   whichever awaitable finishes first, and so on. After `timeout` seconds,
- *   the ones still pending fail with `TimeoutError`.
+ *   new Future per awaitable, to wait on in turn: the first one waited on
+ *   resolves like whichever awaitable finishes first, and so on, whatever
+ *   order the Futures were handed out in. After `timeout` seconds, the ones
+ *   still pending fail with `TimeoutError`.
  * - As an async iterator (`for await (const f of as_completed(fs))`, asyncio
  *   3.13), it gives the awaitables' own Futures and Tasks, each once it is
  *   done. After `timeout` seconds, the next step throws `TimeoutError`
@@ -517,13 +816,20 @@ class AsCompleted<T> implements AsCompletedIterator<T> {
  */
 export function as_completed<T>(
   fs: Iterable<Awaitable<T>>,
-  options?: { timeout?: number | null } & LoopOption,
+  options?: AsCompletedOptions,
 ): AsCompletedIterator<T> {
+  let timeout: number | null = null;
+  let loop: AbstractEventLoop | null = null;
+  if (options !== undefined) {
+    const checked = check_options('as_completed', options, TIMEOUT_OPTIONS);
+    timeout = check_timeout('as_completed', checked.timeout);
+    loop = checked.loop ?? null;
+  }
   const items = new Set(check_iterable(fs, 'as_completed'));
-  const loop = options?.loop ?? get_event_loop();
+  const running = loop ?? get_event_loop();
   const todo = new Set<Future<T>>();
-  for (const item of items) todo.add(ensure_future(item as Awaitable<T>, { loop }));
-  return new AsCompleted(todo, loop, options?.timeout ?? null);
+  for (const item of items) todo.add(_ensure_future(item, running) as Future<T>);
+  return new AsCompleted(todo, running, timeout);
 }
 
 /**
@@ -532,7 +838,9 @@ export function as_completed<T>(
  * cancelled, the outer one is too.
  */
 export function shield<T>(arg: Awaitable<T>, options?: LoopOption): Future<T> {
-  const inner = ensure_future(arg, options);
+  const loop =
+    options === undefined ? null : (check_options('shield', options, LOOP_OPTIONS).loop ?? null);
+  const inner = _ensure_future(arg, loop) as Future<T>;
   if (inner.done()) return inner;
   const outer = new Future<T>({ loop: inner._loop });
   inner.add_done_callback((f: Future<T>) => {

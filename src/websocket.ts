@@ -7,6 +7,7 @@
 
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
+import { check_options, type OptionSpec } from './options.js';
 import { OSError, SSLError, os_error_from_code } from './os_errors.js';
 import type { Platform } from './platform.js';
 
@@ -44,6 +45,22 @@ export interface WebSocketListenOptions {
   websocket?: boolean | WebSocketServerOptions | null;
 }
 
+/** The keys and kinds of {@link WebSocketConnectOptions}, for `check_options()`. @internal */
+export const WEBSOCKET_CONNECT_OPTIONS: OptionSpec = {
+  websocket: ['boolean', 'object', 'null'],
+  path: ['string', 'null'],
+  url: ['string', 'null'],
+  protocols: ['array', 'null'],
+};
+
+/** The keys and kinds of {@link WebSocketListenOptions}, for `check_options()`. @internal */
+export const WEBSOCKET_LISTEN_OPTIONS: OptionSpec = {
+  websocket: ['boolean', 'object', 'null'],
+};
+
+const WEBSOCKET_CLIENT_OBJECT: OptionSpec = { protocols: ['array', 'null'] };
+const WEBSOCKET_SERVER_OBJECT: OptionSpec = { path: ['string', 'null'], server: ['any'] };
+
 /**
  * The `ws://` URL `create_connection()` should open, or `null` for a plain
  * socket. Throws `ValueError` for a URL of another scheme.
@@ -56,6 +73,9 @@ export function _websocket_url(
   options: WebSocketConnectOptions & { ssl?: unknown },
 ): string | null {
   if (options.url !== undefined && options.url !== null) {
+    if (options.path !== undefined && options.path !== null) {
+      throw new ValueError('path can not be specified with url: put the path in the url');
+    }
     const url = String(options.url);
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
     if (scheme === 'ws' || scheme === 'wss') return url;
@@ -66,6 +86,9 @@ export function _websocket_url(
   if (!wanted) {
     if (options.path !== undefined && options.path !== null) {
       throw new ValueError('path is only meaningful with a WebSocket (the websocket option)');
+    }
+    if (options.protocols !== undefined && options.protocols !== null) {
+      throw new ValueError('protocols is only meaningful with a WebSocket (the websocket option)');
     }
     return null;
   }
@@ -82,6 +105,8 @@ export function _websocket_url(
 /** The subprotocols to offer, from `protocols` or `websocket.protocols`. @internal */
 export function _websocket_protocols(options: WebSocketConnectOptions): string[] | undefined {
   const ws = options.websocket;
+  if (typeof ws === 'object' && ws !== null)
+    check_options('websocket', ws, WEBSOCKET_CLIENT_OBJECT);
   const protocols =
     options.protocols ?? (typeof ws === 'object' && ws !== null ? ws.protocols : null);
   return protocols === null || protocols === undefined ? undefined : [...protocols];
@@ -93,9 +118,7 @@ export function _websocket_listen(
 ): { path: string | null; server: unknown } | null {
   if (websocket === undefined || websocket === null || websocket === false) return null;
   if (websocket === true) return { path: null, server: null };
-  if (typeof websocket !== 'object') {
-    throw new TypeError(`websocket must be a boolean or {path, server}, got ${repr(websocket)}`);
-  }
+  check_options('websocket', websocket, WEBSOCKET_SERVER_OBJECT);
   return { path: websocket.path ?? null, server: websocket.server ?? null };
 }
 

@@ -6,6 +6,7 @@
 
 import { NotImplementedError } from '../../src/exceptions.js';
 import type { RawStream, StreamConnectOptions } from '../../src/platform.js';
+import { CERT_REQUIRED, SSLContext, create_default_context } from '../../src/ssl.js';
 
 import { map_close_event, map_handshake_failure } from './errors.js';
 
@@ -167,14 +168,79 @@ export class _WebSocketStream implements RawStream {
 }
 
 /**
+ * What of `ctx` a browser cannot apply, or `null` if it asks for nothing a
+ * browser does not do anyway, as `ssl.create_default_context()` (and
+ * `ssl: true`) does: browsers verify the server's certificate and host name
+ * with their own trust store and TLS settings, and take none from a page.
+ */
+function unusable_ssl_setting(ctx: SSLContext): string | null {
+  const plain = create_default_context();
+  if (ctx.verify_mode !== CERT_REQUIRED) return 'verify_mode is not CERT_REQUIRED';
+  if (!ctx.check_hostname) return 'check_hostname is off';
+  if (ctx._cert_chain !== null) return 'it has a client certificate (load_cert_chain())';
+  if (ctx._cafiles.length + ctx._capaths.length + ctx._cadata.length > 0) {
+    return 'it trusts CA certificates of its own (load_verify_locations())';
+  }
+  if (ctx._ciphers !== null) return 'it restricts the ciphers (set_ciphers())';
+  if (ctx._alpn_protocols !== null) return 'it sets ALPN protocols (set_alpn_protocols())';
+  if (ctx.minimum_version !== plain.minimum_version) return 'minimum_version is not the default';
+  if (ctx.maximum_version !== plain.maximum_version) return 'maximum_version is not the default';
+  if (ctx.options !== plain.options) return 'options is not the default';
+  return null;
+}
+
+/** The host name of a WebSocket URL as a certificate names it (no IPv6 brackets), or `null`. */
+function url_hostname(url: string): string | null {
+  try {
+    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuse TLS settings a browser would not apply: an `SSLContext` other than a
+ * default one, or a `server_hostname` other than the URL's host (browsers
+ * check the certificate against the URL).
+ */
+function check_tls_settings(url: string, opts: StreamConnectOptions): void {
+  if (!/^wss:/i.test(url)) return;
+  if (opts.ssl instanceof SSLContext) {
+    const setting = unusable_ssl_setting(opts.ssl);
+    if (setting !== null) {
+      throw new NotImplementedError(
+        `a browser cannot use this SSLContext for ${url} (${setting}): browsers verify wss:// ` +
+          'servers with their own TLS settings; pass ssl=True or ssl.create_default_context()',
+      );
+    }
+  }
+  const server_hostname = opts.server_hostname ?? null;
+  if (server_hostname === null) return;
+  const hostname = url_hostname(url);
+  // Through URL too, so that case, IDN and IPv6 spellings compare equal.
+  const wanted = url_hostname(
+    `wss://${server_hostname.includes(':') ? `[${server_hostname}]` : server_hostname}/`,
+  );
+  if (hostname !== null && wanted !== hostname) {
+    throw new NotImplementedError(
+      `a browser cannot check the certificate of ${url} against server_hostname ` +
+        `${JSON.stringify(server_hostname)}: browsers check it against the URL's host`,
+    );
+  }
+}
+
+/**
  * Open a WebSocket to `opts.url` and resolve once it is open; a handshake that
- * fails rejects with `ConnectionRefusedError`.
+ * fails rejects with `ConnectionRefusedError`. A `wss://` connection with TLS
+ * settings a browser cannot apply (see `check_tls_settings`) is refused with
+ * `NotImplementedError` rather than opened with the browser's own.
  *
  * @see https://developer.mozilla.org/docs/Web/API/WebSocket
  */
 export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
     const url = opts.url!;
+    check_tls_settings(url, opts);
     let socket: WebSocket;
     try {
       socket = new WebSocket(url, opts.protocols);

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
+import type { SpawnProcessOptions } from '../../src/base_subprocess.js';
+import { ValueError } from '../../src/exceptions.js';
 import { OSError, os_error_from_code } from '../../src/os_errors.js';
 import type { RawProcess, RawStream, SpawnOptions, SpawnStdio } from '../../src/platform.js';
 
@@ -75,6 +77,38 @@ function spawn_error(err: unknown, program: string): Error {
 
 function noop(): void {}
 
+/** Linux's `O_CLOEXEC` as `/proc/<pid>/fdinfo` shows it in `flags` (octal). */
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * The descriptors (3 and up) of this process that a child would inherit,
+ * having no close-on-exec flag: Linux tells in `/proc/self/fdinfo`; elsewhere
+ * none are found. Node opens none such itself; they come from the parent.
+ * @internal
+ */
+export function _inheritable_fds(): number[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc/self/fdinfo');
+  } catch {
+    return [];
+  }
+  const fds: number[] = [];
+  for (const name of names) {
+    const fd = Number(name);
+    if (!(fd > 2)) continue;
+    let info: string;
+    try {
+      info = fs.readFileSync(`/proc/self/fdinfo/${name}`, 'latin1');
+    } catch {
+      continue; // closed since (the listing's own descriptor)
+    }
+    const flags = /^flags:\s*([0-7]+)/m.exec(info);
+    if (flags !== null && (parseInt(flags[1]!, 8) & O_CLOEXEC) === 0) fds.push(fd);
+  }
+  return fds;
+}
+
 /**
  * Keep a child's output in the pipe until the core reads it. At exit Node
  * resumes every stdio stream nobody has read yet (`flushStdio` in
@@ -135,18 +169,46 @@ class _NodeProcess implements RawProcess {
  * `PermissionError` (filename: the program) when it cannot start.
  *
  * `stderr: 'stdout'` with a piped stdout (Python's `stderr=STDOUT`) needs
- * fd 2 to be the very pipe of fd 1, which Node cannot express: the child is
- * then started through `/bin/sh -c 'exec 2>&1; exec "$0" "$@"'` (the same
- * pid, as `exec` replaces the shell), after the program was looked up as
- * execvp does, so a missing program still fails with `FileNotFoundError`.
+ * fd 2 to be the very pipe of fd 1, which Node cannot express, and Node has
+ * no umask option: the child is then started through
+ * `/bin/sh -c 'umask 022; exec 2>&1; exec "$0" "$@"'` (the same pid, as
+ * `exec` replaces the shell), after the program was looked up as execvp
+ * does, so a missing program still fails with `FileNotFoundError`. Python's
+ * `executable` cannot go through that shell with its own `argv[0]` (POSIX
+ * `exec` has no `-a`), so that combination is a `ValueError`.
+ *
+ * `start_new_session` is Node's `detached` (`setsid()` in the child);
+ * `pass_fds` puts each descriptor at its own number in the stdio array (Node
+ * clears its close-on-exec flag there; the gaps stay closed); `uid`/`gid`
+ * are Node's. Every descriptor Node opens is close-on-exec; with `close_fds`
+ * (the default), the inheritable ones this process inherited are covered by
+ * `/dev/null` in the child (Linux), see `SubprocessOptions.close_fds`.
  */
-export function spawn(opts: SpawnOptions): Promise<RawProcess> {
+export function spawn(opts: SpawnOptions & Partial<SpawnProcessOptions>): Promise<RawProcess> {
   return new Promise<RawProcess>((resolve, reject) => {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
+    const executable = opts.executable ?? null;
+    const umask = opts.umask ?? -1;
     let file: string;
     let args: string[];
     const stdio: NodeStdio[] = [stdio_of(opts.stdin), stdio_of(opts.stdout), 'inherit'];
+    const pass_fds = opts.pass_fds ?? [];
+    for (const fd of pass_fds) {
+      while (stdio.length < fd) stdio.push('ignore');
+      stdio[fd] = fd;
+    }
+    // close_fds: Node cannot close an inheritable descriptor in the child, so
+    // /dev/null takes its number there (the descriptor itself stays private).
+    let devnull = -1;
+    if (opts.close_fds ?? true) {
+      for (const fd of _inheritable_fds()) {
+        if (pass_fds.includes(fd)) continue;
+        if (devnull < 0) devnull = fs.openSync('/dev/null', 'r+');
+        while (stdio.length < fd) stdio.push('ignore');
+        stdio[fd] = devnull;
+      }
+    }
     let merge = false;
     if (opts.stderr === 'stdout') {
       if (opts.stdout === 'pipe') merge = true;
@@ -154,25 +216,54 @@ export function spawn(opts: SpawnOptions): Promise<RawProcess> {
     } else {
       stdio[2] = stdio_of(opts.stderr);
     }
+    // Shell commands run first in the child, before the program.
+    const prelude: string[] = [];
+    if (umask >= 0) prelude.push(`umask ${umask.toString(8).padStart(4, '0')}`);
+    if (merge) prelude.push('exec 2>&1');
+    let argv0: string | undefined;
     if (opts.shell) {
+      file = executable ?? SHELL;
+      args = ['-c', [...prelude, opts.args[0]!].join('\n')];
+    } else if (prelude.length > 0) {
+      if (executable !== null) {
+        reject(
+          new ValueError(
+            'executable cannot be combined with umask, nor with stderr=STDOUT and stdout=PIPE: ' +
+              'those start the program through /bin/sh, which cannot set its argv[0]',
+          ),
+        );
+        return;
+      }
+      try {
+        find_program(opts.args[0]!, env, cwd);
+      } catch (err) {
+        reject(err as Error);
+        return;
+      }
       file = SHELL;
-      args = ['-c', merge ? `exec 2>&1\n${opts.args[0]!}` : opts.args[0]!];
-    } else if (merge) {
-      find_program(opts.args[0]!, env, cwd);
-      file = SHELL;
-      args = ['-c', 'exec 2>&1; exec "$0" "$@"', ...opts.args];
+      args = ['-c', [...prelude, 'exec "$0" "$@"'].join('; '), ...opts.args];
     } else {
-      file = opts.args[0]!;
+      file = executable ?? opts.args[0]!;
       args = opts.args.slice(1);
+      argv0 = opts.args[0];
     }
     if (merge) stdio[2] = 'inherit';
-    const program = opts.shell ? SHELL : opts.args[0]!;
-    const child = child_process.spawn(file, args, {
-      stdio: stdio as StdioOptions,
-      cwd,
-      env,
-      argv0: opts.shell || merge ? undefined : opts.args[0],
-    });
+    const program = opts.shell ? file : (executable ?? opts.args[0]!);
+    let child: ChildProcess;
+    try {
+      child = child_process.spawn(file, args, {
+        stdio: stdio as StdioOptions,
+        cwd,
+        env,
+        argv0,
+        detached: opts.start_new_session ?? false,
+        uid: opts.uid ?? undefined,
+        gid: opts.gid ?? undefined,
+      });
+    } finally {
+      // The child has its copy once spawn() returns (the fork is synchronous).
+      if (devnull >= 0) fs.closeSync(devnull);
+    }
     const on_error = (err: Error): void => {
       child.removeListener('spawn', on_spawn);
       reject(spawn_error(err, program));

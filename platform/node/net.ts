@@ -5,7 +5,7 @@
 
 import net from 'node:net';
 
-import { ValueError } from '../../src/exceptions.js';
+import { NotImplementedError, ValueError } from '../../src/exceptions.js';
 import type {
   RawServer,
   RawStream,
@@ -39,6 +39,22 @@ function finish_stream(
 function supports_reuse_port(): boolean {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+/**
+ * Refuse a `reuse_address` libuv cannot honour: it sets `SO_REUSEADDR` on
+ * every listening TCP socket outside Windows, and never on Windows.
+ * `undefined` is the host's default.
+ */
+export function check_reuse_address(reuse_address: boolean | undefined): void {
+  if (reuse_address === undefined) return;
+  const windows = process.platform === 'win32';
+  if (reuse_address === !windows) return;
+  throw new NotImplementedError(
+    windows
+      ? 'reuse_address=True is not supported on Windows: Node (libuv) never sets SO_REUSEADDR there'
+      : 'reuse_address=False is not supported: Node (libuv) always sets SO_REUSEADDR on listening TCP sockets',
+  );
 }
 
 function family_of(family: string | number | undefined): number {
@@ -243,8 +259,15 @@ export function listen_stream(
     if (opts.reuse_port && !supports_reuse_port()) {
       throw new ValueError('reuse_port not supported by socket module');
     }
+    check_reuse_address(opts.reuse_address);
     const unix_path = opts.path ?? null;
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    const server = net.createServer({
+      allowHalfOpen: true,
+      pauseOnConnect: true,
+      noDelay: true,
+      // SO_KEEPALIVE on each accepted socket, as asyncio's keep_alive (3.13) gives it.
+      keepAlive: opts.keep_alive ?? false,
+    });
     (server as TaggedServer)[kAccept] = {
       on_accept,
       unix_path,

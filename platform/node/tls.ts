@@ -255,7 +255,8 @@ export function tls_extra(
   };
 }
 
-function timeout_error(timeout: number): Error {
+/** The error of a TLS handshake that took longer than `timeout` seconds (asyncio's message). */
+export function timeout_error(timeout: number): Error {
   return new ConnectionAbortedError(
     `SSL handshake is taking longer than ${timeout} seconds: aborting the connection`,
   );
@@ -375,6 +376,47 @@ export function tls_server(
     );
     server.emit('connection', socket);
   });
+}
+
+/**
+ * The `tls.connect()` options of a client connection that Node opens itself
+ * (`ws`'s `wss://`): the certificates, versions and ciphers of `ctx`, and its
+ * verification (`verify_mode`, `check_hostname`) done by Node, against
+ * `server_hostname` when given (also sent as SNI), else the URL's host.
+ */
+export function tls_connect_options(
+  ctx: SSLContext,
+  server_hostname: string | null,
+): tls.ConnectionOptions {
+  if (ctx.check_hostname && server_hostname === '') {
+    throw new ValueError('check_hostname requires server_hostname');
+  }
+  const verify = ctx.verify_mode !== CERT_NONE;
+  const options: tls.ConnectionOptions = {
+    secureContext: secure_context(ctx),
+    rejectUnauthorized: verify,
+    checkServerIdentity:
+      verify && ctx.check_hostname
+        ? (host, cert) => tls.checkServerIdentity(server_hostname ?? host, cert)
+        : () => undefined,
+  };
+  if (server_hostname !== null && server_hostname !== '' && net.isIP(server_hostname) === 0) {
+    options.servername = server_hostname;
+  }
+  if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
+  return options;
+}
+
+/** Whether `err` (from a connection Node opened itself) failed the TLS handshake or verification. */
+export function is_tls_error(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    Object.hasOwn(VERIFY_ERRORS, code) ||
+    code.startsWith('ERR_TLS_') ||
+    code.startsWith('ERR_SSL_') ||
+    code.startsWith('ERR_OSSL_')
+  );
 }
 
 /** Whether `ssl` is an SSLContext (the core passes nothing else). */

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocket, WebSocketServer, type ClientOptions, type RawData } from 'ws';
 
 import { NotImplementedError, ValueError } from '../../src/exceptions.js';
 import type { OSError } from '../../src/os_errors.js';
@@ -22,6 +22,17 @@ import { socket as S } from '../../src/sockets.js';
 import { _websocket_close_error, _websocket_refused_error } from '../../src/websocket.js';
 
 import { map_error } from './errors.js';
+import { check_reuse_address } from './net.js';
+import {
+  is_ssl_context,
+  is_tls_error,
+  map_tls_error,
+  timeout_error,
+  tls_connect_options,
+} from './tls.js';
+
+/** asyncio's default `ssl_handshake_timeout` (seconds), for `wss://`. */
+const HANDSHAKE_TIMEOUT = 60;
 
 function noop(): void {}
 
@@ -202,14 +213,30 @@ export class _NodeWebSocketStream implements RawStream {
 /**
  * Connect to `opts.url` with `ws` and resolve once open. A refused TCP
  * connection or a handshake the server rejects (non-101 answer) rejects with
- * `ConnectionRefusedError`; a TLS failure with `SSLError`.
+ * `ConnectionRefusedError`; a TLS failure with `SSLError` (a failed
+ * verification with `SSLCertVerificationError`).
+ *
+ * For `wss://`, `opts.ssl` (the SSLContext) sets the certificates and the
+ * verification, `opts.server_hostname` the name sent and checked, and
+ * `opts.ssl_handshake_timeout` (default 60 s) bounds the opening handshake
+ * (then `ConnectionAbortedError`).
  */
 export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
     const url = opts.url!;
+    const secure = /^wss:/i.test(url);
+    const ws_opts: ClientOptions = { perMessageDeflate: false };
+    const seconds = opts.ssl_handshake_timeout ?? HANDSHAKE_TIMEOUT;
+    const server_hostname = opts.server_hostname ?? null;
+    if (secure) {
+      if (is_ssl_context(opts.ssl)) {
+        Object.assign(ws_opts, tls_connect_options(opts.ssl, server_hostname));
+      }
+      ws_opts.handshakeTimeout = seconds * 1000;
+    }
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url, opts.protocols, { perMessageDeflate: false });
+      socket = new WebSocket(url, opts.protocols, ws_opts);
     } catch (err) {
       throw new TypeError(`cannot open a WebSocket to ${url}: ${(err as Error).message}`, {
         cause: err,
@@ -224,7 +251,11 @@ export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream
       socket.removeListener('open', on_open);
       socket.terminate();
       const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && code !== 'ECONNREFUSED' && !/^ERR_/.test(code)) {
+      if (secure && is_tls_error(err)) {
+        reject(map_tls_error(err, server_hostname));
+      } else if (secure && /handshake has timed out/i.test(err.message)) {
+        reject(timeout_error(seconds));
+      } else if (typeof code === 'string' && code !== 'ECONNREFUSED' && !/^ERR_/.test(code)) {
         reject(map_error(err));
       } else {
         reject(_websocket_refused_error(url, err.message, err));
@@ -327,6 +358,7 @@ export function listen_websocket(
       return;
     }
     if (opts.reuse_port) throw new ValueError('reuse_port is not supported for WebSocket servers');
+    check_reuse_address(opts.reuse_address);
     const server = http.createServer(http_on_request);
     const on_error = (err: Error): void => {
       server.removeListener('listening', on_listening);

@@ -102,7 +102,9 @@ describe('Server basics', () => {
   it('rejects a start_serving that is not a boolean, at the call', () => {
     expect(() =>
       start_server(read_all, '127.0.0.1', 0, { start_serving: 'no' as unknown as boolean }),
-    ).toThrow(new TypeError("start_serving must be a boolean, got 'no'"));
+    ).toThrow(
+      new TypeError("create_server() argument 'start_serving' must be boolean or null, not 'no'"),
+    );
   });
 });
 

@@ -11,12 +11,15 @@ import { From, coroutine } from '../../src/coroutines.js';
 import { set_event_loop } from '../../src/events.js';
 import type { Future } from '../../src/futures.js';
 import { ConnectionError, ConnectionResetError } from '../../src/os_errors.js';
+import { ValueError } from '../../src/exceptions.js';
 import {
   StreamReader,
   StreamReaderProtocol,
   StreamWriter,
   open_connection,
+  open_unix_connection,
   start_server,
+  start_unix_server,
 } from '../../src/streams.js';
 import { sleep } from '../../src/task_helpers.js';
 import { b, concat, run, s } from '../support/net.js';
@@ -143,6 +146,88 @@ describe('open_connection / start_server', () => {
     await run(loop, main());
     expect(() => open_connection('127.0.0.1', 1, { limit: 0 })).toThrow('Limit cannot be <= 0');
     expect(() => start_server(null as never, '127.0.0.1', 0)).toThrow(TypeError);
+  });
+
+  it('checks every option at the call: limit and loop here, the rest by the loop method, naming the key', () => {
+    const expect_type_error = (call: () => unknown, message: string | RegExp): void => {
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(message);
+    };
+    expect_type_error(
+      () => open_connection('127.0.0.1', 1, { limit: '5' } as never),
+      "open_connection() argument 'limit' must be number or null, not '5'",
+    );
+    expect_type_error(
+      () => open_connection('127.0.0.1', 1, { loop: 5 } as never),
+      /^open_connection\(\) argument 'loop' must be/,
+    );
+    expect_type_error(
+      () => open_connection('127.0.0.1', 1, 5 as never),
+      'open_connection() options must be an object, got 5',
+    );
+    // asyncio passes **kwds on to loop.create_connection(), which names the key.
+    expect_type_error(() => open_connection('127.0.0.1', 1, { limt: 5 } as never), /'limt'/);
+    expect_type_error(() => open_connection('127.0.0.1', 1, { ssl: 'yes' } as never), /'ssl'/);
+    expect_type_error(
+      () => start_server(echo, '127.0.0.1', 0, { backlogg: 5 } as never),
+      /'backlogg'/,
+    );
+    expect_type_error(
+      () => start_server(echo, '127.0.0.1', 0, { limit: [] } as never),
+      "start_server() argument 'limit' must be number or null, not []",
+    );
+    expect_type_error(() => open_unix_connection('/tmp/x', { famly: 1 } as never), /'famly'/);
+    expect_type_error(
+      () => open_unix_connection('/tmp/x', { limit: true } as never),
+      /^open_unix_connection\(\) argument 'limit'/,
+    );
+    expect_type_error(() => start_unix_server(echo, '/tmp/x', { pth: 1 } as never), /'pth'/);
+    expect_type_error(
+      () => start_unix_server(echo, '/tmp/x', { loop: 'l' } as never),
+      /^start_unix_server\(\) argument 'loop'/,
+    );
+    expect(() => open_connection('127.0.0.1', 1, { limit: -1 })).toThrow(
+      new ValueError('Limit cannot be <= 0'),
+    );
+  });
+
+  it('a server readline over the limit fails once and drops the whole line, the next line reads fine (test_readline_limit)', async () => {
+    const main = coroutine(function* () {
+      const got: string[] = [];
+      const done = loop.create_future<null>();
+      const server: Server = yield From(
+        start_server(
+          coroutine(function* (reader: StreamReader, writer: StreamWriter) {
+            for (;;) {
+              try {
+                const line: Uint8Array = yield* From(reader.readline());
+                if (line.length === 0) break;
+                got.push(s(line));
+              } catch (exc) {
+                got.push(`${(exc as Error).name}: ${(exc as Error).message}`);
+              }
+            }
+            writer.close();
+            done.set_result(null);
+          }),
+          '127.0.0.1',
+          0,
+          { limit: 8 },
+        ),
+      );
+      const [, writer] = yield* From(open_connection('127.0.0.1', port_of(server)));
+      writer.write(b('x'.repeat(20) + '\nnext\n'));
+      yield From(writer.drain());
+      writer.write_eof();
+      yield From(done);
+      expect(got).toEqual([
+        'ValueError: Separator is found, but chunk is longer than limit',
+        'next\n',
+      ]);
+      writer.close();
+      server.close();
+    });
+    await run(loop, main());
   });
 
   describe('client_connected_cb kinds', () => {

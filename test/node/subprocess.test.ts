@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import { BaseSubprocessTransport } from '../../src/base_subprocess.js';
+import { _inheritable_fds } from '../../platform/node/child_process.js';
 import { From, coroutine } from '../../src/coroutines.js';
 import { CancelledError, ValueError } from '../../src/exceptions.js';
 import type { Future } from '../../src/futures.js';
@@ -391,6 +392,269 @@ describe('create_subprocess_exec / create_subprocess_shell', () => {
       )) as Process;
       const [out] = (yield From(proc.communicate())) as [Uint8Array, null];
       expect(s(out)).toBe('/tmp\nhi\n');
+    });
+    await run(loop, main());
+  });
+});
+
+describe('subprocess keyword arguments (Popen options)', () => {
+  /** Run `cmd` with /bin/sh and `options`; resolve to [stdout, returncode]. */
+  function shell_output(
+    cmd: string,
+    options: Record<string, unknown> = {},
+  ): Promise<[string, number]> {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_shell(cmd, { stdout: PIPE, loop, ...options }),
+      )) as Process;
+      const [out] = (yield From(proc.communicate())) as [Uint8Array, null];
+      return [s(out), proc.returncode!] as [string, number];
+    });
+    return run(loop, main());
+  }
+
+  /** Session id and process group id of `pid`, as ps shows them. */
+  function sid_pgid(text: string): [number, number] {
+    const [sid, pgid] = text.trim().split(/\s+/).map(Number);
+    return [sid!, pgid!];
+  }
+
+  it('start_new_session puts the child in a new session and process group (test_start_new_session)', async () => {
+    const main = coroutine(function* () {
+      const ask = 'ps -o sid=,pgid= -p $$; ps -o sid=,pgid= -p $PPID; exit 8';
+      const proc = (yield From(
+        create_subprocess_shell(ask, { stdout: PIPE, start_new_session: true, loop }),
+      )) as Process;
+      const [out] = (yield From(proc.communicate())) as [Uint8Array, null];
+      expect(proc.returncode).toBe(8);
+      const [child, parent] = s(out).trim().split('\n').map(sid_pgid);
+      // setsid(): the child leads its own session and process group.
+      expect(child).toEqual([proc.pid, proc.pid]);
+      expect(parent![0]).not.toBe(proc.pid);
+
+      const same = (yield From(
+        create_subprocess_shell(ask, { stdout: PIPE, start_new_session: false, loop }),
+      )) as Process;
+      const [out2] = (yield From(same.communicate())) as [Uint8Array, null];
+      const [child2, parent2] = s(out2).trim().split('\n').map(sid_pgid);
+      expect(child2).toEqual(parent2);
+    });
+    await run(loop, main());
+  });
+
+  it('pass_fds hands a descriptor on under its number; without it the child has none (test_pass_fds)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trollius-fds-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'out.txt');
+    const fd = fs.openSync(file, 'w');
+    onTestFinished(() => fs.closeSync(fd));
+    // bash: POSIX sh (dash) only redirects descriptors 0 to 9.
+    const bash = { executable: '/bin/bash' };
+    const [, status] = await shell_output(`echo passed >&${fd}`, { ...bash, pass_fds: [fd] });
+    expect(status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe('passed\n');
+    // close_fds (the default) and close_fds: false alike: a descriptor this
+    // process opened is not inheritable, so it stays out of the child.
+    for (const close_fds of [true, false]) {
+      const [, failed] = await shell_output(`echo leaked >&${fd} 2>/dev/null`, {
+        ...bash,
+        close_fds,
+      });
+      expect(failed).not.toBe(0);
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('passed\n');
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'close_fds keeps an inheritable descriptor of this process from the child; close_fds: false lets it through (test_close_fds)',
+    async (ctx) => {
+      // Node opens nothing inheritable: this needs one the test process inherited.
+      const inheritable = _inheritable_fds();
+      if (inheritable.length === 0) ctx.skip();
+      const fd = inheritable[0]!;
+      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      const [shut] = await shell_output(`readlink /proc/$$/fd/${fd}`);
+      expect(shut.trim()).toBe('/dev/null');
+      const [open] = await shell_output(`readlink /proc/$$/fd/${fd}`, { close_fds: false });
+      expect(open.trim()).toBe(target);
+      const [kept] = await shell_output(`readlink /proc/$$/fd/${fd}`, { pass_fds: [fd] });
+      expect(kept.trim()).toBe(target);
+    },
+  );
+
+  it('umask sets the child’s umask, for shell and exec (test_umask)', async () => {
+    const [out] = await shell_output('umask', { umask: 0o027 });
+    expect(out).toBe('0027\n');
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('sh', '-c', 'umask; echo $0', { stdout: PIPE, umask: 0o077, loop }),
+      )) as Process;
+      const [exec_out] = (yield From(proc.communicate())) as [Uint8Array, null];
+      return s(exec_out);
+    });
+    expect(await run(loop, main())).toBe('0077\nsh\n');
+    const mask = process.umask();
+    const [inherited] = await shell_output('umask', { umask: -1 });
+    expect(inherited).toBe(`${mask.toString(8).padStart(4, '0')}\n`);
+  });
+
+  it('user and group take numeric ids (test_user, test_group)', async () => {
+    const uid = process.getuid!();
+    const gid = process.getgid!();
+    const [out] = await shell_output('id -u; id -g', { user: uid, group: gid });
+    expect(out).toBe(`${uid}\n${gid}\n`);
+    if (uid === 0) {
+      // root may become anybody: nobody's ids.
+      const [nobody] = await shell_output('id -u; id -g', { user: 65534, group: 65534 });
+      expect(nobody).toBe('65534\n65534\n');
+    } else {
+      // Anybody else may not become another user: setuid() fails, as with Popen.
+      await expect(shell_output('true', { user: uid + 1 })).rejects.toBeInstanceOf(PermissionError);
+    }
+    const f = () => new Recorder();
+    expect(() => loop.subprocess_shell(f, 'true', { user: 'nobody' as never })).toThrow(
+      new ValueError("user must be a numeric id here, got 'nobody': names cannot be looked up"),
+    );
+    expect(() => loop.subprocess_shell(f, 'true', { user: -1 })).toThrow(
+      new ValueError('User ID cannot be negative, got -1'),
+    );
+    expect(() => loop.subprocess_shell(f, 'true', { group: 1.5 })).toThrow(
+      new TypeError('Group must be a string or an integer'),
+    );
+  });
+
+  it('executable replaces the program, which stays argv[0] (test_executable)', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_exec('fake-name', '-c', 'echo $0', {
+          executable: '/bin/sh',
+          stdout: PIPE,
+          loop,
+        }),
+      )) as Process;
+      const [out] = (yield From(proc.communicate())) as [Uint8Array, null];
+      expect(s(out)).toBe('fake-name\n');
+      // Through the /bin/sh that umask needs, argv[0] cannot be kept: refused.
+      try {
+        yield From(
+          create_subprocess_exec('fake-name', { executable: '/bin/sh', umask: 0o22, loop }),
+        );
+        expect.unreachable();
+      } catch (exc) {
+        expect(exc).toBeInstanceOf(ValueError);
+        expect((exc as Error).message).toMatch(/^executable cannot be combined with umask/);
+      }
+    });
+    await run(loop, main());
+    const [bash] = await shell_output('echo ${BASH_VERSION:+bash}', { executable: '/bin/bash' });
+    expect(bash).toBe('bash\n');
+  });
+
+  it('refuses unknown keys and wrong types with TypeError naming them', () => {
+    const f = () => new Recorder();
+    expect(() => loop.subprocess_exec(f, 'true', { stdn: PIPE } as never)).toThrow(
+      new TypeError("subprocess_exec() got an unexpected keyword argument 'stdn'"),
+    );
+    expect(() => loop.subprocess_shell(f, 'true', { cwd: 5 } as never)).toThrow(
+      new TypeError("subprocess_shell() argument 'cwd' must be string or null, not 5"),
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { start_new_session: 'yes' } as never)).toThrow(
+      /argument 'start_new_session' must be boolean or null/,
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { pass_fds: 3 } as never)).toThrow(
+      /argument 'pass_fds' must be array or null/,
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { pass_fds: ['3'] } as never)).toThrow(
+      new TypeError("pass_fds must hold integers, got '3'"),
+    );
+    expect(() => loop.subprocess_exec(f, 'true', { umask: 1.5 })).toThrow(TypeError);
+    expect(() => create_subprocess_exec('true', { lmit: 5, loop } as never)).toThrow(
+      new TypeError("subprocess_exec() got an unexpected keyword argument 'lmit'"),
+    );
+    expect(() => create_subprocess_exec('true', { limit: '5', loop } as never)).toThrow(
+      new TypeError("create_subprocess_exec() argument 'limit' must be number or null, not '5'"),
+    );
+    expect(() => create_subprocess_shell('true', { limit: 0, loop })).toThrow(
+      new ValueError('Limit cannot be <= 0'),
+    );
+    expect(() => create_subprocess_shell('true', 7 as never)).toThrow(
+      new TypeError('create_subprocess_shell() options must be an object, got 7'),
+    );
+  });
+
+  it('refuses text mode as asyncio does (test_create_subprocess_exec_text_mode_fails, test_create_subprocess_shell_text_mode_fails)', () => {
+    for (const start of [
+      (o: object) => create_subprocess_exec('true', { loop, ...o }),
+      (o: object) => create_subprocess_shell('true', { loop, ...o }),
+    ]) {
+      expect(() => start({ text: true })).toThrow(new ValueError('text must be False'));
+      expect(() => start({ encoding: 'utf-8' })).toThrow(new ValueError('encoding must be None'));
+      expect(() => start({ errors: 'strict' })).toThrow(new ValueError('errors must be None'));
+      expect(() => start({ universal_newlines: true })).toThrow(
+        new ValueError('universal_newlines must be False'),
+      );
+    }
+  });
+
+  it('refuses, naming them, the Popen keywords the host cannot carry out; accepts their defaults', async () => {
+    const f = () => new Recorder();
+    const refused: Array<[Record<string, unknown>, RegExp]> = [
+      [{ preexec_fn: () => {} }, /^preexec_fn is not supported/],
+      [{ restore_signals: false }, /^restore_signals=False is not supported/],
+      [{ extra_groups: [0] }, /^extra_groups is not supported/],
+      [{ process_group: 0 }, /^process_group is not supported.*start_new_session/],
+      [{ pipesize: 65536 }, /^pipesize is not supported/],
+      [{ startupinfo: {} }, /^startupinfo is only supported on Windows platforms$/],
+      [{ creationflags: 8 }, /^creationflags is only supported on Windows platforms$/],
+    ];
+    for (const [options, message] of refused) {
+      let error: unknown = null;
+      try {
+        loop.subprocess_exec(f, 'true', options as never);
+      } catch (exc) {
+        error = exc;
+      }
+      expect(error, JSON.stringify(Object.keys(options))).toBeInstanceOf(ValueError);
+      expect((error as Error).message).toMatch(message);
+    }
+    const [out, status] = await shell_output('echo ok', {
+      preexec_fn: null,
+      restore_signals: true,
+      close_fds: true,
+      extra_groups: null,
+      process_group: -1,
+      pipesize: -1,
+      startupinfo: null,
+      creationflags: 0,
+      text: false,
+      encoding: null,
+      errors: null,
+      bufsize: 0,
+    });
+    expect([out, status]).toEqual(['ok\n', 0]);
+  });
+
+  it('limit reaches the StreamReaders of stdout and stderr', async () => {
+    const main = coroutine(function* () {
+      const proc = (yield From(
+        create_subprocess_shell('echo toolongline; echo ok', {
+          stdout: PIPE,
+          stderr: PIPE,
+          limit: 4,
+          loop,
+        }),
+      )) as Process;
+      expect(proc.stdout!._limit).toBe(4);
+      expect(proc.stderr!._limit).toBe(4);
+      yield From(proc.wait());
+      let error: unknown = null;
+      try {
+        yield From(proc.stdout!.readline());
+      } catch (exc) {
+        error = exc;
+      }
+      expect(error).toBeInstanceOf(ValueError);
+      expect(s((yield From(proc.stdout!.readline())) as Uint8Array)).toBe('ok\n');
     });
     await run(loop, main());
   });

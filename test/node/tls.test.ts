@@ -28,6 +28,7 @@ import {
   start_unix_server,
 } from '../../src/streams.js';
 import { Process, create_subprocess_exec, subprocess } from '../../src/subprocess.js';
+import type { _StreamTransport } from '../../src/stream_transport.js';
 import type { Transport } from '../../src/transports.js';
 import { b, run, s } from '../support/net.js';
 
@@ -457,9 +458,11 @@ describe('loop.start_tls', () => {
         }
       }
     }
+    let server_protocol: StartTlsServer | null = null;
+    const server_side_tls = (): Transport => server_protocol!.tls!;
     const main = coroutine(function* () {
       const server = (yield From(
-        loop.create_server(() => new StartTlsServer(), '127.0.0.1', 0),
+        loop.create_server(() => (server_protocol = new StartTlsServer()), '127.0.0.1', 0),
       )) as Server;
       const port = (server.sockets![0]!.getsockname() as [string, number])[1];
       const [transport, client] = (yield From(
@@ -471,15 +474,21 @@ describe('loop.start_tls', () => {
       expect(() => loop.start_tls(transport, client, {} as SSLContext)).toThrow(TypeError);
       const ctx = client_context();
       const tls_transport = (yield From(
-        loop.start_tls(transport, client, ctx, { server_hostname: 'localhost' }),
+        loop.start_tls(transport, client, ctx, {
+          server_hostname: 'localhost',
+          ssl_shutdown_timeout: 5,
+        }),
       )) as Transport;
       expect(tls_transport.get_extra_info('sslcontext')).toBe(ctx);
+      // The new transport's close() is bounded by ssl_shutdown_timeout (default 30).
+      expect((tls_transport as _StreamTransport)._ssl_shutdown_timeout).toBe(5);
       expect(
         (tls_transport.get_extra_info('peercert') as Record<string, unknown>)['subject'],
       ).toEqual([[['commonName', 'localhost']]]);
       tls_transport.write(b('secret\n'));
       yield From(client.until('SECRET\n'));
       expect(client.text).toBe('OK\nSECRET\n');
+      expect((server_side_tls() as _StreamTransport)._ssl_shutdown_timeout).toBe(30);
       tls_transport.close();
       yield From(client.lost_future);
       expect(client.lost).toBe(1);

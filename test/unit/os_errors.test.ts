@@ -29,6 +29,7 @@ import {
   BACKPORT_SSL_CONTEXT,
 } from '../../src/os_errors.js';
 import { TimeoutError } from '../../src/exceptions.js';
+import { ssl } from '../../src/ssl.js';
 
 describe('OSError', () => {
   it('formats the (errno, strerror) form like Python', () => {
@@ -196,9 +197,70 @@ describe('SSL errors', () => {
     expect(new SSLCertVerificationError(1, 'x').verify_message).toBeNull();
   });
 
-  it('the BACKPORT_SSL_* flags are true', () => {
+  it('BACKPORT_SSL_ERRORS is true: TLS errors are always the SSLError classes exported here', () => {
     expect(BACKPORT_SSL_ERRORS).toBe(true);
-    expect(BACKPORT_SSL_CONTEXT).toBe(true);
+  });
+
+  it('BACKPORT_SSL_CONTEXT is false: the SSLContext verifies and sends SNI, unlike the Trollius backport', () => {
+    expect(BACKPORT_SSL_CONTEXT).toBe(false);
+    // What Trollius code skips when the flag is true is here: a client context
+    // verifies the certificate and the hostname, and can take a SNI callback.
+    const ctx = ssl.create_default_context();
+    expect(ctx.verify_mode).toBe(ssl.CERT_REQUIRED);
+    expect(ctx.check_hostname).toBe(true);
+    expect(typeof ctx.set_servername_callback).toBe('function');
+    expect(typeof ctx.set_default_verify_paths).toBe('function');
+  });
+});
+
+// The SSLContext's keyword arguments (src/ssl.ts has no unit test file of its own;
+// test/node/tls.test.ts covers it over real connections).
+describe('ssl: keyword arguments as one checked options object', () => {
+  it('create_default_context takes cafile/capath/cadata by name, with or without purpose', () => {
+    const ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: 'ca.pem' });
+    expect(ctx._cafiles).toEqual(['ca.pem']);
+    expect(ctx._default_verify_paths).toBe(false);
+    const alone = ssl.create_default_context({ cadata: 'PEM' });
+    expect(alone._cadata).toEqual(['PEM']);
+    expect(alone.verify_mode).toBe(ssl.CERT_REQUIRED);
+    const server = ssl.create_default_context({ purpose: ssl.Purpose.CLIENT_AUTH });
+    expect(server.verify_mode).toBe(ssl.CERT_NONE);
+    expect(() =>
+      ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { ca_file: 'x' } as never),
+    ).toThrow(
+      new TypeError("create_default_context() got an unexpected keyword argument 'ca_file'"),
+    );
+    expect(() => ssl.create_default_context({ cafile: 5 } as never)).toThrow(
+      new TypeError("create_default_context() argument 'cafile' must be string or null, not 5"),
+    );
+    expect(() => ssl.create_default_context('server' as never)).toThrow(
+      new TypeError("'server' is not a Purpose"),
+    );
+  });
+
+  it('load_verify_locations and load_cert_chain take their arguments by position or by name', () => {
+    const ctx = new ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT);
+    ctx.load_verify_locations({ capath: '/etc/ssl/certs' });
+    ctx.load_verify_locations(null, null, 'PEM');
+    expect(ctx._capaths).toEqual(['/etc/ssl/certs']);
+    expect(ctx._cadata).toEqual(['PEM']);
+    expect(() => ctx.load_verify_locations({ cafle: 'x' } as never)).toThrow(
+      new TypeError("load_verify_locations() got an unexpected keyword argument 'cafle'"),
+    );
+    expect(() => ctx.load_verify_locations({})).toThrow(
+      new TypeError('cafile, capath and cadata cannot be all omitted'),
+    );
+    expect(() => ctx.load_verify_locations(5 as never)).toThrow(
+      new TypeError('cafile should be a valid filesystem path, not 5'),
+    );
+    ctx.load_cert_chain({ certfile: 'cert.pem', keyfile: 'key.pem' });
+    expect(ctx._cert_chain).toEqual({ certfile: 'cert.pem', keyfile: 'key.pem', password: null });
+    ctx.load_cert_chain('c.pem', null, 'secret');
+    expect(ctx._cert_chain).toEqual({ certfile: 'c.pem', keyfile: null, password: 'secret' });
+    expect(() => ctx.load_cert_chain({ certfile: 'c.pem', key: 'k' } as never)).toThrow(
+      new TypeError("load_cert_chain() got an unexpected keyword argument 'key'"),
+    );
+    expect(() => ctx.load_cert_chain({ keyfile: 'k.pem' } as never)).toThrow(TypeError);
   });
 });
 

@@ -91,6 +91,69 @@ describe('StreamReader: construction and state', () => {
     expect(new StreamReader(10, loop)._loop).toBe(loop);
   });
 
+  it('takes limit and loop by name, positionally, or both; refuses unknown keys and wrong types (test_invalid_limit)', () => {
+    const by_name = new StreamReader({ limit: 10, loop });
+    expect(by_name._limit).toBe(10);
+    expect(by_name._loop).toBe(loop);
+    expect(new StreamReader(12, { loop })._limit).toBe(12);
+    expect(new StreamReader(undefined, { limit: 13, loop })._limit).toBe(13);
+    expect(new StreamReader({ loop })._limit).toBe(65536);
+    expect(() => new StreamReader({ limit: 0, loop })).toThrow(
+      new ValueError('Limit cannot be <= 0'),
+    );
+    expect(() => new StreamReader({ limit: -1, loop })).toThrow(ValueError);
+    expect(() => new StreamReader({ limt: 10, loop } as never)).toThrow(
+      new TypeError("StreamReader() got an unexpected keyword argument 'limt'"),
+    );
+    expect(() => new StreamReader(10, { loop, lop: loop } as never)).toThrow(
+      new TypeError("StreamReader() got an unexpected keyword argument 'lop'"),
+    );
+    expect(() => new StreamReader({ limit: '10', loop } as never)).toThrow(
+      new TypeError("StreamReader() argument 'limit' must be number or null, not '10'"),
+    );
+    expect(() => new StreamReader({ loop: 5 } as never)).toThrow(/argument 'loop'/);
+    expect(() => new StreamReader(10, { limit: 20, loop })).toThrow(
+      new TypeError("StreamReader() got multiple values for argument 'limit'"),
+    );
+    expect(() => new StreamReader('10' as never, { loop })).toThrow(TypeError);
+  });
+
+  it('feed_data copies its bytes: changing the fed buffer later does not change what is read (test_feed_nonempty_data)', () => {
+    const stream = reader();
+    const data = b('line1\nline2\n');
+    stream.feed_data(data);
+    data[0] = 99;
+    data.fill(0, 6);
+    expect(s(now(stream.readline()))).toBe('line1\n');
+    expect(s(now(stream.read(-1 + 7)))).toBe('line2\n');
+    // A view into a larger buffer is copied too, not its whole buffer.
+    const big = b('xxabcxx');
+    stream.feed_data(big.subarray(2, 5));
+    big.fill(0);
+    stream.feed_eof();
+    expect(s(now(stream.read()))).toBe('abc');
+  });
+
+  it('feed_data refuses anything but bytes with TypeError, and the buffer stays as it was', () => {
+    const stream = reader();
+    stream.feed_data(b('ok'));
+    for (const bad of ['abc', [97, 98], null, undefined, 5, new ArrayBuffer(2)]) {
+      expect(() => stream.feed_data(bad as never)).toThrow(TypeError);
+    }
+    expect(() => stream.feed_data('abc' as never)).toThrow(
+      new TypeError("feed_data() data must be a bytes-like object, got 'abc'"),
+    );
+    expect(stream._size).toBe(2);
+    stream.feed_eof();
+    const all = now(stream.read());
+    expect(all).toBeInstanceOf(Uint8Array);
+    expect(s(all)).toBe('ok');
+    // A Node Buffer is bytes.
+    const other = reader();
+    other.feed_data(Buffer.from('buf'));
+    expect(s(now(other.read(3)))).toBe('buf');
+  });
+
   it('at_eof is true only after feed_eof with an empty buffer', () => {
     const stream = reader();
     expect(stream.at_eof()).toBe(false);
@@ -174,6 +237,24 @@ describe('StreamReader.read', () => {
     expect(now(stream.read(-1)).length).toBe(0);
   });
 
+  it('a size that is not an integer is a TypeError; a negative one reads to EOF', () => {
+    const stream = reader();
+    stream.feed_data(b('data'));
+    expect(() => stream.read(2.5)).toThrow(
+      new TypeError('read() size must be an integer, got 2.5'),
+    );
+    expect(() => stream.read(Number.NaN)).toThrow(TypeError);
+    expect(() => stream.read(Infinity)).toThrow(TypeError);
+    expect(() => stream.read('2' as never)).toThrow(
+      new TypeError("read() size must be an integer, got '2'"),
+    );
+    expect(() => stream.read(null as never)).toThrow(TypeError);
+    expect(stream._size).toBe(4);
+    const all = stream.read(-2.5);
+    stream.feed_eof();
+    expect(s(now(all))).toBe('data');
+  });
+
   it('raises the exception set on the reader (test_read_exception)', () => {
     const stream = reader();
     stream.feed_data(b('line\n'));
@@ -221,7 +302,68 @@ describe('StreamReader.readline', () => {
     expect(s(now(stream.readline()))).toBe('ine3\n');
   });
 
-  it('a line over the limit raises ValueError and is dropped; the next line reads fine (test_readline_limit)', () => {
+  it('a line fed in pieces within one loop iteration is judged whole: dropped through its newline (test_readline_limit)', async () => {
+    const stream = reader(7);
+    loop.call_soon(() => {
+      stream.feed_data(b('chunk1'));
+      stream.feed_data(b('chunk2'));
+      stream.feed_data(b('chunk3\n'));
+      stream.feed_eof();
+    });
+    await expect(loop.run_until_complete(stream.readline())).rejects.toEqual(
+      new ValueError('Separator is found, but chunk is longer than limit'),
+    );
+    // The buffer had just one line of data, and after raising a ValueError it is empty:
+    // no tail of the long line is left behind to be read as a line.
+    expect(stream._size).toBe(0);
+    expect(now(stream.readline()).length).toBe(0);
+
+    const second = reader(7);
+    loop.call_soon(() => {
+      second.feed_data(b('chunk1'));
+      second.feed_data(b('chunk2\n'));
+      second.feed_data(b('chunk3\n'));
+      second.feed_eof();
+    });
+    await expect(loop.run_until_complete(second.readline())).rejects.toBeInstanceOf(ValueError);
+    expect(buffered(second)).toBe('chunk3\n');
+  });
+
+  it('an overlong line with no newline yet fails once, at the next loop iteration, dropping what came', async () => {
+    const stream = reader(3);
+    const pending = stream.readline();
+    stream.feed_data(b('li'));
+    stream.feed_data(b('ne1'));
+    // asyncio decides when the reader resumes, over everything fed by then.
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('xx'));
+    await run_briefly(loop);
+    expect(failure(pending)).toEqual(
+      new ValueError('Separator is not found, and chunk exceed the limit'),
+    );
+    expect(stream._size).toBe(0);
+    // Data of a later iteration is a new line, as in asyncio.
+    stream.feed_data(b('ok\n'));
+    expect(s(now(stream.readline()))).toBe('ok\n');
+  });
+
+  it('feed_eof decides an overlong line at once; a cancelled read leaves it alone', async () => {
+    const stream = reader(3);
+    const pending = stream.readline();
+    stream.feed_data(b('toolong'));
+    stream.feed_eof();
+    expect(failure(pending)).toBeInstanceOf(ValueError);
+    expect(stream._size).toBe(0);
+
+    const other = reader(3);
+    const cancelled = other.readline();
+    other.feed_data(b('toolong'));
+    cancelled.cancel();
+    await run_briefly(loop);
+    expect(buffered(other)).toBe('toolong');
+  });
+
+  it('a line over the limit raises ValueError and is dropped; the next line reads fine (test_readline_limit, strictness)', () => {
     const stream = reader(7);
     stream.feed_data(b('1234567\n'));
     expect(s(now(stream.readline()))).toBe('1234567\n');
@@ -240,19 +382,19 @@ describe('StreamReader.readline', () => {
     expect(s(now(stream.readline()))).toBe('ok\n');
   });
 
-  it('a line over the limit fails a pending readline as data arrives (test_readline_limit_with_existing_data)', () => {
+  it('a line over the limit in the buffer fails readline at once (test_readline_limit_with_existing_data)', () => {
     const stream = reader(3);
     stream.feed_data(b('li'));
     stream.feed_data(b('ne1\nline2\n'));
     expect(failure(stream.readline())).toBeInstanceOf(ValueError);
+    // The buffer keeps the data after the overlong line.
     expect(buffered(stream)).toBe('line2\n');
 
     const other = reader(3);
-    const pending = other.readline();
     other.feed_data(b('li'));
-    expect(pending.done()).toBe(false);
     other.feed_data(b('ne1'));
-    expect(failure(pending)).toEqual(
+    other.feed_data(b('li'));
+    expect(failure(other.readline())).toEqual(
       new ValueError('Separator is not found, and chunk exceed the limit'),
     );
     expect(other._size).toBe(0);
@@ -285,6 +427,19 @@ describe('StreamReader.readexactly', () => {
       new ValueError('readexactly size can not be less than zero'),
     );
     expect(stream._size).toBe(4);
+  });
+
+  it('a size that is not an integer is a TypeError; a negative one a ValueError first, as asyncio checks', () => {
+    const stream = reader();
+    stream.feed_data(b('data'));
+    expect(() => stream.readexactly(2.5)).toThrow(
+      new TypeError('readexactly() size must be an integer, got 2.5'),
+    );
+    expect(() => stream.readexactly(Number.NaN)).toThrow(TypeError);
+    expect(() => stream.readexactly('2' as never)).toThrow(TypeError);
+    expect(() => stream.readexactly(undefined as never)).toThrow(TypeError);
+    expect(() => stream.readexactly(-1.5)).toThrow(ValueError);
+    expect(s(now(stream.readexactly(4)))).toBe('data');
   });
 
   it('fails with IncompleteReadError(partial, expected) at EOF (test_readexactly_eof)', () => {
@@ -337,6 +492,23 @@ describe('StreamReader.readuntil', () => {
     expect(err.expected).toBeNull();
     expect(err.message).toBe('11 bytes read on a total of null expected bytes');
     expect(stream._size).toBe(0);
+  });
+
+  it('judges the limit over the pieces of one loop iteration, keeping the data (test_readuntil_limit_found_sep)', async () => {
+    const stream = reader(3);
+    const pending = stream.readuntil(b('AAA'));
+    loop.call_soon(() => {
+      stream.feed_data(b('some data'));
+      stream.feed_data(b('AAA'));
+    });
+    const err = (await loop.run_until_complete(pending).then(
+      () => null,
+      (e: unknown) => e,
+    )) as LimitOverrunError;
+    expect(err).toBeInstanceOf(LimitOverrunError);
+    expect(err.message).toBe('Separator is found, but chunk is longer than limit');
+    expect(err.consumed).toBe(9);
+    expect(buffered(stream)).toBe('some dataAAA');
   });
 
   it('fails with LimitOverrunError(consumed) and keeps the data (test_readuntil_limit_found_sep)', () => {
@@ -443,6 +615,47 @@ describe('StreamReader: randomized chunk boundaries', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('StreamReader: the pieces of one loop iteration', () => {
+  it('readline gives the same lines and errors whether a loop callback feeds the data whole or in pieces', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 40 });
+    const cuts = fc.array(fc.nat(40), { maxLength: 12 });
+    /** What successive readline() calls give (lines, or the ValueError) when a callback feeds `chunks`. */
+    async function outcome(chunks: Uint8Array[]): Promise<string[]> {
+      const stream = reader(4);
+      loop.call_soon(() => {
+        for (const chunk of chunks) stream.feed_data(chunk);
+        stream.feed_eof();
+      });
+      const seen: string[] = [];
+      for (;;) {
+        try {
+          const line = await loop.run_until_complete(stream.readline());
+          if (line.length === 0) return seen;
+          seen.push(s(line));
+        } catch (exc) {
+          expect(exc).toBeInstanceOf(ValueError);
+          seen.push(`ValueError: ${(exc as Error).message}`);
+        }
+      }
+    }
+    await fc.assert(
+      fc.asyncProperty(text, cuts, async (data, at) => {
+        const whole = b(data);
+        const points = [...new Set([...at.map((c) => c % (whole.length + 1)), whole.length])];
+        points.sort((x, y) => x - y);
+        const pieces: Uint8Array[] = [];
+        let from = 0;
+        for (const p of points) {
+          if (p > from) pieces.push(whole.slice(from, p));
+          from = p;
+        }
+        expect(await outcome(pieces)).toEqual(await outcome([whole]));
+      }),
+      { numRuns: 150 },
     );
   });
 });
@@ -631,6 +844,29 @@ describe('StreamReaderProtocol and StreamWriter', () => {
     protocol.data_received(b('abc'));
     expect(protocol.eof_received()).toBe(true);
     expect(s(now(stream.read()))).toBe('abc');
+  });
+
+  it('keeps the chunks data_received hands over without copying them, and refuses non-bytes', () => {
+    const [stream, protocol] = connected();
+    const chunk = b('owned');
+    protocol.data_received(chunk);
+    // The transport's chunk belongs to the protocol: it is buffered as is.
+    expect(stream._chunks[0]).toBe(chunk);
+    expect(() => protocol.data_received('abc' as never)).toThrow(TypeError);
+    expect(stream._size).toBe(5);
+  });
+
+  it('checks the options of StreamReaderProtocol and FlowControlMixin', () => {
+    expect(() => new StreamReaderProtocol(reader(), null, { loop, lopp: 1 } as never)).toThrow(
+      new TypeError("StreamReaderProtocol() got an unexpected keyword argument 'lopp'"),
+    );
+    expect(() => new StreamReaderProtocol(reader(), null, { loop: 'x' } as never)).toThrow(
+      /StreamReaderProtocol\(\) argument 'loop'/,
+    );
+    expect(() => new FlowControlMixin({ limit: 1 } as never)).toThrow(
+      new TypeError("FlowControlMixin() got an unexpected keyword argument 'limit'"),
+    );
+    expect(new FlowControlMixin({ loop })._loop).toBe(loop);
   });
 
   it('connection_lost(exc) sets the exception on the reader; connection_lost(null) feeds EOF', () => {

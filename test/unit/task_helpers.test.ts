@@ -82,8 +82,85 @@ describe('sleep', () => {
     expect(loop._scheduled.length).toBe(0);
   });
 
-  it('refuses a delay that is not a number', () => {
+  it('refuses a delay that is not a number, and NaN (test_sleep_when_delay_is_nan)', () => {
     expect(() => sleep('1' as never)).toThrow(TypeError);
+    expect(() => sleep(Number.NaN, null, { loop })).toThrow(new ValueError('Invalid delay: NaN'));
+  });
+
+  it('sleep(0) resumes the task after one iteration, as a bare yield does (tasks.py __sleep0)', async () => {
+    const log: string[] = [];
+    const sleeper = coroutine(function* () {
+      log.push('sleep 0');
+      yield From(sleep(0, null, { loop }));
+      log.push('sleep 1');
+      yield From(sleep(0, null, { loop }));
+      log.push('sleep 2');
+    });
+    const yielder = coroutine(function* () {
+      log.push('yield 0');
+      yield null;
+      log.push('yield 1');
+      yield null;
+      log.push('yield 2');
+    });
+    loop.create_task(sleeper());
+    loop.create_task(yielder());
+    await run_briefly(loop);
+    expect(log).toEqual(['sleep 0', 'yield 0']);
+    await run_briefly(loop);
+    expect(log).toEqual(['sleep 0', 'yield 0', 'sleep 1', 'yield 1']);
+    await run_briefly(loop);
+    expect(log).toEqual(['sleep 0', 'yield 0', 'sleep 1', 'yield 1', 'sleep 2', 'yield 2']);
+  });
+
+  it('sleep(0, result) resolves to result within that iteration', async () => {
+    const seen: unknown[] = [];
+    const task = loop.create_task(
+      coroutine(function* () {
+        seen.push(yield From(sleep(0, 'zero', { loop })));
+        seen.push(yield* From(sleep(-1, { result: 7, loop })));
+      })(),
+    );
+    await run_briefly(loop); // the first step
+    expect(seen).toEqual([]);
+    await run_briefly(loop);
+    expect(seen).toEqual(['zero']);
+    await run_briefly(loop);
+    expect(seen).toEqual(['zero', 7]);
+    expect(task.done()).toBe(true);
+  });
+
+  it('a task cancelled in sleep(0) gets CancelledError at the yield in the next iteration (test_sleep_cancel)', async () => {
+    let caught: unknown = null;
+    const task = loop.create_task(
+      coroutine(function* () {
+        try {
+          yield From(sleep(0, null, { loop }));
+        } catch (e) {
+          caught = e;
+          throw e;
+        }
+      })(),
+    );
+    await run_briefly(loop);
+    task.cancel('stop');
+    await run_briefly(loop);
+    expect(caught).toEqual(new CancelledError('stop'));
+    expect(task.cancelled()).toBe(true);
+  });
+
+  it('a cancelled sleep(0) future stays cancelled, and its done callbacks still run through call_soon', async () => {
+    const cancelled = sleep(0, 'never', { loop });
+    expect(cancelled.cancel()).toBe(true);
+    const called: string[] = [];
+    const s = sleep(0, 'x', { loop });
+    s.add_done_callback((f) => called.push(f.result()));
+    await run_briefly(loop);
+    expect(cancelled.cancelled()).toBe(true);
+    expect(s.result()).toBe('x');
+    expect(called).toEqual([]); // set in this iteration, the callback runs in the next
+    await run_briefly(loop);
+    expect(called).toEqual(['x']);
   });
 });
 
@@ -222,11 +299,75 @@ describe('wait', () => {
     b.cancel();
   });
 
-  it('returns at once when the condition already holds (test_wait_really_done)', async () => {
+  it('returns a done Future when the condition already holds at the call', async () => {
     const f = new Future({ loop });
     f.set_result(1);
     const w = wait([f], { loop, return_when: FIRST_COMPLETED });
     expect(w.done()).toBe(true);
+  });
+
+  it('puts in done what finished by the time the waiter resumes (test_wait_really_done)', async () => {
+    const coro1 = coroutine(function* () {
+      yield From(sleep(0, null, { loop }));
+    });
+    const coro2 = coroutine(function* () {
+      yield From(sleep(0, null, { loop }));
+      yield From(sleep(0, null, { loop }));
+    });
+    const a = loop.create_task(coro1());
+    const b = loop.create_task(coro2());
+    const main = coroutine(function* () {
+      return yield* From(wait([b, a], { loop, return_when: FIRST_COMPLETED }));
+    });
+    const [done, pending] = await loop.run_until_complete(main());
+    expect(done).toEqual(new Set([a, b]));
+    expect(pending.size).toBe(0);
+    expect(a.result()).toBeUndefined();
+    expect(b.result()).toBeUndefined();
+  });
+
+  it('puts in done what finishes in the same iteration as the timeout (test_wait_concurrent_complete)', async () => {
+    const a = loop.create_task(after(0.1, 'a'));
+    const b = loop.create_task(after(0.15, 'b'));
+    const main = coroutine(function* () {
+      return yield* From(wait([b, a], { loop, timeout: 0.1 }));
+    });
+    const [done, pending] = await loop.run_until_complete(main());
+    expect(done).toEqual(new Set([a]));
+    expect(pending).toEqual(new Set([b]));
+    expect(loop.time()).toBeCloseTo(0.1, 9);
+    b.cancel();
+  });
+
+  it('leaves in pending no future that is done when the waiter resumes', async () => {
+    const first = new Future<number>({ loop });
+    const second = new Future<number>({ loop });
+    const main = coroutine(function* () {
+      // `second` finishes one iteration after `first`: while wait() is
+      // deciding, and before the waiting task resumes.
+      loop.call_soon(() => {
+        first.set_result(1);
+        loop.call_soon(() => second.set_result(2));
+      });
+      const [done, pending] = yield* From(
+        wait([first, second], { loop, return_when: FIRST_COMPLETED }),
+      );
+      return [done, [...pending].filter((f) => f.done())];
+    });
+    const [done, done_but_pending] = await loop.run_until_complete(main());
+    expect(done_but_pending).toEqual([]);
+    expect(done).toEqual(new Set([first, second]));
+  });
+
+  it('is not decided while its waiter is cancelled, and cancels its timer (test_wait_cancel)', async () => {
+    const f = new Future({ loop });
+    const w = wait([f], { loop, timeout: 10 });
+    expect(loop._scheduled.length).toBe(1);
+    expect(w.cancel()).toBe(true);
+    expect(loop._timer_cancelled_count).toBe(1);
+    f.set_result(1);
+    await run_briefly(loop, 2);
+    expect(w.cancelled()).toBe(true);
   });
 
   it('checks its arguments (test_wait_errors, test_wait_invalid_args)', () => {
@@ -318,6 +459,69 @@ describe('as_completed', () => {
       return results;
     });
     await expect(loop.run_until_complete(main())).resolves.toEqual(['fast', 'timeout']);
+  });
+
+  it('gives the first completion to the first Future waited on (test_as_completed_reverse_wait)', async () => {
+    const a = sleep(0.05, 'a', { loop });
+    const b = sleep(0.1, 'b', { loop });
+    const main = coroutine(function* () {
+      const futs = [...as_completed([a, b], { loop })];
+      expect(futs).toHaveLength(2);
+      const x: unknown = yield From(futs[1]!);
+      expect(x).toBe('a');
+      expect(loop.time()).toBeCloseTo(0.05, 9);
+      const y: unknown = yield From(futs[0]!);
+      expect(y).toBe('b');
+      expect(loop.time()).toBeCloseTo(0.1, 9);
+      return [x, y];
+    });
+    await expect(loop.run_until_complete(main())).resolves.toEqual(['a', 'b']);
+  });
+
+  it('lets its Futures be waited on together (test_as_completed_concurrent)', async () => {
+    const main = coroutine(function* () {
+      const futs = [
+        ...as_completed([sleep(0.05, 'a', { loop }), sleep(0.05, 'b', { loop })], { loop }),
+      ];
+      const [done] = yield* From(wait(futs, { loop }));
+      return new Set([...done].map((f) => f.result()));
+    });
+    await expect(loop.run_until_complete(main())).resolves.toEqual(new Set(['a', 'b']));
+  });
+
+  it('gives the completion of a cancelled waiter to the next one (asyncio Queue.get)', async () => {
+    const a = new Future<string>({ loop });
+    const b = new Future<string>({ loop });
+    const [first, second] = [...as_completed([a, b], { loop })];
+    const waiter = loop.create_task(
+      coroutine(function* () {
+        return yield* From(first!);
+      })(),
+    );
+    const other = loop.create_task(
+      coroutine(function* () {
+        return yield* From(second!);
+      })(),
+    );
+    await run_briefly(loop);
+    waiter.cancel();
+    await run_briefly(loop);
+    a.set_result('a');
+    await expect(loop.run_until_complete(other)).resolves.toBe('a');
+    expect(first!.cancelled()).toBe(true);
+    b.cancel();
+  });
+
+  it('counts each awaitable once, and ends after that (test_as_completed_duplicate_coroutines)', async () => {
+    const c = after(0, 'ham');
+    const main = coroutine(function* () {
+      const result: string[] = [];
+      for (const f of as_completed([c, c, after(0, 'spam')], { loop })) result.push(yield* From(f));
+      return result;
+    });
+    const result = await loop.run_until_complete(main());
+    expect(result).toHaveLength(2);
+    expect(new Set(result)).toEqual(new Set(['ham', 'spam']));
   });
 
   it('merges duplicates and refuses a single future (test_as_completed_invalid_args)', () => {
@@ -492,18 +696,22 @@ describe('as_completed as an async iterator (asyncio 3.13)', () => {
     await expect(loop.run_until_complete(main())).resolves.toEqual([f]);
   });
 
-  it('keeps the sync form giving Futures of the results, claimed at next()', async () => {
+  it('lets the sync form hand its Futures out before or after the completions', async () => {
     const first = new Future<string>({ loop });
     const second = new Future<string>({ loop });
     const iterator = as_completed([first, second], { loop });
+    const early = iterator.next().value!;
     second.set_result('second');
     await run_briefly(loop);
     first.set_result('first');
     await run_briefly(loop);
-    const outs = [...iterator];
-    expect(outs).toHaveLength(2);
-    expect(outs.map((o) => o.result())).toEqual(['second', 'first']);
-    expect(outs[0]).not.toBe(second);
+    const late = iterator.next().value!;
+    expect(iterator.next().done).toBe(true);
+    expect(late.done() || early.done()).toBe(false); // nothing waits on them yet
+    // Whichever is waited on first takes the first completion.
+    await expect(loop.run_until_complete(late)).resolves.toBe('second');
+    await expect(loop.run_until_complete(early)).resolves.toBe('first');
+    expect(late).not.toBe(second);
   });
 });
 

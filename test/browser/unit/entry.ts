@@ -12,6 +12,7 @@ import '../../unit/queue_shutdown.test.js';
 import '../../unit/queues.test.js';
 import '../../unit/runners.test.js';
 import '../../unit/task_helpers.test.js';
+import '../../unit/task_helpers_options.test.js';
 import '../../unit/taskgroups.test.js';
 import '../../unit/tasks.test.js';
 import '../../unit/timeouts.test.js';
