@@ -115,27 +115,6 @@ export interface SubprocessOptions {
   creationflags?: number | null;
 }
 
-/**
- * What `Platform.spawn` is asked beyond `SpawnOptions`: the `Popen` keywords
- * the core checked and the backend carries out.
- * TODO(platform.ts is another file's): move these members into `SpawnOptions`.
- * @internal
- */
-export interface SpawnProcessOptions {
-  /** The program to run instead of `args[0]`, which stays `argv[0]` (shell: the shell). */
-  executable: string | null;
-  /** `setsid()` in the child. */
-  start_new_session: boolean;
-  /** `false`: inheritable descriptors of this process reach the child (else they are kept from it). */
-  close_fds: boolean;
-  /** Descriptors (3 and up) of the parent the child keeps under the same numbers. */
-  pass_fds: readonly number[];
-  /** `setuid()` / `setgid()` in the child. */
-  uid: number | null;
-  gid: number | null;
-  /** The child's umask, or -1 to keep the parent's. */
-  umask: number;
-}
 
 /** Every key of SubprocessOptions, with the kinds its value may have. */
 const SUBPROCESS_OPTIONS = {
@@ -512,7 +491,7 @@ function spawn_options(
   where: 'subprocess_exec' | 'subprocess_shell',
   options: SubprocessOptions | null | undefined,
   args: string[],
-): SpawnOptions & SpawnProcessOptions {
+): SpawnOptions {
   const o = check_options(where, options, SUBPROCESS_OPTIONS);
   const shell = where === 'subprocess_shell';
   // asyncio's own checks, in its order.
@@ -624,7 +603,7 @@ export function subprocess_shell<P extends BaseProtocol>(
 function spawn_task<P extends BaseProtocol>(
   loop: BaseEventLoop,
   protocol_factory: ProtocolFactory<P>,
-  spawn_options: SpawnOptions & SpawnProcessOptions,
+  spawn_options: SpawnOptions,
   debug_log: string,
 ): Task<[SubprocessTransport, P]> {
   return loop.create_task(

@@ -366,6 +366,19 @@ export interface SpawnOptions {
   cwd?: string | null;
   /** The whole environment of the child (default: the parent's). */
   env?: Record<string, string> | null;
+  /** The program to run instead of `args[0]`, which stays `argv[0]` (shell: the shell). */
+  executable?: string | null;
+  /** `setsid()` in the child. */
+  start_new_session?: boolean;
+  /** `false`: inheritable descriptors of this process reach the child (else they are kept from it). */
+  close_fds?: boolean;
+  /** Descriptors (3 and up) of the parent the child keeps under the same numbers. */
+  pass_fds?: readonly number[];
+  /** `setuid()` / `setgid()` in the child. */
+  uid?: number | null;
+  gid?: number | null;
+  /** The child's umask, or -1 to keep the parent's. */
+  umask?: number;
 }
 
 /** A running child process as the host holds it. */

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
-import type { SpawnProcessOptions } from '../../src/base_subprocess.js';
 import { ValueError } from '../../src/exceptions.js';
 import { OSError, os_error_from_code } from '../../src/os_errors.js';
 import type { RawProcess, RawStream, SpawnOptions, SpawnStdio } from '../../src/platform.js';
@@ -184,7 +183,7 @@ class _NodeProcess implements RawProcess {
  * (the default), the inheritable ones this process inherited are covered by
  * `/dev/null` in the child (Linux), see `SubprocessOptions.close_fds`.
  */
-export function spawn(opts: SpawnOptions & Partial<SpawnProcessOptions>): Promise<RawProcess> {
+export function spawn(opts: SpawnOptions): Promise<RawProcess> {
   return new Promise<RawProcess>((resolve, reject) => {
     const env = opts.env ?? process.env;
     const cwd = opts.cwd ?? process.cwd();
