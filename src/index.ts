@@ -1,5 +1,6 @@
 // The public surface of trollius: everything a user imports (asyncio's __init__.py and __all__).
 
+export { as_completed, type AsCompletedIterator, type AsCompletedOptions } from './as_completed.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { BaseEventLoop, DefaultEventLoopPolicy } from './base_events.js';
 export {
@@ -129,21 +130,14 @@ export {
 } from './queues.js';
 export { Server, ServerSocket } from './server.js';
 export {
-  as_completed,
   ensure_future,
   gather,
   shield,
   sleep,
-  wait,
-  wait_for,
-  type AsCompletedIterator,
-  type AsCompletedOptions,
   type GatherOptions,
   type LoopOption,
   type ResultOf,
   type SleepOptions,
-  type WaitForOptions,
-  type WaitOptions,
 } from './task_helpers.js';
 export { Runner, run, type RunMain, type RunResult, type RunnerOptions } from './runners.js';
 export type { BodyResult, ScopeBody } from './scope_body.js';
@@ -198,3 +192,4 @@ export type {
   WebSocketListenOptions,
   WebSocketServerOptions,
 } from './websocket.js';
+export { wait, wait_for, type WaitForOptions, type WaitOptions } from './wait.js';

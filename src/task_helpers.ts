@@ -1,10 +1,9 @@
-// Task helpers: ensure_future, sleep, gather, wait, wait_for, as_completed, shield (asyncio tasks.py).
+// Task helpers: ensure_future, sleep, gather, shield, and what wait.ts and as_completed.ts share (asyncio tasks.py).
 
 import type { BaseEventLoop } from './base_events.js';
-import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 import { FromWrapper, iscoroutine, type Awaitable } from './coroutines.js';
 import { AbstractEventLoop, get_event_loop, type Runnable, type TimerHandle } from './events.js';
-import { TimeoutError, ValueError } from './exceptions.js';
+import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future, type DoneCallback, type Waiter } from './futures.js';
 import { check_options, type OptionSpec } from './options.js';
@@ -26,32 +25,30 @@ export type ResultOf<A> =
         : unknown;
 
 // What each helper's options object may hold: asyncio's keyword arguments.
-const LOOP_KINDS = ['object', 'null'] as const;
-const TIMEOUT_KINDS = ['number', 'null'] as const;
+/** @internal */
+export const LOOP_KINDS = ['object', 'null'] as const;
+/** @internal */
+export const TIMEOUT_KINDS = ['number', 'null'] as const;
 const LOOP_OPTIONS: OptionSpec = { loop: LOOP_KINDS };
 const SLEEP_OPTIONS: OptionSpec = { result: ['any'], loop: LOOP_KINDS };
 const GATHER_OPTIONS: OptionSpec = { return_exceptions: ['boolean'], loop: LOOP_KINDS };
-const WAIT_OPTIONS: OptionSpec = {
-  timeout: TIMEOUT_KINDS,
-  return_when: ['string'],
-  loop: LOOP_KINDS,
-};
-const TIMEOUT_OPTIONS: OptionSpec = { timeout: TIMEOUT_KINDS, loop: LOOP_KINDS };
+/** @internal */
+export const TIMEOUT_OPTIONS: OptionSpec = { timeout: TIMEOUT_KINDS, loop: LOOP_KINDS };
 
 /** Whether `x` is an object literal (or `Object.create(null)`): what an options object is. */
-function is_plain_object(x: unknown): x is Record<string, unknown> {
+export function is_plain_object(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object') return false;
   const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
 
 /** Python's error for a parameter given both by position and by keyword. */
-function multiple_values(where: string, name: string): TypeError {
+export function multiple_values(where: string, name: string): TypeError {
   return new TypeError(`${where}() got multiple values for argument '${name}'`);
 }
 
 /** Check a timeout: seconds, or `null`/`undefined` for none. */
-function check_timeout(where: string, timeout: unknown): number | null {
+export function check_timeout(where: string, timeout: unknown): number | null {
   if (timeout === null || timeout === undefined) return null;
   if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
     throw new TypeError(
@@ -65,7 +62,7 @@ function check_timeout(where: string, timeout: unknown): number | null {
  * A Future whose cancellation also runs a cleanup (cancels a timer, a child).
  * @internal
  */
-class CancelHookFuture<T> extends Future<T> {
+export class CancelHookFuture<T> extends Future<T> {
   constructor(
     loop: AbstractEventLoop,
     private readonly _on_cancel: () => void,
@@ -106,7 +103,7 @@ export function ensure_future(coro_or_future: unknown, options?: LoopOption): Fu
 }
 
 /** `ensure_future()` with the loop already checked (`null`: the current one). */
-function _ensure_future(x: unknown, loop: AbstractEventLoop | null): Future<unknown> {
+export function _ensure_future(x: unknown, loop: AbstractEventLoop | null): Future<unknown> {
   if (x instanceof FromWrapper) x = x.obj;
   if (x instanceof Future) {
     if (loop !== null && x._loop !== loop) {
@@ -344,7 +341,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
       } else if (fut._exception !== null) {
         result = fut._exception;
         fut._retrieved();
-        if (!return_exceptions) return outer.set_exception(result);
+        if (!return_exceptions) return outer._set_exception(result);
       } else {
         result = fut._result;
       }
@@ -375,15 +372,7 @@ class GatheringFuture extends Future<unknown[]> {
   }
 }
 
-/** Options of `wait()`. */
-export interface WaitOptions extends LoopOption {
-  /** Seconds to wait at most; `null` waits as long as `return_when` needs. */
-  timeout?: number | null;
-  /** `FIRST_COMPLETED`, `FIRST_EXCEPTION` or `ALL_COMPLETED` (the default). */
-  return_when?: typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
-}
-
-function check_iterable(fs: unknown, name: string): Iterable<unknown> {
+export function check_iterable(fs: unknown, name: string): Iterable<unknown> {
   if (
     fs instanceof Future ||
     iscoroutine(fs) ||
@@ -405,431 +394,13 @@ function describe_type(x: unknown): string {
   return (x as { constructor?: { name?: string } }).constructor?.name ?? 'object';
 }
 
-/** What `wait()` resolves to: the futures that are done, and the others. */
-type DoneAndPending<T> = [Set<Future<T>>, Set<Future<T>>];
-
-/** Whether `f`, just done, ends a `wait()` for `return_when` (asyncio's `_on_completion` test). */
-function ends_wait(f: Future<unknown>, return_when: string): boolean {
-  if (return_when === FIRST_COMPLETED) return true;
-  return return_when === FIRST_EXCEPTION && !f.cancelled() && f.exception() !== null;
-}
-
-/**
- * The Future `wait()` returns while something is pending. When the condition
- * holds or the time is up, it sorts the futures and sets its result; then,
- * in the next iteration and right before its awaiters resume, it sorts them
- * again (it queues itself just before the callbacks its result queues). So,
- * as in asyncio's `_wait`, where the sort happens when the waiting coroutine
- * resumes, a future that finished meanwhile (in the same iteration as the
- * first one, or as the timeout) is in `done`, and none in `pending` is done.
- */
-class WaitFuture<T> extends Future<DoneAndPending<T>> implements Runnable {
-  private _timer: TimerHandle | null = null;
-
-  constructor(
-    loop: AbstractEventLoop,
-    private readonly _fs: Set<Future<T>>,
-    /** How many futures are still pending. */
-    private _counter: number,
-    private readonly _return_when: string,
-    timeout: number | null,
-  ) {
-    super({ loop });
-    for (const f of _fs) if (!f.done()) f.add_done_callback(this._on_completion);
-    if (timeout !== null) this._timer = loop.call_later(timeout, release_waiter, this);
-  }
-
-  private readonly _on_completion = (f: Future<T>): void => {
-    if (--this._counter <= 0 || ends_wait(f, this._return_when)) this._release();
-  };
-
-  /** The condition holds or the time is up. @internal */
-  _release(): void {
-    if (this._state !== 'PENDING') return;
-    this._cleanup();
-    this._loop._schedule(this);
-    this.set_result(split_done(this._fs));
-  }
-
-  /** Right before the awaiters resume: move what finished since to `done`. @internal */
-  _run(): void {
-    const sets = this._result;
-    if (this._state !== 'FINISHED' || sets === undefined) return;
-    const [done, pending] = sets;
-    for (const f of pending) {
-      if (f.done()) {
-        pending.delete(f);
-        done.add(f);
-      }
-    }
-  }
-
-  override cancel(msg?: string | null): boolean {
-    if (!super.cancel(msg)) return false;
-    this._cleanup();
-    return true;
-  }
-
-  private _cleanup(): void {
-    this._timer?.cancel();
-    for (const f of this._fs) f.remove_done_callback(this._on_completion);
-  }
-}
-
-function release_waiter(waiter: { _release(): void }): void {
-  waiter._release();
-}
-
-function split_done<T>(fs: Set<Future<T>>): DoneAndPending<T> {
-  const done = new Set<Future<T>>();
-  const pending = new Set<Future<T>>();
-  for (const f of fs) (f.done() ? done : pending).add(f);
-  return [done, pending];
-}
-
-/**
- * Wait for the futures and coroutines of `fs` and resolve to `[done, pending]`,
- * two Sets. It never raises `TimeoutError` and never cancels anything: on
- * timeout, whatever is not done is in `pending`.
- *
- * The sets are made when the waiting task resumes, as in asyncio: a future
- * that finishes in the same iteration as the one that ended the wait (or as
- * the timeout) is in `done`. If the condition already holds at the call,
- * the returned Future is done at once, and a task waiting on it goes on
- * without a loop iteration.
- *
- * @example
- * const [done, pending] = yield* From(wait(tasks, { timeout: 5, return_when: FIRST_COMPLETED }));
- */
-export function wait<T>(
-  fs: Iterable<Awaitable<T>>,
-  options?: WaitOptions,
-): Future<DoneAndPending<T>> {
-  let timeout: number | null = null;
-  let return_when: string = ALL_COMPLETED;
-  let loop: AbstractEventLoop | null = null;
-  if (options !== undefined) {
-    const checked = check_options('wait', options, WAIT_OPTIONS);
-    timeout = check_timeout('wait', checked.timeout);
-    return_when = checked.return_when ?? ALL_COMPLETED;
-    loop = checked.loop ?? null;
-  }
-  const items = new Set(check_iterable(fs, 'wait'));
-  if (items.size === 0) throw new ValueError('Set of coroutines/Futures is empty.');
-  if (
-    return_when !== FIRST_COMPLETED &&
-    return_when !== FIRST_EXCEPTION &&
-    return_when !== ALL_COMPLETED
-  ) {
-    throw new ValueError(`Invalid return_when value: ${return_when}`);
-  }
-  const running = loop ?? get_event_loop();
-  const futures = new Set<Future<T>>();
-  for (const item of items) futures.add(_ensure_future(item, running) as Future<T>);
-
-  let pending = 0;
-  let ended = false;
-  for (const f of futures) {
-    if (!f.done()) pending++;
-    else if (!ended) ended = ends_wait(f, return_when);
-  }
-  if (pending === 0 || ended) {
-    const result = new Future<DoneAndPending<T>>({ loop: running });
-    result.set_result(split_done(futures));
-    return result;
-  }
-  return new WaitFuture(running, futures, pending, return_when, timeout);
-}
-
 /** Copy `source`'s outcome into `target`: result, exception or cancellation. */
-function copy_state<T>(source: Future<T>, target: Future<T>): void {
+export function copy_state<T>(source: Future<T>, target: Future<T>): void {
   if (source._state === 'CANCELLED') target.cancel(source._cancel_message);
   else if (source._exception !== null) {
     source._retrieved();
-    target.set_exception(source._exception);
+    target._set_exception(source._exception);
   } else target.set_result(source._result as T);
-}
-
-/** Options of `wait_for()`: the `timeout` may come here instead of second. */
-export interface WaitForOptions extends LoopOption {
-  /** Seconds to wait at most; `null` waits as long as needed. */
-  timeout?: number | null;
-}
-
-/**
- * Wait for one awaitable at most `timeout` seconds. On timeout the awaitable
- * is cancelled and the result fails with `TimeoutError`; cancelling the
- * result cancels the awaitable too. A `null` timeout waits as long as needed.
- * The timeout may be given in the options instead: `wait_for(x, {timeout: 5})`
- * (asyncio's `wait_for(x, timeout=5)`).
- *
- * @example
- * try { yield From(wait_for(reader.readline(), 5)); }
- * catch (e) { if (e instanceof TimeoutError) ... }
- */
-export function wait_for<T>(fut: Awaitable<T>, options: WaitForOptions): Future<T>;
-export function wait_for<T>(
-  fut: Awaitable<T>,
-  timeout: number | null | undefined,
-  options?: WaitForOptions,
-): Future<T>;
-export function wait_for<T>(
-  fut: Awaitable<T>,
-  timeout?: number | null | WaitForOptions,
-  options?: WaitForOptions,
-): Future<T> {
-  if (options === undefined && is_plain_object(timeout)) {
-    options = timeout;
-    timeout = undefined;
-  }
-  let loop: AbstractEventLoop | null = null;
-  if (options !== undefined) {
-    const checked = check_options('wait_for', options, TIMEOUT_OPTIONS);
-    if (checked.timeout !== undefined) {
-      if (timeout !== undefined) throw multiple_values('wait_for', 'timeout');
-      timeout = checked.timeout;
-    }
-    loop = checked.loop ?? null;
-  }
-  const delay = check_timeout('wait_for', timeout);
-  const inner = _ensure_future(fut, loop ?? get_event_loop()) as Future<T>;
-  if (delay === null) return inner;
-  const running = inner._loop;
-
-  const on_done = (f: Future<T>): void => {
-    if (outer.done()) return;
-    timer.cancel();
-    copy_state(f, outer);
-  };
-  const outer = new CancelHookFuture<T>(
-    running,
-    () => {
-      timer.cancel();
-      inner.remove_done_callback(on_done);
-      inner.cancel();
-    },
-    inner,
-  );
-  const on_timeout = (): void => {
-    if (outer.done()) return;
-    if (inner.done()) return copy_state(inner, outer);
-    inner.remove_done_callback(on_done);
-    inner.cancel();
-    outer.set_exception(new TimeoutError());
-  };
-  // Decide one iteration later, as asyncio's waiter does: a completion in the
-  // same iteration as the timeout wins (Tulip #201).
-  const timer = running.call_later(delay, () => running.call_soon(on_timeout));
-  inner.add_done_callback(on_done);
-  return outer;
-}
-
-/**
- * What `as_completed()` returns. As an iterator, it gives one Future per
- * distinct awaitable: whichever of them is waited on first resolves like the
- * first awaitable to finish, the next one waited on like the next, and so on
- * (asyncio 3.13 hands out coroutines that take from a queue when awaited).
- * As an async iterator (asyncio 3.13), it gives the awaitables' own Futures,
- * each once it is done, in completion order. Both draw from the same
- * sequence, so a loop that breaks off can be resumed by either kind of loop.
- */
-export interface AsCompletedIterator<T> extends IterableIterator<Future<T>> {
-  [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>>;
-}
-
-/** Options of `as_completed()`. */
-export interface AsCompletedOptions extends LoopOption {
-  /** Seconds after which what is still pending fails with `TimeoutError`; `null`: no limit. */
-  timeout?: number | null;
-}
-
-/** What waits for the next completion (`null`: the time is up); `false` if it no longer wants it. */
-interface Taker<T> {
-  _take(f: Future<T> | null): boolean;
-}
-
-/**
- * Shared state of an `as_completed()` iteration (asyncio 3.13's
- * `_AsCompletedIterator`): a queue of completions and a queue of takers,
- * matched first come, first served.
- */
-class AsCompleted<T> implements AsCompletedIterator<T> {
-  /** Completions no taker has had yet, in order; `null` stands for one timed out. */
-  private readonly _done: (Future<T> | null)[] = [];
-  /** What waits for a completion, in the order it started waiting. */
-  private readonly _takers: Taker<T>[] = [];
-  /** How many more Futures the iteration hands out. */
-  private _todo_left: number;
-  /** @internal */ _timer: TimerHandle | null = null;
-
-  constructor(
-    private readonly _todo: Set<Future<T>>,
-    private readonly _loop: AbstractEventLoop,
-    timeout: number | null,
-  ) {
-    this._todo_left = _todo.size;
-    for (const f of _todo) f.add_done_callback(this._on_done);
-    if (timeout !== null && _todo.size > 0) {
-      this._timer = _loop.call_later(timeout, this._on_timeout);
-    }
-  }
-
-  private readonly _on_done = (f: Future<T>): void => {
-    if (!this._todo.delete(f)) return; // the timeout came first
-    this._put(f);
-    if (this._todo.size === 0) this._timer?.cancel();
-  };
-
-  // Every awaitable still pending counts as one completion that fails with TimeoutError.
-  private readonly _on_timeout = (): void => {
-    for (const f of this._todo) {
-      f.remove_done_callback(this._on_done);
-      this._put(null);
-    }
-    this._todo.clear();
-  };
-
-  private _put(item: Future<T> | null): void {
-    while (this._takers.length > 0) if (this._takers.shift()!._take(item)) return;
-    this._done.push(item);
-  }
-
-  /** `taker` starts waiting: it gets the oldest completion not taken, or the next one. @internal */
-  _claim(taker: Taker<T>): void {
-    if (this._done.length === 0) this._takers.push(taker);
-    else if (taker._take(this._done[0]!)) this._done.shift();
-  }
-
-  /** `taker` stopped waiting (cancelled): the completion it would have had goes to the next. @internal */
-  _unclaim(taker: Taker<T>): void {
-    const index = this._takers.indexOf(taker);
-    if (index >= 0) this._takers.splice(index, 1);
-  }
-
-  next(): IteratorResult<Future<T>, undefined> {
-    if (this._todo_left <= 0) return { done: true, value: undefined };
-    this._todo_left--;
-    return { done: false, value: new NextCompletion<T>(this, this._loop) };
-  }
-
-  [Symbol.iterator](): this {
-    return this;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>> {
-    const next = (): Promise<IteratorResult<Future<T>, undefined>> => {
-      if (this._todo_left <= 0) return Promise.resolve({ done: true, value: undefined });
-      this._todo_left--;
-      // A loop Future, so that the awaiting code resumes within the loop's iteration.
-      const slot = new NextDone<T>({ loop: this._loop });
-      this._claim(slot);
-      return slot.then(iterator_step);
-    };
-    const view: AsyncIterableIterator<Future<T>> = {
-      next,
-      [Symbol.asyncIterator]: () => view,
-    };
-    return view;
-  }
-}
-
-function iterator_step<T>(value: T): IteratorResult<T, undefined> {
-  return { done: false, value };
-}
-
-/**
- * What the plain iterator of `as_completed()` hands out: a Future that takes
- * the next completion once something waits on it (a task, `await`, a done
- * callback), as asyncio's coroutine takes from its queue once awaited.
- */
-class NextCompletion<T> extends Future<T> implements Taker<T> {
-  private _waited_on = false;
-
-  constructor(
-    private readonly _iteration: AsCompleted<T>,
-    loop: AbstractEventLoop,
-  ) {
-    super({ loop });
-  }
-
-  /** Every way of waiting on a Future registers here. @internal */
-  override _push_callback(entry: DoneCallback<T> | Waiter): void {
-    super._push_callback(entry);
-    if (this._waited_on) return;
-    this._waited_on = true;
-    this._iteration._claim(this);
-  }
-
-  /** @internal */
-  _take(f: Future<T> | null): boolean {
-    if (this._state !== 'PENDING') return false;
-    if (f === null) this.set_exception(new TimeoutError());
-    else copy_state(f, this);
-    return true;
-  }
-
-  override cancel(msg?: string | null): boolean {
-    if (!super.cancel(msg)) return false;
-    this._iteration._unclaim(this);
-    return true;
-  }
-}
-
-/** One step of the async iterator of `as_completed()`: the next awaitable's own Future, once done. */
-class NextDone<T> extends Future<Future<T>> implements Taker<T> {
-  /** @internal */
-  _take(f: Future<T> | null): boolean {
-    if (this._state !== 'PENDING') return false;
-    if (f === null) this.set_exception(new TimeoutError());
-    else this.set_result(f);
-    return true;
-  }
-}
-
-/**
- * Iterate over the awaitables of `fs` in completion order (asyncio's
- * `as_completed`); duplicates count once, coroutines become Tasks and
- * Promises Futures.
- *
- * - As an iterator (`for (const next of as_completed(fs))`), it gives one
- *   new Future per awaitable, to wait on in turn: the first one waited on
- *   resolves like whichever awaitable finishes first, and so on, whatever
- *   order the Futures were handed out in. After `timeout` seconds, the ones
- *   still pending fail with `TimeoutError`.
- * - As an async iterator (`for await (const f of as_completed(fs))`, asyncio
- *   3.13), it gives the awaitables' own Futures and Tasks, each once it is
- *   done. After `timeout` seconds, the next step throws `TimeoutError`
- *   (Futures done before that still come first). TypeScript may type the
- *   loop variable as the result rather than the Future (it types what a
- *   `for await` gets as awaited); `await f` is right either way.
- *
- * Neither form cancels anything on timeout.
- *
- * @example
- * for (const next of as_completed([a, b, c])) {
- *   const result = yield From(next);
- * }
- * // in an async function:
- * for await (const done of as_completed([a, b, c], { timeout: 10 })) {
- *   console.log(await done);   // `done` is a's, b's or c's own Future, already done
- * }
- */
-export function as_completed<T>(
-  fs: Iterable<Awaitable<T>>,
-  options?: AsCompletedOptions,
-): AsCompletedIterator<T> {
-  let timeout: number | null = null;
-  let loop: AbstractEventLoop | null = null;
-  if (options !== undefined) {
-    const checked = check_options('as_completed', options, TIMEOUT_OPTIONS);
-    timeout = check_timeout('as_completed', checked.timeout);
-    loop = checked.loop ?? null;
-  }
-  const items = new Set(check_iterable(fs, 'as_completed'));
-  const running = loop ?? get_event_loop();
-  const todo = new Set<Future<T>>();
-  for (const item of items) todo.add(_ensure_future(item, running) as Future<T>);
-  return new AsCompleted(todo, running, timeout);
 }
 
 /**

@@ -20,7 +20,8 @@ import {
   start_server,
   start_unix_server,
 } from '../../src/streams.js';
-import { sleep, wait_for } from '../../src/task_helpers.js';
+import { sleep } from '../../src/task_helpers.js';
+import { wait_for } from '../../src/wait.js';
 import type { Transport } from '../../src/transports.js';
 import { RecordingProtocol, b, run, s } from '../support/net.js';
 

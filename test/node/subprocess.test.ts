@@ -21,7 +21,8 @@ import {
   create_subprocess_shell,
   subprocess,
 } from '../../src/subprocess.js';
-import { sleep, wait_for } from '../../src/task_helpers.js';
+import { sleep } from '../../src/task_helpers.js';
+import { wait_for } from '../../src/wait.js';
 import type { SubprocessTransport, WriteTransport } from '../../src/transports.js';
 import { b, concat, run, s } from '../support/net.js';
 

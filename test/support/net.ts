@@ -2,7 +2,7 @@
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import type { Awaitable } from '../../src/coroutines.js';
-import { wait_for } from '../../src/task_helpers.js';
+import { wait_for } from '../../src/wait.js';
 import { Protocol } from '../../src/protocols.js';
 import type { Transport } from '../../src/transports.js';
 import type { Future } from '../../src/futures.js';
