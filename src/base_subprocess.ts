@@ -115,7 +115,6 @@ export interface SubprocessOptions {
   creationflags?: number | null;
 }
 
-
 /** Every key of SubprocessOptions, with the kinds its value may have. */
 const SUBPROCESS_OPTIONS = {
   stdin: ['number', 'object', 'null'],
