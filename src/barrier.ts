@@ -17,13 +17,13 @@
 // callback once it is empty, as asyncio's wake up from the Condition: the task
 // that left last runs on first, and a reset() it makes finds the barrier empty.
 
-import type { BaseEventLoop } from './base_events.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import type { AbstractEventLoop } from './events.js';
 import { BrokenBarrierError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future } from './futures.js';
-import { check_options, type OptionSpec } from './options.js';
-import { _Waiter } from './waiters.js';
+import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
+import { _Waiter, _is_options, _multiple_values } from './waiters.js';
 
 /** Options of `new Barrier()`: `parties` (asyncio's positional-or-keyword argument) and `loop`. */
 export interface BarrierOptions {
@@ -36,19 +36,11 @@ export interface BarrierOptions {
 /** asyncio's `_BarrierState` values, which its repr shows. */
 type BarrierState = 'filling' | 'draining' | 'resetting' | 'broken';
 
-/** A plain object passed where an optional positional argument could be. */
-function is_options(x: unknown): x is BarrierOptions {
-  if (x === null || typeof x !== 'object') return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
-}
+const BARRIER_OPTIONS: OptionSpec = { parties: ['number'], loop: LOOP_KINDS };
 
-const BARRIER_OPTIONS: OptionSpec = { parties: ['number'], loop: ['object', 'null'] };
-const LOOP_OPTIONS: OptionSpec = { loop: ['object', 'null'] };
-
-function check_parties(parties: unknown): number {
+function check_parties(where: string, parties: unknown): number {
   if (typeof parties !== 'number' || !Number.isInteger(parties)) {
-    throw new TypeError(`Barrier() parties must be an integer, got ${repr(parties)}`);
+    throw new TypeError(`${where}() parties must be an integer, got ${repr(parties)}`);
   }
   if (parties < 1) throw new ValueError('parties must be >= 1');
   return parties;
@@ -76,8 +68,20 @@ class _BarrierWaiter extends _Waiter<number> {
     this._barrier._leave(this);
   }
 
-  /** It already left on delivery; there is nothing to hand back. @internal */
-  override _result_dropped(): void {}
+  /**
+   * The task that waited on this through `wait_for()`, `gather()` or
+   * `shield()` was cancelled after the barrier let it through, before it
+   * resumed: as for `cancel()` then, it leaves the round (it left already if
+   * its outcome was delivered) and reports itself cancelled, as its task does;
+   * the barrier stays in its state.
+   * @internal
+   */
+  override _result_dropped(): void {
+    if (this._state !== 'FINISHED' || this._exception !== null) return;
+    this._state = 'CANCELLED';
+    this._result = undefined;
+    this._barrier._leave(this);
+  }
 
   /** Fail a waiter of the round that has not resumed yet, as asyncio's wait() would. @internal */
   _break(): void {
@@ -139,7 +143,7 @@ class _BarrierWaiter extends _Waiter<number> {
  * // const index = await barrier.wait();
  */
 export class Barrier {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal */ readonly _parties: number;
   /** @internal */ _state: BarrierState = 'filling';
   /** @internal Waiters inside: filling, or released and not left yet (asyncio's `_count`). */
@@ -159,15 +163,20 @@ export class Barrier {
    */
   constructor(parties: number, options?: Omit<BarrierOptions, 'parties'> | null);
   constructor(options: BarrierOptions);
-  constructor(parties: number | BarrierOptions, options?: Omit<BarrierOptions, 'parties'> | null) {
-    if (is_options(parties)) {
-      options = check_options('Barrier', parties, BARRIER_OPTIONS);
-      parties = (parties as BarrierOptions).parties as number;
-    } else {
-      check_options('Barrier', options, LOOP_OPTIONS);
+  constructor(parties: number | BarrierOptions, options?: BarrierOptions | null) {
+    const where = new.target.name;
+    let count: unknown = parties;
+    if (options === undefined && _is_options(parties)) {
+      options = parties;
+      count = undefined;
     }
-    this._parties = check_parties(parties);
-    this._loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
+    const checked = check_options(where, options, BARRIER_OPTIONS);
+    if (checked.parties !== undefined) {
+      if (count !== undefined && count !== null) throw _multiple_values(where, 'parties');
+      count = checked.parties;
+    }
+    this._parties = check_parties(where, count);
+    this._loop = _loop_of(checked.loop, `${where}()`);
   }
 
   /** How many tasks must call `wait()` to pass the barrier. */

@@ -47,6 +47,7 @@ import type { Server } from './server.js';
 import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
 import type { SSLContext } from './ssl.js';
+import { LOOP_INTERNALS, type _LoopInternals } from './loop_internals.js';
 import { StalledAwaits } from './stalled_awaits.js';
 import { start_tls, type StartTlsOptions } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
@@ -88,7 +89,9 @@ function stop_loop_when_done(future: Future<unknown>): void {
  * only the callbacks that were ready when it began (those they schedule run in
  * the next one); timers run when due, equal deadlines in scheduling order.
  */
-export class BaseEventLoop extends AbstractEventLoop {
+export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
+  /** @internal Carries the internal contract (see loop_internals.ts). */
+  readonly [LOOP_INTERNALS] = true as const;
   /** Callbacks taking longer than this many seconds are logged in debug mode. */
   slow_callback_duration = 0.1;
 

@@ -1,6 +1,6 @@
 // BaseSubprocessTransport and loop.subprocess_exec/subprocess_shell: a child process and its pipes (asyncio base_subprocess.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { check_factory, host_future, type ProtocolFactory } from './base_events_net.js';
 import { From } from './coroutines.js';
 import { ValueError } from './exceptions.js';
@@ -216,7 +216,7 @@ type PendingCall = [callback: (...args: never[]) => unknown, args: unknown[]];
  * goes through `call_soon`.
  */
 export class BaseSubprocessTransport extends SubprocessTransport {
-  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal */ readonly _loop: _LoopInternals;
   /** @internal */ _protocol: SubprocessProtocol;
   /** @internal The host process, until connection_lost. */ _proc: RawProcess | null;
   /** @internal */ readonly _pid: number;
@@ -232,7 +232,7 @@ export class BaseSubprocessTransport extends SubprocessTransport {
   /** @internal */ _closed = false;
 
   constructor(
-    loop: BaseEventLoop,
+    loop: _LoopInternals,
     protocol: BaseProtocol,
     proc: RawProcess,
     waiter: Future<null> | null = null,
@@ -554,7 +554,7 @@ function as_text(x: string | Uint8Array): string {
  * Task resolving to `[transport, protocol]`. @internal
  */
 export function subprocess_exec<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   program: unknown,
   rest: readonly unknown[],
@@ -585,7 +585,7 @@ export function subprocess_exec<P extends BaseProtocol>(
 
 /** `loop.subprocess_shell()`: `cmd` runs with `/bin/sh -c`. @internal */
 export function subprocess_shell<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   cmd: unknown,
   options?: SubprocessOptions | null,
@@ -600,7 +600,7 @@ export function subprocess_shell<P extends BaseProtocol>(
 }
 
 function spawn_task<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   spawn_options: SpawnOptions,
   debug_log: string,

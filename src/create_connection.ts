@@ -1,6 +1,6 @@
 // loop.create_connection(): check the arguments, resolve, connect one address after another or staggered (Happy Eyeballs), wrap in a transport (asyncio base_events.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { ExceptionGroup } from './exception_group.js';
 import { TimeoutError, ValueError } from './exceptions.js';
@@ -52,7 +52,7 @@ interface ConnectPlan {
 
 /** `loop.create_connection()`: checks the arguments now, connects in a Task. */
 export function create_connection<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   host: string | null | undefined,
   port: number | string | null | undefined,
@@ -196,7 +196,7 @@ export function _interleave_addrinfos(
 }
 
 function* create_connection_coro<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   host: string | null,
   port: number | string | null,
@@ -270,7 +270,7 @@ function* create_connection_coro<P extends BaseProtocol>(
  * `OSError` is added to `exceptions`; the last one is thrown.
  */
 function* connect_address(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   info: AddrInfo,
   local_infos: AddrInfo[] | null,
   plan: ConnectPlan,

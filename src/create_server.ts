@@ -1,6 +1,6 @@
 // loop.create_server(): check the arguments, resolve and bind every address, then serve; Server is in server.ts (asyncio base_events.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { ValueError } from './exceptions.js';
 import { getaddrinfo } from './getaddrinfo.js';
@@ -43,7 +43,7 @@ interface ServePlan {
 
 /** `loop.create_server()`: checks the arguments now, binds in a Task. */
 export function create_server(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<BaseProtocol>,
   host: string | readonly string[] | null | undefined,
   port: number | string | null | undefined,
@@ -113,7 +113,7 @@ export function create_server(
 
 /** Bind the sockets of `create_server()`, adding each to `server` (which closes them on failure). */
 function* bind_server(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   server: Server,
   host: string | readonly string[] | null | undefined,
   port: number | string | null,
@@ -203,7 +203,7 @@ function* bind_server(
  * @internal
  */
 export function make_server(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   server: Server,
   bind: Generator<unknown, void, unknown>,
   start_serving: boolean,

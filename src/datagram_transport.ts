@@ -1,6 +1,6 @@
 // _DatagramTransport: asyncio's datagram-transport semantics (selector_events.py) over a platform RawDatagram.
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import {
   check_factory,
   getaddrinfo,
@@ -54,7 +54,7 @@ function set_waiter_result(waiter: Future<null>): void {
  * @internal
  */
 export class _DatagramTransport extends DatagramTransport {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal */ _raw: RawDatagram;
   /** @internal */ _protocol: DatagramProtocol;
   /** @internal The connected address, or `null`. */ readonly _address: SockAddr | null;
@@ -69,7 +69,7 @@ export class _DatagramTransport extends DatagramTransport {
   /** @internal */ _low = DEFAULT_HIGH_WATER / 4;
 
   constructor(
-    loop: BaseEventLoop,
+    loop: _LoopInternals,
     raw: RawDatagram,
     protocol: BaseProtocol,
     address: SockAddr | null = null,
@@ -358,7 +358,7 @@ function check_pair(addr: unknown): asserts addr is [string, number] {
  * socket in a Task resolving to `[transport, protocol]`. @internal
  */
 export function create_datagram_endpoint<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   options?: CreateDatagramEndpointOptions | null,
 ): Task<[DatagramTransport, P]> {
@@ -413,7 +413,7 @@ export function create_datagram_endpoint<P extends BaseProtocol>(
 }
 
 function* create_datagram_endpoint_coro<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   options: CreateDatagramEndpointOptions,
 ): Generator<unknown, [DatagramTransport, P], unknown> {

@@ -1,6 +1,6 @@
 // Write-side flow control shared by the transports: water marks, and pause/resume_writing calls (asyncio _FlowControlMixin).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { ValueError } from './exceptions.js';
 import type { BaseProtocol } from './protocols.js';
 
@@ -31,7 +31,7 @@ export function write_buffer_limits(
  * goes to the loop's exception handler, as asyncio reports it.
  */
 export function call_flow_control(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   transport: unknown,
   protocol: BaseProtocol,
   method: 'pause_writing' | 'resume_writing',

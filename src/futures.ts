@@ -1,7 +1,7 @@
 // Future: a result that arrives later, with done callbacks scheduled on the loop (asyncio futures.py).
 
-import type { BaseEventLoop } from './base_events.js';
-import { AbstractEventLoop, get_event_loop } from './events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import type { AbstractEventLoop } from './events.js';
 import { CancelledError, InvalidStateError } from './exceptions.js';
 import { created_at, extract_stack, repr } from './format_helpers.js';
 
@@ -49,24 +49,19 @@ function options_loop(
   kind: string,
   options: { loop?: AbstractEventLoop | null } | undefined,
   keys: readonly string[],
-): BaseEventLoop {
-  if (options === undefined || options === null) return get_event_loop() as BaseEventLoop;
+): _LoopInternals {
+  if (options === undefined || options === null) return _loop_of(null, kind + '()');
   for (const key in options) {
     if (!keys.includes(key)) {
       throw new TypeError(`${kind}() got an unexpected keyword argument '${key}'`);
     }
   }
-  const loop = options.loop;
-  if (loop === undefined || loop === null) return get_event_loop() as BaseEventLoop;
-  if (!(loop instanceof AbstractEventLoop)) {
-    throw new TypeError(`${kind}() loop must be an event loop, got ${repr(loop)}`);
-  }
-  return loop as BaseEventLoop;
+  return _loop_of(options.loop, kind + '()');
 }
 
 /** Held by the finalization registry for a failed future nobody looked at. */
 interface UnretrievedException {
-  loop: BaseEventLoop;
+  loop: _LoopInternals;
   kind: string;
   exception: unknown;
   source_traceback: string | null;
@@ -75,7 +70,7 @@ interface UnretrievedException {
 // A future whose exception was never retrieved is reported when it is
 // garbage-collected (asyncio: Future.__del__). Only failed futures register.
 const unretrieved = new FinalizationRegistry<UnretrievedException>((held) => {
-  const context: Parameters<BaseEventLoop['call_exception_handler']>[0] = {
+  const context: Parameters<_LoopInternals['call_exception_handler']>[0] = {
     message: `${held.kind} exception was never retrieved`,
     exception: held.exception,
   };
@@ -97,7 +92,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal */ _state: State = 'PENDING';
   /** @internal */ _result: T | undefined = undefined;
   /** @internal `null` when there is none. */ _exception: unknown = null;
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   // Done callbacks and waiting tasks, in registration order: the first in its
   // own slot (most futures have exactly one, a waiting task), the rest in an array.
   /** @internal */ _callback0: DoneCallback<T> | Waiter | null = null;
@@ -295,6 +290,18 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
    * @internal
    */
   _result_dropped(): void {}
+
+  /**
+   * Whether a task cancelled after this future finished, before it took the
+   * result, may throw the result away (it then calls `_result_dropped()` and
+   * raises `CancelledError`). A result that can no longer be taken back (an
+   * item already put in a queue, a scope body that ran) says `false`: the
+   * task takes it, and is cancelled at its next suspension point.
+   * @internal
+   */
+  _result_droppable(): boolean {
+    return true;
+  }
 
   /** Mark the exception as seen, so it is not reported at collection. @internal */
   _retrieved(): void {

@@ -1,6 +1,6 @@
 // Name resolution for the loop: getaddrinfo() and getnameinfo() through the host's resolver (asyncio base_events.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import { host_future, is_none } from './net_helpers.js';
@@ -15,7 +15,7 @@ import type { AddrInfo, SockAddr } from './platform.js';
 
 /** `loop.getaddrinfo()`: a Future of `[family, type, proto, canonname, sockaddr]` entries. */
 export function getaddrinfo(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   host: string | null | undefined,
   port: number | string | null | undefined,
   options?: GetAddrInfoOptions | null,
@@ -47,7 +47,7 @@ export function getaddrinfo(
  * position (`getnameinfo(addr, socket.NI_NUMERICHOST)`) or by name (`{flags}`).
  */
 export function getnameinfo(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   sockaddr: SockAddr,
   flags: number | GetNameInfoOptions | null = 0,
 ): Future<[string, string]> {

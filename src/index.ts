@@ -73,7 +73,11 @@ export {
   Lock,
   LockGuard,
   Semaphore,
+  type ConditionOptions,
+  type ConditionWaitForOptions,
   type LockOptions,
+  type NotifyOptions,
+  type SemaphoreOptions,
 } from './locks.js';
 export {
   logger,

@@ -11,11 +11,13 @@
 // next waiter. This closes the window where asyncio 3.5 loses a lock: a task
 // cancelled in the same iteration as the release that woke it.
 
-import type { BaseEventLoop } from './base_events.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import type { AbstractEventLoop } from './events.js';
 import { RuntimeError, ValueError } from './exceptions.js';
+import { repr } from './format_helpers.js';
 import { Future } from './futures.js';
-import { LockGuard, _Waiter, type Releasable } from './waiters.js';
+import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
+import { LockGuard, _Waiter, _is_options, _multiple_values, type Releasable } from './waiters.js';
 
 export { LockGuard } from './waiters.js';
 
@@ -25,17 +27,41 @@ export interface LockOptions {
   loop?: AbstractEventLoop | null;
 }
 
-type LockEntry = _Waiter<unknown>;
-
-function loop_of(options: LockOptions | null | undefined): BaseEventLoop {
-  return (options?.loop ?? get_event_loop()) as BaseEventLoop;
+/** Options of `new Condition()`: its `lock` (asyncio's positional-or-keyword argument) and `loop`. */
+export interface ConditionOptions extends LockOptions {
+  /** The lock to use (default: a new `Lock`). */
+  lock?: Lock | null;
 }
 
-/** A plain `{loop}` object passed where an optional positional argument could be. */
-function is_options(x: unknown): x is LockOptions {
-  if (x === null || typeof x !== 'object') return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
+/** Options of `new Semaphore()` and `new BoundedSemaphore()`: `value` and `loop`. */
+export interface SemaphoreOptions extends LockOptions {
+  /** The initial number of permits (default 1). */
+  value?: number | null;
+}
+
+/** Options of `Condition.notify()`: asyncio's `n`. */
+export interface NotifyOptions {
+  /** How many waiters to wake at most (default 1). */
+  n?: number;
+}
+
+/** Options of `Condition.wait_for()`: asyncio's `predicate`. */
+export interface ConditionWaitForOptions<R> {
+  /** What to wait for: a function whose truthy result ends the wait. */
+  predicate: () => R;
+}
+
+const LOOP_OPTIONS: OptionSpec = { loop: LOOP_KINDS };
+const CONDITION_OPTIONS: OptionSpec = { lock: ['object', 'null'], loop: LOOP_KINDS };
+const SEMAPHORE_OPTIONS: OptionSpec = { value: ['number', 'null'], loop: LOOP_KINDS };
+const NOTIFY_OPTIONS: OptionSpec = { n: ['number'] };
+const WAIT_FOR_OPTIONS: OptionSpec = { predicate: ['function'] };
+
+type LockEntry = _Waiter<unknown>;
+
+/** The loop of a primitive's `{loop}` options, checked. */
+function loop_of(where: string, options: LockOptions | null | undefined): _LoopInternals {
+  return _loop_of(check_options(where, options, LOOP_OPTIONS).loop, `${where}()`);
 }
 
 function waiters_info(extra: string, waiters: number): string {
@@ -59,13 +85,13 @@ function waiters_info(extra: string, waiters: number): string {
  * // await using held = await lock.hold();
  */
 export class Lock implements Releasable {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<LockEntry>();
   /** @internal */ _locked = false;
 
   /** @param options - `loop`: default `get_event_loop()`. */
   constructor(options?: LockOptions | null) {
-    this._loop = loop_of(options);
+    this._loop = loop_of(new.target.name, options);
   }
 
   /** Whether the lock is held (or was just handed to a waiter that has not resumed yet). */
@@ -142,13 +168,13 @@ export class Lock implements Releasable {
  * waiter, and `wait()` returns at once while the flag is set.
  */
 export class Event {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal Waiting, oldest first. */ _waiters = new Set<_Waiter<true>>();
   /** @internal */ _value = false;
 
   /** @param options - `loop`: default `get_event_loop()`. */
   constructor(options?: LockOptions | null) {
-    this._loop = loop_of(options);
+    this._loop = loop_of(new.target.name, options);
   }
 
   /** Whether the flag is set. */
@@ -234,6 +260,21 @@ class _ConditionWaiter extends _Waiter<true> {
     cond._notify(1);
     return true;
   }
+
+  /**
+   * The task that waited on this through `wait_for()`, `gather()` or
+   * `shield()` was cancelled after the wait ended, before it resumed: it gets
+   * `CancelledError` holding the lock, as a cancelled `wait()` does, and the
+   * notification goes to the next waiter (asyncio 3.13 notifies another one
+   * when wait() raises after it was woken).
+   * @internal
+   */
+  override _result_dropped(): void {
+    if (this._state !== 'FINISHED' || this._exception !== null) return;
+    this._state = 'CANCELLED';
+    this._result = undefined;
+    this._cond._notify(1);
+  }
 }
 
 /**
@@ -269,6 +310,7 @@ class _PredicateWaiter<R> extends _Waiter<R> {
     this._inner = null;
     if (this._state !== 'PENDING') return;
     if (inner._state === 'CANCELLED') {
+      this._cancel_message = inner._cancel_message;
       this._cancel_now();
       return;
     }
@@ -304,6 +346,19 @@ class _PredicateWaiter<R> extends _Waiter<R> {
     if (this._notified) this._cond._notify(1);
     return true;
   }
+
+  /**
+   * The task that waited on this through `wait_for()`, `gather()` or
+   * `shield()` was cancelled before it resumed: as for `cancel()` after the
+   * result, the notification that produced it goes to the next waiter.
+   * @internal
+   */
+  override _result_dropped(): void {
+    if (this._state !== 'FINISHED' || this._exception !== null) return;
+    this._state = 'CANCELLED';
+    this._result = undefined;
+    if (this._notified) this._cond._notify(1);
+  }
 }
 
 /**
@@ -323,7 +378,7 @@ class _PredicateWaiter<R> extends _Waiter<R> {
  * });
  */
 export class Condition implements Releasable {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal */ readonly _lock: Lock;
   /** @internal Waiting for a notification, oldest first. */
   _waiters = new Set<_ConditionWaiter>();
@@ -331,20 +386,27 @@ export class Condition implements Releasable {
   /**
    * @param lock - the lock to use (default: a new `Lock`); it must belong to
    *   the same loop, else `ValueError('loop argument must agree with lock')`.
-   * @param options - `loop`: default `get_event_loop()`.
+   * @param options - `loop`: default `get_event_loop()`; `lock`, when it is
+   *   not given by position (`new Condition({lock, loop})`).
    */
-  constructor(lock?: Lock | null, options?: LockOptions | null);
-  constructor(options?: LockOptions | null);
-  constructor(lock?: Lock | LockOptions | null, options?: LockOptions | null) {
-    if (is_options(lock)) {
+  constructor(lock?: Lock | null, options?: ConditionOptions | null);
+  constructor(options?: ConditionOptions | null);
+  constructor(lock?: Lock | ConditionOptions | null, options?: ConditionOptions | null) {
+    const where = new.target.name;
+    if (options === undefined && _is_options(lock)) {
       options = lock;
       lock = null;
     }
-    this._loop = loop_of(options);
+    const checked = check_options(where, options, CONDITION_OPTIONS);
+    if (checked.lock !== undefined && checked.lock !== null) {
+      if (lock !== undefined && lock !== null) throw _multiple_values(where, 'lock');
+      lock = checked.lock;
+    }
+    this._loop = _loop_of(checked.loop, `${where}()`);
     if (lock === null || lock === undefined) {
       lock = new Lock({ loop: this._loop });
     } else if (!(lock instanceof Lock)) {
-      throw new TypeError(`Condition() needs a Lock, got ${String(lock)}`);
+      throw new TypeError(`${where}() needs a Lock, got ${repr(lock)}`);
     } else if (lock._loop !== this._loop) {
       throw new ValueError('loop argument must agree with lock');
     }
@@ -398,19 +460,24 @@ export class Condition implements Releasable {
    * later throw fails the Future, with the lock held. Cancelled, it behaves
    * as a cancelled `wait()`.
    */
-  wait_for<R>(predicate: () => R): Future<R> {
+  wait_for<R>(predicate: (() => R) | ConditionWaitForOptions<R>): Future<R> {
+    if (_is_options(predicate)) {
+      const options = predicate as ConditionWaitForOptions<R>;
+      predicate = check_options('wait_for', options, WAIT_FOR_OPTIONS).predicate as () => R;
+    }
     if (typeof predicate !== 'function') {
-      throw new TypeError(`wait_for() needs a predicate function, got ${String(predicate)}`);
+      throw new TypeError(`wait_for() needs a predicate function, got ${repr(predicate)}`);
     }
     return new _PredicateWaiter(this, predicate);
   }
 
   /**
-   * Wake up to `n` waiters (default 1), oldest first. Each resumes once it has
-   * re-acquired the lock. Throws `RuntimeError('cannot notify on un-acquired lock')`
-   * if the lock is not held.
+   * Wake up to `n` waiters (default 1; `notify(2)` or `notify({n: 2})`),
+   * oldest first. Each resumes once it has re-acquired the lock. Throws
+   * `RuntimeError('cannot notify on un-acquired lock')` if the lock is not held.
    */
-  notify(n = 1): void {
+  notify(n: number | NotifyOptions = 1): void {
+    if (typeof n !== 'number') n = notify_count(n);
     if (!this.locked()) throw new RuntimeError('cannot notify on un-acquired lock');
     this._notify(n);
   }
@@ -437,6 +504,14 @@ export class Condition implements Releasable {
   }
 }
 
+/** The count of `notify()` given as options, checked. */
+function notify_count(options: NotifyOptions): number {
+  if (!_is_options(options)) {
+    throw new TypeError(`notify() argument 'n' must be a number, not ${repr(options)}`);
+  }
+  return check_options<NotifyOptions>('notify', options, NOTIFY_OPTIONS).n ?? 1;
+}
+
 /**
  * A counter of permits (asyncio's `Semaphore`): `acquire()` takes one,
  * waiting while there is none; `release()` gives one back, to the oldest
@@ -451,29 +526,36 @@ export class Condition implements Releasable {
  * });
  */
 export class Semaphore implements Releasable {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal Free permits. */ _value: number;
   /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<LockEntry>();
 
   /**
    * @param value - the initial number of permits (default 1); a negative one
    *   throws `ValueError('Semaphore initial value must be >= 0')`.
-   * @param options - `loop`: default `get_event_loop()`.
+   * @param options - `loop`: default `get_event_loop()`; `value`, when it is
+   *   not given by position (`new Semaphore({value: 3})`).
    */
-  constructor(value?: number | null, options?: LockOptions | null);
-  constructor(options?: LockOptions | null);
-  constructor(value?: number | LockOptions | null, options?: LockOptions | null) {
-    if (is_options(value)) {
+  constructor(value?: number | null, options?: SemaphoreOptions | null);
+  constructor(options?: SemaphoreOptions | null);
+  constructor(value?: number | SemaphoreOptions | null, options?: SemaphoreOptions | null) {
+    const where = new.target.name;
+    if (options === undefined && _is_options(value)) {
       options = value;
       value = null;
     }
+    const checked = check_options(where, options, SEMAPHORE_OPTIONS);
+    if (checked.value !== undefined && checked.value !== null) {
+      if (value !== undefined && value !== null) throw _multiple_values(where, 'value');
+      value = checked.value;
+    }
     value ??= 1;
     if (typeof value !== 'number') {
-      throw new TypeError(`Semaphore initial value must be a number, got ${String(value)}`);
+      throw new TypeError(`Semaphore initial value must be a number, got ${repr(value)}`);
     }
     if (!(value >= 0)) throw new ValueError('Semaphore initial value must be >= 0');
     this._value = value;
-    this._loop = loop_of(options);
+    this._loop = _loop_of(checked.loop, `${where}()`);
   }
 
   /** Whether no permit is free (`acquire()` would wait). */
@@ -548,11 +630,12 @@ export class BoundedSemaphore extends Semaphore {
 
   /**
    * @param value - the number of permits (default 1).
-   * @param options - `loop`: default `get_event_loop()`.
+   * @param options - `loop`: default `get_event_loop()`; `value`, when it is
+   *   not given by position (`new BoundedSemaphore({value: 3})`).
    */
-  constructor(value?: number | null, options?: LockOptions | null);
-  constructor(options?: LockOptions | null);
-  constructor(value?: number | LockOptions | null, options?: LockOptions | null) {
+  constructor(value?: number | null, options?: SemaphoreOptions | null);
+  constructor(options?: SemaphoreOptions | null);
+  constructor(value?: number | SemaphoreOptions | null, options?: SemaphoreOptions | null) {
     super(value as number | null | undefined, options);
     this._bound_value = this._value;
   }

@@ -5,10 +5,10 @@
 // a transfer list), so one RawStream serves both hosts; only finding a
 // worker's parent endpoint goes through the platform (`parent_port()`).
 
-import type { BaseEventLoop } from './base_events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import { _make_transport, type ProtocolFactory } from './base_events_net.js';
 import { From } from './coroutines.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import type { AbstractEventLoop } from './events.js';
 import { RuntimeError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
@@ -224,7 +224,7 @@ export class _MessagePortStream implements RawStream {
  * @internal
  */
 export function connect_message_port<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   port: unknown,
 ): Task<[Transport, P]> {
@@ -260,7 +260,7 @@ export function open_message_port(
   options?: StreamOptions | null,
 ): Task<[StreamReader, StreamWriter]> {
   const opts = check_options('open_message_port', options, OPEN_MESSAGE_PORT_OPTIONS);
-  const loop = (opts.loop ?? get_event_loop()) as BaseEventLoop;
+  const loop = _loop_of(opts.loop, 'open_message_port()');
   const limit = opts.limit ?? undefined;
   if (limit !== undefined && !(limit > 0)) throw new ValueError('Limit cannot be <= 0');
   const reader = new StreamReader(limit, loop);
@@ -321,7 +321,7 @@ export function accept_parent_port(
   options?: { source?: unknown; loop?: AbstractEventLoop | null } | null,
 ): Future<MessageEndpoint> {
   const opts = check_options('accept_parent_port', options, ACCEPT_PARENT_PORT_OPTIONS);
-  const loop = (opts.loop ?? get_event_loop()) as BaseEventLoop;
+  const loop = _loop_of(opts.loop, 'accept_parent_port()');
   const source =
     opts.source === undefined || opts.source === null
       ? loop._platform.parent_port()

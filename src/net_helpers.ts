@@ -1,6 +1,6 @@
 // What the loop's network methods share: a Future of a host Promise, argument checks, and wrapping a connected stream in a transport (asyncio base_events.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
@@ -16,7 +16,7 @@ import { _StreamTransport, type Direction } from './stream_transport.js';
  * @internal
  */
 export function host_future<T>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   promise: Promise<T>,
   orphan?: (value: T) => void,
 ): Future<T> {
@@ -94,7 +94,7 @@ export function is_none(x: unknown): x is null | undefined {
  * @internal
  */
 export function* _make_transport<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   raw: RawStream,
   protocol_factory: ProtocolFactory<P>,
   direction: Direction,

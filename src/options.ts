@@ -56,3 +56,6 @@ export function check_options<O extends object>(
   }
   return options;
 }
+
+/** The kinds of asyncio's keyword `loop`: an event loop (checked by `_loop_of()`) or `null`. @internal */
+export const LOOP_KINDS: readonly OptionKind[] = ['object', 'null'];

@@ -3,29 +3,39 @@
 // get(), put() and join() return plain Futures (no Task per call). Items and
 // free slots are handed straight to the oldest waiter, so getters and putters
 // are served in FIFO order, and cancellation never loses or duplicates an item
-// (see `_Waiter` in locks.ts): a get() cancelled after it was handed an item
+// (see `_Waiter` in waiters.ts): a get() cancelled after it was handed an item
 // that nobody saw gives the item to the next getter, or back to the front of
-// the queue; a put() cancelled before it resumed adds nothing, and its slot
-// goes to the next putter. shutdown() (asyncio 3.13) fails the waiters with
-// QueueShutDown; an item on its way to a getter when shutdown(true) drains the
-// queue is drained with it, as it would still be in asyncio's queue.
+// the queue; a put() cancelled before its item went in adds nothing, and its
+// slot goes to the next putter. A put() whose item went in stays done: a task
+// cancelled after that, before it resumed, takes the result (see
+// `_PutWaiter._result_droppable`). shutdown() (asyncio 3.13) fails the
+// waiters with QueueShutDown; an item on its way to a getter when
+// shutdown(true) drains the queue is drained with it, as it would still be in
+// asyncio's queue.
 
-import type { BaseEventLoop } from './base_events.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import type { AbstractEventLoop } from './events.js';
 import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
-import { check_options, type OptionSpec } from './options.js';
+import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
 import { heap_pop, heap_push } from './queue_ordering.js';
-import { _Waiter, type _WaiterOwner } from './waiters.js';
+import { _Waiter, _is_options, _multiple_values, type _WaiterOwner } from './waiters.js';
 
 export { _py_lt } from './queue_ordering.js';
 
-/** Options of the queue constructors: asyncio's keyword-only `loop`. */
+/**
+ * Options of the queue constructors: `maxsize` (asyncio's positional-or-keyword
+ * argument) and the keyword-only `loop`.
+ */
 export interface QueueOptions {
+  /** The most items the queue holds; `<= 0` (the default) means no limit. */
+  maxsize?: number | null;
   /** The loop the queue belongs to; default `get_event_loop()`, at construction. */
   loop?: AbstractEventLoop | null;
 }
+
+const QUEUE_OPTIONS: OptionSpec = { maxsize: ['number', 'null'], loop: LOOP_KINDS };
 
 /** What a queue keeps its items in: `_init` makes it, `_put`/`_get` use it. */
 export interface QueueStorage<T> extends Iterable<T> {
@@ -102,8 +112,21 @@ class _PutWaiter<T> extends _Waiter<null> {
     this._item = item;
   }
 
-  /** A put() whose caller was cancelled after it completed: the item stays put. @internal */
-  override _result_dropped(): void {}
+  /**
+   * Once its item went in, a put() cannot be taken back (a getter may have
+   * the item already): a task cancelled after that, before it resumed, must
+   * take the result rather than report `CancelledError` for an item that is
+   * in the queue.
+   * @internal
+   */
+  override _result_droppable(): boolean {
+    return !this._delivered;
+  }
+
+  /** Dropped before its item went in: the put adds nothing and hands its slot on. @internal */
+  override _result_dropped(): void {
+    if (!this._delivered) super._result_dropped();
+  }
 
   /** Grant the reserved slot. @internal */
   _grant_slot(): void {
@@ -168,13 +191,6 @@ class _GetWaiter<T> extends _Waiter<T> {
   }
 }
 
-/** A plain `{loop}` object passed where an optional positional argument could be. */
-function is_options(x: unknown): x is QueueOptions {
-  if (x === null || typeof x !== 'object') return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
 /** Options of `Queue.shutdown()`: asyncio's `immediate`. */
 export interface QueueShutdownOptions {
   /** Drain the queue and fail every `get()` at once (default `false`). */
@@ -219,7 +235,7 @@ export interface QueueShutdownOptions {
  * });
  */
 export class Queue<T = unknown> {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal */ _maxsize: number;
   /** @internal The items; made by `_init`. */ _queue!: QueueStorage<T>;
   /** @internal get() calls waiting, oldest first. */ _getters = new Set<_GetWaiter<T>>();
@@ -237,20 +253,27 @@ export class Queue<T = unknown> {
 
   /**
    * @param maxsize - the most items it holds; `<= 0` (the default) means no limit.
-   * @param options - `loop`: default `get_event_loop()`.
+   * @param options - `loop`: default `get_event_loop()`; `maxsize`, when it is
+   *   not given by position (`new Queue({maxsize: 10})`).
    */
   constructor(maxsize?: number | null, options?: QueueOptions | null);
   constructor(options?: QueueOptions | null);
   constructor(maxsize?: number | QueueOptions | null, options?: QueueOptions | null) {
-    if (is_options(maxsize)) {
+    const where = new.target.name;
+    if (options === undefined && _is_options(maxsize)) {
       options = maxsize;
       maxsize = null;
+    }
+    const checked = check_options(where, options, QUEUE_OPTIONS);
+    if (checked.maxsize !== undefined && checked.maxsize !== null) {
+      if (maxsize !== undefined && maxsize !== null) throw _multiple_values(where, 'maxsize');
+      maxsize = checked.maxsize;
     }
     maxsize ??= 0;
     if (typeof maxsize !== 'number') {
       throw new TypeError(`maxsize must be a number, got ${repr(maxsize)}`);
     }
-    this._loop = (options?.loop ?? get_event_loop()) as BaseEventLoop;
+    this._loop = _loop_of(checked.loop, `${where}()`);
     this._maxsize = maxsize;
     this._getter_owner = {
       _waiter_cancelled: (waiter, granted, item) => {

@@ -1,11 +1,12 @@
 // The body of a scope (task_group, timeout, run): a generator, coroutine or async function, run inside a Task.
 
-import type { BaseEventLoop } from './base_events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import { iscoroutine } from './coroutines.js';
 import { _get_running_loop } from './events.js';
 import { RuntimeError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { is_thenable } from './futures.js';
+import { Task } from './tasks.js';
 
 /**
  * What a scope function takes: a function of the scope's manager returning a
@@ -40,14 +41,14 @@ export function check_body(where: string, body: unknown, manager: string): void 
 }
 
 /** The running loop a scope's task goes on; outside one, a `RuntimeError` naming `run()`. @internal */
-export function scope_loop(where: string): BaseEventLoop {
+export function scope_loop(where: string): _LoopInternals {
   const loop = _get_running_loop();
   if (loop === null) {
     throw new RuntimeError(
       `${where}() needs a running event loop: call it from a coroutine or async function that run() runs`,
     );
   }
-  return loop as BaseEventLoop;
+  return _loop_of(loop, `${where}()`);
 }
 
 /**
@@ -64,4 +65,17 @@ export function* run_body<M, R>(
   const result: unknown = body(manager);
   if (iscoroutine(result) || is_thenable(result)) return (yield result) as BodyResult<R>;
   return result as BodyResult<R>;
+}
+
+/**
+ * The task a scope's body runs in. asyncio runs the body inline in the
+ * caller's task, so a cancellation that comes after the body ended reaches
+ * the caller at its next await, and what the body returned (an item got, a
+ * lock acquired) is not lost: the caller takes the result.
+ * @internal
+ */
+export class _ScopeTask<T> extends Task<T> {
+  override _result_droppable(): boolean {
+    return false;
+  }
 }

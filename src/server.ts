@@ -1,6 +1,6 @@
 // Server and ServerSocket: what create_server()/start_server() return (asyncio base_events.Server, 3.13).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import type { ProtocolFactory } from './base_events_net.js';
 import { From } from './coroutines.js';
 import { AbstractServer, type AbstractEventLoop } from './events.js';
@@ -79,7 +79,7 @@ function resolve_void(future: Future<void>): void {
  * yield From(server.serve_forever()); // until cancelled; then closed
  */
 export class Server extends AbstractServer {
-  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal */ readonly _loop: _LoopInternals;
   /** @internal The listening sockets, or `null` once closed. */
   _sockets: ServerSocket[] | null = [];
   /** @internal */ readonly _protocol_factory: ProtocolFactory<BaseProtocol>;
@@ -99,7 +99,7 @@ export class Server extends AbstractServer {
 
   /** @internal */
   constructor(
-    loop: BaseEventLoop,
+    loop: _LoopInternals,
     protocol_factory: ProtocolFactory<BaseProtocol>,
     backlog: number,
     ssl_shutdown_timeout: number | null = null,

@@ -1,15 +1,15 @@
 // The loop's signal handlers: add_signal_handler(), remove_signal_handler(), and their release at close() (asyncio unix_events.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { iscoroutine, iscoroutinefunction } from './coroutines.js';
 import { Handle } from './events.js';
 import { repr } from './format_helpers.js';
 
-const signal_handlers = new WeakMap<BaseEventLoop, Map<string, Handle>>();
+const signal_handlers = new WeakMap<_LoopInternals, Map<string, Handle>>();
 
 /** `loop.add_signal_handler()`: `callback(...args)` runs in the loop each time `sig` arrives. */
 export function add_signal_handler(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   sig: number | string,
   callback: (...args: never[]) => unknown,
   args: unknown[],
@@ -36,7 +36,7 @@ export function add_signal_handler(
 }
 
 /** `loop.remove_signal_handler()`: `true` if a handler was removed. */
-export function remove_signal_handler(loop: BaseEventLoop, sig: number | string): boolean {
+export function remove_signal_handler(loop: _LoopInternals, sig: number | string): boolean {
   const name = loop._platform.signal_name(sig);
   const handlers = signal_handlers.get(loop);
   const handle = handlers?.get(name);
@@ -47,7 +47,7 @@ export function remove_signal_handler(loop: BaseEventLoop, sig: number | string)
 }
 
 /** Remove every signal handler of `loop` (at `loop.close()`). @internal */
-export function _close_signal_handlers(loop: BaseEventLoop): void {
+export function _close_signal_handlers(loop: _LoopInternals): void {
   const handlers = signal_handlers.get(loop);
   if (handlers === undefined) return;
   signal_handlers.delete(loop);

@@ -1,6 +1,6 @@
 // Staggered start of racing attempts, the heart of Happy Eyeballs (asyncio staggered.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import type { TimerHandle } from './events.js';
 import { OSError } from './os_errors.js';
@@ -21,7 +21,7 @@ import type { Task } from './tasks.js';
  * @internal
  */
 export function* staggered_race<T>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   attempts: readonly (() => Generator<unknown, T, unknown>)[],
   delay: number,
   release: (value: T) => void,

@@ -1,6 +1,6 @@
 // loop.start_tls(): upgrade an open stream connection to TLS (asyncio base_events.start_tls, 3.7+).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { SSL_SHUTDOWN_TIMEOUT, check_ssl_timeouts, host_future } from './base_events_net.js';
 import { From } from './coroutines.js';
 import { repr } from './format_helpers.js';
@@ -48,7 +48,7 @@ function set_protocol(transport: _StreamTransport, protocol: BaseProtocol): void
  * @internal
  */
 export function start_tls(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   transport: Transport,
   protocol: BaseProtocol,
   sslcontext: SSLContext,

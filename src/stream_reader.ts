@@ -1,7 +1,7 @@
 // StreamReader: a byte buffer fed by a protocol, read by coroutines (asyncio streams.py StreamReader).
 
-import type { BaseEventLoop } from './base_events.js';
-import { AbstractEventLoop, get_event_loop } from './events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { AbstractEventLoop } from './events.js';
 import {
   IncompleteReadError,
   LimitOverrunError,
@@ -117,7 +117,7 @@ class ReadFuture extends Future<Uint8Array> {
 
 export class StreamReader implements AsyncIterable<Uint8Array> {
   /** @internal */ readonly _limit: number;
-  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal */ readonly _loop: _LoopInternals;
   /** @internal The buffered chunks; the first is read from `_head` on. */ _chunks: Uint8Array[] =
     [];
   /** @internal */ _head = 0;
@@ -179,7 +179,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     // asyncio's own check: a limit of 0 or less would make every line too long.
     if (limit <= 0) throw new ValueError('Limit cannot be <= 0');
     this._limit = limit;
-    this._loop = (loop ?? get_event_loop()) as BaseEventLoop;
+    this._loop = _loop_of(loop, 'StreamReader()');
   }
 
   toString(): string {

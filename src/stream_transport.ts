@@ -1,6 +1,6 @@
 // _StreamTransport: asyncio's socket-transport semantics (selector_events.py) over a platform RawStream.
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
 import type { TimerHandle } from './events.js';
 import { RuntimeError, TimeoutError } from './exceptions.js';
@@ -62,7 +62,7 @@ function type_name(x: unknown): string {
  * @internal
  */
 export class _StreamTransport extends Transport {
-  /** @internal */ _loop: BaseEventLoop;
+  /** @internal */ _loop: _LoopInternals;
   /** @internal */ _raw: RawStream;
   /** @internal */ _protocol: Protocol;
   /** @internal */ _server: ServerLike | null;
@@ -93,7 +93,7 @@ export class _StreamTransport extends Transport {
   _shutdown_timer: TimerHandle | null = null;
 
   constructor(
-    loop: BaseEventLoop,
+    loop: _LoopInternals,
     raw: RawStream,
     protocol: BaseProtocol,
     waiter: Future<null> | null = null,

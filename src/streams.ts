@@ -1,6 +1,6 @@
 // Streams: StreamWriter, StreamReaderProtocol, open_connection/start_server and their Unix twins (asyncio streams.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import type {
   CreateConnectionOptions,
   CreateServerOptions,
@@ -9,7 +9,7 @@ import type {
   Server,
 } from './base_events_net.js';
 import { From, iscoroutine } from './coroutines.js';
-import { get_event_loop, type AbstractEventLoop } from './events.js';
+import type { AbstractEventLoop } from './events.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable } from './futures.js';
@@ -52,8 +52,8 @@ export interface StartUnixServerOptions extends CreateUnixServerOptions, StreamO
  */
 export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => unknown;
 
-function resolve_loop(loop: AbstractEventLoop | null | undefined): BaseEventLoop {
-  return (loop ?? get_event_loop()) as BaseEventLoop;
+function resolve_loop(loop: AbstractEventLoop | null | undefined): _LoopInternals {
+  return _loop_of(loop, 'streams');
 }
 
 function check_limit(limit: unknown): number {
@@ -75,7 +75,7 @@ function check_limit(limit: unknown): number {
 export function _split_stream_options<O extends StreamOptions>(
   where: string,
   options: O | null | undefined,
-): [limit: number, loop: BaseEventLoop, rest: Omit<O, 'limit' | 'loop'>] {
+): [limit: number, loop: _LoopInternals, rest: Omit<O, 'limit' | 'loop'>] {
   if (options === undefined || options === null) {
     return [_DEFAULT_LIMIT, resolve_loop(null), {} as Omit<O, 'limit' | 'loop'>];
   }
@@ -102,7 +102,7 @@ function check_callback(cb: unknown): void {
  * @internal
  */
 export class FlowControlMixin extends Protocol {
-  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal */ readonly _loop: _LoopInternals;
   /** @internal The transport asked to stop writing. */ _paused = false;
   /** @internal */ _connection_lost = false;
   /** @internal Drains waiting for resume_writing() or connection_lost(). */
@@ -313,7 +313,7 @@ export class StreamWriter {
   /** @internal */ readonly _transport: Transport;
   /** @internal */ readonly _protocol: FlowControlMixin;
   /** @internal */ readonly _reader: StreamReader | null;
-  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal */ readonly _loop: _LoopInternals;
 
   constructor(
     transport: Transport,
@@ -324,7 +324,7 @@ export class StreamWriter {
     this._transport = transport;
     this._protocol = protocol;
     this._reader = reader;
-    this._loop = loop as BaseEventLoop;
+    this._loop = _loop_of(loop, 'StreamWriter()');
   }
 
   toString(): string {
@@ -478,7 +478,7 @@ function* make_streams(
   connecting: Future<[Transport, StreamReaderProtocol]>,
   reader: StreamReader,
   protocol: StreamReaderProtocol,
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
 ): Generator<unknown, [StreamReader, StreamWriter], unknown> {
   const [transport] = yield* From(connecting);
   return [reader, new StreamWriter(transport, protocol, reader, loop)];
@@ -530,7 +530,7 @@ export function start_unix_server(
 function stream_protocol_factory(
   client_connected_cb: ClientConnectedCallback,
   limit: number,
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
 ): () => StreamReaderProtocol {
   return () =>
     new StreamReaderProtocol(new StreamReader(limit, loop), client_connected_cb, { loop });

@@ -1,6 +1,6 @@
 // Child processes with streams: create_subprocess_exec/shell, Process, SubprocessStreamProtocol (asyncio subprocess.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import {
   DEVNULL,
   PIPE,
@@ -149,7 +149,7 @@ function ignore_pipe_errors(exc: unknown): boolean {
 export class Process {
   /** @internal */ readonly _transport: BaseSubprocessTransport;
   /** @internal */ readonly _protocol: SubprocessStreamProtocol;
-  /** @internal */ readonly _loop: BaseEventLoop;
+  /** @internal */ readonly _loop: _LoopInternals;
   /** The child's stdin (a `StreamWriter`), or `null` if it was not `PIPE`. */
   readonly stdin: StreamWriter | null;
   /** The child's stdout (a `StreamReader`), or `null` if it was not `PIPE`. */
@@ -166,7 +166,7 @@ export class Process {
   ) {
     this._transport = transport as BaseSubprocessTransport;
     this._protocol = protocol;
-    this._loop = loop as BaseEventLoop;
+    this._loop = _loop_of(loop, 'Process()');
     this.stdin = protocol.stdin;
     this.stdout = protocol.stdout;
     this.stderr = protocol.stderr;
@@ -264,7 +264,7 @@ export class Process {
 function split_stream_options(
   where: string,
   options: CreateSubprocessOptions | null | undefined,
-): [BaseEventLoop, number, SubprocessOptions] {
+): [_LoopInternals, number, SubprocessOptions] {
   const [limit, loop, rest] = _split_stream_options(where, options);
   return [
     loop,

@@ -1,12 +1,12 @@
 // Task helpers: ensure_future, sleep, gather, shield, and what wait.ts and as_completed.ts share (asyncio tasks.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import { FromWrapper, iscoroutine, type Awaitable } from './coroutines.js';
 import { AbstractEventLoop, get_event_loop, type Runnable, type TimerHandle } from './events.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future, type DoneCallback, type Waiter } from './futures.js';
-import { check_options, type OptionSpec } from './options.js';
+import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
 import type { Task } from './tasks.js';
 
 /** The `loop` option most helpers take (asyncio's keyword-only `loop`). */
@@ -26,7 +26,6 @@ export type ResultOf<A> =
 
 // What each helper's options object may hold: asyncio's keyword arguments.
 /** @internal */
-export const LOOP_KINDS = ['object', 'null'] as const;
 /** @internal */
 export const TIMEOUT_KINDS = ['number', 'null'] as const;
 const LOOP_OPTIONS: OptionSpec = { loop: LOOP_KINDS };
@@ -58,28 +57,18 @@ export function check_timeout(where: string, timeout: unknown): number | null {
   return timeout;
 }
 
-/**
- * A Future whose cancellation also runs a cleanup (cancels a timer, a child).
- * @internal
- */
-export class CancelHookFuture<T> extends Future<T> {
-  constructor(
-    loop: AbstractEventLoop,
-    private readonly _on_cancel: () => void,
-    /** The future whose result this one carries, if any: a dropped result goes back to it. */
-    private readonly _source: Future<unknown> | null = null,
-  ) {
-    super({ loop });
+/** What `shield()` returns: a result its awaiter dropped goes back to the inner future. @internal */
+class ShieldFuture<T> extends Future<T> {
+  constructor(private readonly _inner: Future<T>) {
+    super({ loop: _inner._loop });
   }
 
-  override cancel(msg?: string | null): boolean {
-    if (!super.cancel(msg)) return false;
-    this._on_cancel();
-    return true;
+  override _result_droppable(): boolean {
+    return this._inner._result_droppable();
   }
 
   override _result_dropped(): void {
-    this._source?._result_dropped();
+    this._inner._result_dropped();
   }
 }
 
@@ -248,7 +237,7 @@ export function sleep(delay: number, result?: unknown, options?: SleepOptions): 
     }
     loop = checked.loop;
   }
-  const running = (loop ?? get_event_loop()) as BaseEventLoop;
+  const running = _loop_of(loop, 'sleep()');
   const future = new SleepFuture<unknown>(running, result === undefined ? null : result);
   if (delay <= 0) running._schedule(future);
   else future._timer = running.call_later(delay, wake_sleeper, future);
@@ -367,6 +356,16 @@ class GatheringFuture extends Future<unknown[]> {
     return true;
   }
 
+  /** Droppable only if every child's result is: a gather's results go back all or none. */
+  override _result_droppable(): boolean {
+    for (const child of this._children) {
+      if (child._state === 'FINISHED' && child._exception === null && !child._result_droppable()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   override _result_dropped(): void {
     for (const child of new Set(this._children)) child._result_dropped();
   }
@@ -413,7 +412,7 @@ export function shield<T>(arg: Awaitable<T>, options?: LoopOption): Future<T> {
     options === undefined ? null : (check_options('shield', options, LOOP_OPTIONS).loop ?? null);
   const inner = _ensure_future(arg, loop) as Future<T>;
   if (inner.done()) return inner;
-  const outer = new Future<T>({ loop: inner._loop });
+  const outer = new ShieldFuture<T>(inner);
   inner.add_done_callback((f: Future<T>) => {
     if (outer.cancelled()) {
       if (!f.cancelled()) f._retrieved();

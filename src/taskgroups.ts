@@ -1,11 +1,18 @@
 // TaskGroup and task_group(): a scope whose child tasks cannot outlive it (asyncio 3.11 taskgroups.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import type { CreateTaskOptions } from './events.js';
 import { ExceptionGroup } from './exception_group.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import type { Future } from './futures.js';
-import { check_body, run_body, scope_loop, type BodyResult, type ScopeBody } from './scope_body.js';
+import {
+  _ScopeTask,
+  check_body,
+  run_body,
+  scope_loop,
+  type BodyResult,
+  type ScopeBody,
+} from './scope_body.js';
 import { Task } from './tasks.js';
 
 /** Marks "the body raised nothing", since any value can be thrown. */
@@ -37,7 +44,7 @@ export class TaskGroup {
   private _entered = false;
   private _exiting = false;
   private _aborting = false;
-  private _loop: BaseEventLoop | null = null;
+  private _loop: _LoopInternals | null = null;
   private _parent_task: Task<unknown> | null = null;
   /** The group cancelled the body itself: that cancellation is not reported. */
   private _parent_cancel_requested = false;
@@ -247,5 +254,5 @@ function* run_task_group<R>(
 export function task_group<R>(body: ScopeBody<TaskGroup, R>): Future<BodyResult<R>> {
   check_body('task_group', body, 'TaskGroup');
   const loop = scope_loop('task_group');
-  return new Task(run_task_group(new TaskGroup(), body), { loop }) as Future<BodyResult<R>>;
+  return new _ScopeTask(run_task_group(new TaskGroup(), body), { loop }) as Future<BodyResult<R>>;
 }

@@ -1,10 +1,9 @@
 // Task: drives a generator coroutine on the loop, with nested coroutines run inline (asyncio tasks.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import { FromWrapper, Return, iscoroutine } from './coroutines.js';
 import {
   AbstractEventLoop,
-  get_event_loop,
   get_running_loop,
   type CreateTaskOptions,
   type ExceptionContext,
@@ -41,10 +40,9 @@ const LOOP_OPTION: OptionSpec = { loop: ['object', 'null'] };
 function loop_argument(
   where: string,
   arg: AbstractEventLoop | LoopOption | null | undefined,
-): BaseEventLoop {
-  if (arg instanceof AbstractEventLoop) return arg as BaseEventLoop;
-  const loop = check_options(where, arg, LOOP_OPTION).loop;
-  return (loop ?? get_event_loop()) as BaseEventLoop;
+): _LoopInternals {
+  if (arg instanceof AbstractEventLoop) return _loop_of(arg, `${where}()`);
+  return _loop_of(check_options(where, arg, LOOP_OPTION).loop, `${where}()`);
 }
 
 /** Numbers the unnamed tasks: `Task-1`, `Task-2`, … (formatted only when asked for). */
@@ -55,7 +53,7 @@ const FUTURE_ADD_DONE_CALLBACK = Future.prototype.add_done_callback;
 
 /** What the registry keeps of a weakly held task: enough to report it, nothing that holds it. */
 interface WeaklyHeldTask {
-  loop: BaseEventLoop;
+  loop: _LoopInternals;
   ref: WeakRef<Task<unknown>>;
   repr: string;
   source_traceback: string | null;
@@ -259,9 +257,14 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
         return this._step(undefined, future._make_cancelled_error());
       }
       if (future._exception === null) {
-        // Cancelled after the future finished: the result never reaches the
-        // coroutine, so let the future hand back what it held (a permit, an item).
-        if (this._must_cancel) future._result_dropped();
+        if (this._must_cancel) {
+          // Cancelled after the future finished: the result never reaches the
+          // coroutine, so let the future hand back what it held (a permit, an
+          // item). One that cannot be handed back (an item put) is taken, and
+          // the cancellation waits for the next suspension point.
+          if (!future._result_droppable()) return this._resume(future._result);
+          future._result_dropped();
+        }
         return this._step(future._result, NO_EXC);
       }
       future._retrieved();
@@ -291,6 +294,18 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     loop._current_task = this as Task<unknown>;
     try {
       this._drive(value, exc);
+    } finally {
+      loop._current_task = previous;
+    }
+  }
+
+  /** Advance the coroutine with a result it must see, keeping a pending cancellation. */
+  private _resume(value: unknown): void {
+    const loop = this._loop;
+    const previous = loop._current_task;
+    loop._current_task = this as Task<unknown>;
+    try {
+      this._drive(value, NO_EXC);
     } finally {
       loop._current_task = previous;
     }
@@ -444,6 +459,11 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     } else {
       this._loop._weak_tasks.delete(ref);
       collected_pending_tasks.unregister(this);
+    }
+    if (exc === NO_EXC && this._must_cancel) {
+      // Cancelled right before the coroutine returned: the task ends cancelled (asyncio).
+      this._must_cancel = false;
+      exc = super._make_cancelled_error();
     }
     if (exc === NO_EXC) this.set_result(value as T);
     else if (exc instanceof CancelledError) {

@@ -4,7 +4,14 @@ import type { Handle } from './events.js';
 import { CancelledError, RuntimeError, TimeoutError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
-import { check_body, run_body, scope_loop, type BodyResult, type ScopeBody } from './scope_body.js';
+import {
+  _ScopeTask,
+  check_body,
+  run_body,
+  scope_loop,
+  type BodyResult,
+  type ScopeBody,
+} from './scope_body.js';
 import { Task } from './tasks.js';
 
 type State = 'created' | 'active' | 'expiring' | 'expired' | 'finished';
@@ -155,7 +162,7 @@ export function timeout_at<R>(
   const cm = new Timeout(check_when('timeout_at() when', when));
   check_body('timeout_at', body, 'Timeout');
   const loop = scope_loop('timeout_at');
-  return new Task(run_timeout(cm, body), { loop }) as Future<BodyResult<R>>;
+  return new _ScopeTask(run_timeout(cm, body), { loop }) as Future<BodyResult<R>>;
 }
 
 /**
@@ -190,5 +197,5 @@ export function timeout<R>(
   check_body('timeout', body, 'Timeout');
   const loop = scope_loop('timeout');
   const cm = new Timeout(seconds === null ? null : loop.time() + seconds);
-  return new Task(run_timeout(cm, body), { loop }) as Future<BodyResult<R>>;
+  return new _ScopeTask(run_timeout(cm, body), { loop }) as Future<BodyResult<R>>;
 }

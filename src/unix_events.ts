@@ -1,6 +1,6 @@
 // The loop's Unix-domain sockets and pipes: create_unix_connection(), create_unix_server(), connect_read_pipe()/connect_write_pipe() (asyncio unix_events.py).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
 import { make_server } from './create_server.js';
@@ -38,7 +38,7 @@ import type { ReadTransport, Transport, WriteTransport } from './transports.js';
 
 /** `loop.create_unix_connection()`. */
 export function create_unix_connection<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   path: string | null | undefined,
   options?: CreateUnixConnectionOptions | null,
@@ -87,7 +87,7 @@ export function create_unix_connection<P extends BaseProtocol>(
 
 /** `loop.create_unix_server()`. */
 export function create_unix_server(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<BaseProtocol>,
   path: string | null | undefined,
   options?: CreateUnixServerOptions | null,
@@ -159,7 +159,7 @@ export function create_unix_server(
 
 /** `loop.connect_read_pipe()` / `connect_write_pipe()`. */
 export function connect_pipe<P extends BaseProtocol>(
-  loop: BaseEventLoop,
+  loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
   pipe: unknown,
   mode: 'read' | 'write',

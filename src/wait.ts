@@ -10,10 +10,8 @@ import {
 } from './events.js';
 import { TimeoutError, ValueError } from './exceptions.js';
 import { Future } from './futures.js';
-import { check_options, type OptionSpec } from './options.js';
+import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
 import {
-  CancelHookFuture,
-  LOOP_KINDS,
   TIMEOUT_KINDS,
   TIMEOUT_OPTIONS,
   _ensure_future,
@@ -182,6 +180,47 @@ export interface WaitForOptions extends LoopOption {
 }
 
 /**
+ * What `wait_for()` returns. Cancelling it cancels the inner future, and it
+ * ends when the inner one does, as a task awaiting the inner future would
+ * (asyncio's wait_for() awaits the cancelled inner future): a Condition.wait()
+ * re-acquires its lock first, a task runs its cleanup first, and an inner
+ * future that can no longer be cancelled (done, or a granted waiter already
+ * delivered) makes `cancel()` return false. A dropped result goes back to the
+ * inner future.
+ * @internal
+ */
+class WaitForFuture<T> extends Future<T> {
+  /** @internal `cancel()` was called: the inner future's cancellation is not the timeout's. */
+  _cancel_requested = false;
+
+  constructor(
+    loop: AbstractEventLoop,
+    private readonly _inner: Future<T>,
+  ) {
+    super({ loop });
+  }
+
+  override cancel(msg?: string | null): boolean {
+    if (this._state !== 'PENDING') return false;
+    this._cancel_requested = true;
+    return this._inner.cancel(msg);
+  }
+
+  /** The inner future ended cancelled: so does this one. @internal */
+  _cancel_now(msg: string | null): void {
+    super.cancel(msg);
+  }
+
+  override _result_droppable(): boolean {
+    return this._inner._result_droppable();
+  }
+
+  override _result_dropped(): void {
+    this._inner._result_dropped();
+  }
+}
+
+/**
  * Wait for one awaitable at most `timeout` seconds. On timeout the awaitable
  * is cancelled and the result fails with `TimeoutError`; cancelling the
  * result cancels the awaitable too. A `null` timeout waits as long as needed.
@@ -221,26 +260,21 @@ export function wait_for<T>(
   if (delay === null) return inner;
   const running = inner._loop;
 
+  // The inner future, cancelled by the timeout or through the outer one, may
+  // take a while to end: the outer one ends when it does.
+  let timed_out = false;
   const on_done = (f: Future<T>): void => {
     if (outer.done()) return;
     timer.cancel();
-    copy_state(f, outer);
+    if (f._state !== 'CANCELLED') copy_state(f, outer);
+    else if (timed_out && !outer._cancel_requested) outer.set_exception(new TimeoutError());
+    else outer._cancel_now(f._cancel_message);
   };
-  const outer = new CancelHookFuture<T>(
-    running,
-    () => {
-      timer.cancel();
-      inner.remove_done_callback(on_done);
-      inner.cancel();
-    },
-    inner,
-  );
+  const outer = new WaitForFuture<T>(running, inner);
   const on_timeout = (): void => {
-    if (outer.done()) return;
-    if (inner.done()) return copy_state(inner, outer);
-    inner.remove_done_callback(on_done);
+    if (outer.done() || inner._state !== 'PENDING') return;
+    timed_out = true;
     inner.cancel();
-    outer.set_exception(new TimeoutError());
   };
   // Decide one iteration later, as asyncio's waiter does: a completion in the
   // same iteration as the timeout wins (Tulip #201).

@@ -1,14 +1,38 @@
-// Waiters and guards shared by the locks and the queues: the lossless waiter Future and LockGuard.
+// The lossless waiter Future, LockGuard and the option helpers shared by the locks, queues and barrier.
 //
 // A `_Waiter` is the Future a waiting method returns. Cancelling it while it
 // waits removes it from its owner's queue; cancelling it after it was granted
 // a permit or an item but before whoever waits on it resumed (its done
 // callbacks have not run yet) revokes the grant, and the permit or item goes
-// to the next waiter.
+// to the next waiter. A task that waited on it through `wait_for()`,
+// `gather()` or `shield()` and is cancelled after the grant, before it
+// resumed, drops the result: the waiter then hands the grant back the same way
+// (`_result_dropped()`), unless the grant can no longer be taken back (an item
+// already put, see `_result_droppable()`).
 
-import type { BaseEventLoop } from './base_events.js';
+import type { _LoopInternals } from './loop_internals.js';
 import { ASYNC_DISPOSE, DISPOSE } from './disposal.js';
 import { Future } from './futures.js';
+
+/**
+ * Whether an argument is an object literal (or `Object.create(null)`): an
+ * options object passed where an optional positional argument could be.
+ * @internal
+ */
+export function _is_options(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object') return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A parameter given both by position and in the options object: Python's
+ * `TypeError` for a keyword argument that repeats a positional one.
+ * @internal
+ */
+export function _multiple_values(where: string, name: string): TypeError {
+  return new TypeError(`${where}() got multiple values for argument '${name}'`);
+}
 
 /** What a `_Waiter` tells its owner when it is cancelled. @internal */
 export interface _WaiterOwner {
@@ -39,7 +63,7 @@ export class _Waiter<T> extends Future<T> {
   /** @internal What `_grant()` resolves the waiter to. */
   readonly _value: T;
 
-  constructor(loop: BaseEventLoop, owner: _WaiterOwner | null, value: T) {
+  constructor(loop: _LoopInternals, owner: _WaiterOwner | null, value: T) {
     super({ loop });
     this._owner = owner;
     this._value = value;
@@ -104,9 +128,22 @@ export class _Waiter<T> extends Future<T> {
   }
 
   /**
-   * The task that waited on this (directly, or through `wait_for`/`gather`)
-   * was cancelled before taking the grant: hand the permit or item on, as a
-   * cancellation before the grant would have.
+   * Whether a task cancelled before it took the grant may throw the result
+   * away: a permit or an item got can always be handed back. A put() whose
+   * item went in cannot (`_PutWaiter`); a Task asking this before it drops a
+   * result then takes the result instead, and is cancelled at its next
+   * suspension point.
+   * @internal
+   */
+  override _result_droppable(): boolean {
+    return true;
+  }
+
+  /**
+   * The task that waited on this (directly, or through `wait_for`/`gather`/
+   * `shield`) was cancelled before taking the grant: hand the permit or item
+   * on, as a cancellation before the grant would have. The waiter reports
+   * itself cancelled from then on, as its consumer does.
    * @internal
    */
   override _result_dropped(): void {
@@ -209,5 +246,3 @@ export class LockGuard implements Disposable, AsyncDisposable {
     return `<LockGuard ${this._lock === null ? 'released' : `of ${String(this._lock)}`}>`;
   }
 }
-
-/** An entry of a lock's or semaphore's FIFO: something `_grant()` resolves. */

@@ -119,7 +119,17 @@ describe('Barrier basics', () => {
     expect(() => new Barrier({ parties: 3, timeout: 1 } as never)).toThrow(
       new TypeError("Barrier() got an unexpected keyword argument 'timeout'"),
     );
-    expect(() => new Barrier(3, { parties: 3 } as never)).toThrow(TypeError);
+    expect(() => new Barrier(3, { parties: 3 } as never)).toThrow(
+      new TypeError("Barrier() got multiple values for argument 'parties'"),
+    );
+    expect(() => new Barrier({ parties: 2, loop: 5 } as never)).toThrow(
+      new TypeError("Barrier() argument 'loop' must be object or null, not 5"),
+    );
+    expect(() => new Barrier({ parties: 2, loop: {} } as never)).toThrow(
+      new TypeError(
+        'Barrier() needs a trollius event loop (a BaseEventLoop or a subclass), got {...}',
+      ),
+    );
   });
 
   it('defaults to the current event loop at construction', () => {
@@ -329,6 +339,28 @@ describe('Barrier cancellation', () => {
     expect(barrier.broken).toBe(false);
     expect(String(barrier)).toBe('<Barrier [filling, waiters:0/3]>');
     expect(barrier._count).toBe(0);
+  });
+
+  it('a task cancelled after its wait_for(barrier.wait()) ended, before it resumed, reports its wait cancelled', async () => {
+    const barrier = new Barrier(2, { loop });
+    let waiter: Future<number> | null = null;
+    const task = spawn(
+      coroutine(function* () {
+        waiter = barrier.wait();
+        return yield* From(wait_for(waiter, 10, { loop }));
+      })(),
+    );
+    await run_briefly(loop);
+    const other = barrier.wait(); // trips the barrier
+    for (let i = 0; i < 4 && task._fut_waiter?._state !== 'FINISHED'; i++) await run_briefly(loop);
+    expect(task._fut_waiter?._state).toBe('FINISHED');
+    task.cancel(); // the task drops the index it was given
+    await run_briefly(loop, 2);
+    expect(task.cancelled()).toBe(true);
+    expect(waiter!.cancelled()).toBe(true);
+    expect(other.result()).toBe(1);
+    expect(barrier._count).toBe(0);
+    expect(String(barrier)).toBe('<Barrier [filling, waiters:0/2]>');
   });
 
   it('forgets a cancelled waiter that was blocked while draining', async () => {

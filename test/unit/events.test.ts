@@ -6,16 +6,21 @@ import {
   AbstractEventLoopPolicy,
   BaseEventLoop,
   DefaultEventLoopPolicy,
+  Future,
   Handle,
+  Lock,
   NotImplementedError,
+  Queue,
   RuntimeError,
   TimerHandle,
+  all_tasks,
   get_event_loop,
   get_event_loop_policy,
   get_running_loop,
   new_event_loop,
   set_event_loop,
   set_event_loop_policy,
+  sleep,
 } from '../../src/index.js';
 import { IN_PAGE, TestLoop, run_briefly } from '../support/test_loop.js';
 
@@ -184,5 +189,18 @@ describe('policy', () => {
     );
     expect(seen).toBe(other);
     other.close();
+  });
+});
+
+describe('the loop contract', () => {
+  it('refuses a loop that is not a trollius loop at the call, saying what to use', () => {
+    class ForeignLoop extends AbstractEventLoop {}
+    const foreign = new ForeignLoop();
+    const expected = /needs a trollius event loop \(a BaseEventLoop or a subclass\)/;
+    expect(() => new Future({ loop: foreign })).toThrow(expected);
+    expect(() => new Lock({ loop: foreign })).toThrow(expected);
+    expect(() => new Queue({ loop: foreign })).toThrow(expected);
+    expect(() => sleep(1, null, { loop: foreign })).toThrow(expected);
+    expect(() => all_tasks(foreign)).toThrow(expected);
   });
 });

@@ -284,7 +284,7 @@ describe('options', () => {
       new TypeError("Future() got an unexpected keyword argument 'lop'"),
     );
     expect(() => new Future({ loop: 5 } as never)).toThrow(
-      new TypeError('Future() loop must be an event loop, got 5'),
+      new TypeError('Future() needs a trollius event loop (a BaseEventLoop or a subclass), got 5'),
     );
   });
 });

@@ -1191,3 +1191,145 @@ describe('a result dropped by a cancelled task goes back', () => {
     expect(sem._value).toBe(2);
   });
 });
+
+describe('keyword options are checked', () => {
+  it('new Semaphore({value: 3}) has three permits, as Semaphore(value=3)', async () => {
+    const sem = new Semaphore({ value: 3, loop });
+    expect(sem._value).toBe(3);
+    expect(sem._loop).toBe(loop);
+    for (let i = 0; i < 3; i++) await loop.run_until_complete(sem.acquire());
+    expect(sem.locked()).toBe(true);
+  });
+
+  it('new BoundedSemaphore({value: 2}) is bounded by two', async () => {
+    const sem = new BoundedSemaphore({ value: 2, loop });
+    await loop.run_until_complete(sem.acquire());
+    sem.release();
+    expect(sem._value).toBe(2);
+    expect(() => sem.release()).toThrow(new ValueError('BoundedSemaphore released too many times'));
+  });
+
+  it('a Semaphore value given twice, of the wrong type or negative, is refused at the call', () => {
+    expect(() => new Semaphore(2, { value: 3, loop })).toThrow(
+      new TypeError("Semaphore() got multiple values for argument 'value'"),
+    );
+    expect(() => new Semaphore({ value: '3' } as never)).toThrow(
+      new TypeError("Semaphore() argument 'value' must be number or null, not '3'"),
+    );
+    expect(() => new BoundedSemaphore({ value: -1, loop })).toThrow(
+      new ValueError('Semaphore initial value must be >= 0'),
+    );
+    expect(() => new Semaphore({ values: 3, loop } as never)).toThrow(
+      new TypeError("Semaphore() got an unexpected keyword argument 'values'"),
+    );
+    expect(new Semaphore(null, { value: 4, loop })._value).toBe(4);
+  });
+
+  it('Lock and Event take {loop} and refuse an unknown key or a loop that is not one', () => {
+    expect(new Lock({ loop })._loop).toBe(loop);
+    expect(new Event({ loop })._loop).toBe(loop);
+    expect(() => new Lock({ lop: loop } as never)).toThrow(
+      new TypeError("Lock() got an unexpected keyword argument 'lop'"),
+    );
+    expect(() => new Event({ loop: 5 } as never)).toThrow(
+      new TypeError("Event() argument 'loop' must be object or null, not 5"),
+    );
+    expect(() => new Lock({ loop: {} } as never)).toThrow(
+      new TypeError(
+        'Lock() needs a trollius event loop (a BaseEventLoop or a subclass), got {...}',
+      ),
+    );
+  });
+
+  it('new Condition({lock, loop}) takes its lock by keyword, as Condition(lock=lock)', () => {
+    const lock = new Lock({ loop });
+    const cond = new Condition({ lock, loop });
+    expect(cond._lock).toBe(lock);
+    expect(new Condition(lock, { loop })._lock).toBe(lock);
+    expect(new Condition(null, { lock, loop })._lock).toBe(lock);
+    expect(() => new Condition(lock, { lock, loop })).toThrow(
+      new TypeError("Condition() got multiple values for argument 'lock'"),
+    );
+    expect(() => new Condition({ lock: 5 } as never)).toThrow(
+      new TypeError("Condition() argument 'lock' must be object or null, not 5"),
+    );
+    expect(() => new Condition({ lock: {}, loop } as never)).toThrow(
+      new TypeError('Condition() needs a Lock, got {...}'),
+    );
+    expect(() => new Condition(lock, { loop, timeout: 1 } as never)).toThrow(
+      new TypeError("Condition() got an unexpected keyword argument 'timeout'"),
+    );
+  });
+
+  it('notify({n: 2}) wakes two waiters, as notify(n=2)', async () => {
+    const cond = new Condition(null, { loop });
+    const woke: number[] = [];
+    const waiter = coroutine(function* (i: number) {
+      using _held = yield* From(cond);
+      yield From(cond.wait());
+      woke.push(i);
+    });
+    for (let i = 0; i < 3; i++) spawn(waiter(i));
+    await run_briefly(loop, 3);
+    await loop.run_until_complete(cond.acquire());
+    cond.notify({ n: 2 });
+    cond.release();
+    await run_briefly(loop, 4);
+    expect(woke).toEqual([0, 1]);
+    expect(() => cond.notify({ count: 1 } as never)).toThrow(
+      new TypeError("notify() got an unexpected keyword argument 'count'"),
+    );
+    expect(() => cond.notify('2' as never)).toThrow(
+      new TypeError("notify() argument 'n' must be a number, not '2'"),
+    );
+  });
+
+  it('wait_for({predicate}) takes its predicate by keyword', async () => {
+    const cond = new Condition(null, { loop });
+    await loop.run_until_complete(cond.acquire());
+    expect(await loop.run_until_complete(cond.wait_for({ predicate: () => 7 }))).toBe(7);
+    expect(() => cond.wait_for({ predicate: 7 } as never)).toThrow(
+      new TypeError("wait_for() argument 'predicate' must be function, not 7"),
+    );
+  });
+});
+
+describe('a Condition wait whose result a cancelled task dropped passes its notification on', () => {
+  const forms = {
+    'wait()': (cond: Condition, _items: number[]) => cond.wait(),
+    'wait_for(predicate)': (cond: Condition, items: number[]) =>
+      cond.wait_for(() => items.length > 0),
+  };
+  for (const [name, wait] of Object.entries(forms)) {
+    it(`a task cancelled after wait_for(cond.${name}) ended, before it resumed, leaves the item to the next waiter`, async () => {
+      const cond = new Condition(null, { loop });
+      const items: number[] = [];
+      const taken: string[] = [];
+      const consumer = coroutine(function* (who: string, wrapped: boolean) {
+        using _held = yield* From(cond);
+        while (items.length === 0) {
+          const inner = wait(cond, items);
+          yield From(wrapped ? wait_for(inner, 10, { loop }) : inner);
+        }
+        items.shift();
+        taken.push(who);
+      });
+      const a = spawn(consumer('a', true));
+      const b = spawn(consumer('b', false));
+      await run_briefly(loop, 3);
+      await loop.run_until_complete(cond.acquire());
+      items.push(1);
+      cond.notify(1); // wakes a only
+      cond.release();
+      // Until a's wait_for() Future is done, a not resumed yet: cancel a then.
+      for (let i = 0; i < 6 && a._fut_waiter?._state !== 'FINISHED'; i++) await run_briefly(loop);
+      expect(a._fut_waiter?._state).toBe('FINISHED');
+      a.cancel();
+      await run_briefly(loop, 6);
+      expect(a.cancelled()).toBe(true);
+      expect(b.done()).toBe(true);
+      expect(taken).toEqual(['b']);
+      expect(cond.locked()).toBe(false);
+    });
+  }
+});

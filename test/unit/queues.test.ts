@@ -15,6 +15,7 @@ import {
   Task,
   ValueError,
   coroutine,
+  gather,
   set_event_loop,
   sleep,
   wait,
@@ -821,5 +822,92 @@ describe('a result dropped by a cancelled task goes back', () => {
     expect(got).toBeNull();
     expect(q.qsize()).toBe(1);
     expect(q.get_nowait()).toBe('item');
+  });
+});
+
+describe('keyword options are checked', () => {
+  for (const Kind of [Queue, LifoQueue, PriorityQueue]) {
+    it(`new ${Kind.name}({maxsize: 1}) is bounded, as ${Kind.name}(maxsize=1)`, () => {
+      const q = new Kind<number>({ maxsize: 1, loop });
+      expect(q.maxsize).toBe(1);
+      expect(q._loop).toBe(loop);
+      q.put_nowait(1);
+      expect(q.full()).toBe(true);
+      expect(() => q.put_nowait(2)).toThrow(QueueFull);
+    });
+  }
+
+  it('a maxsize given twice or of the wrong type, an unknown key or a bad loop is a TypeError at the call', () => {
+    expect(() => new Queue(1, { maxsize: 2, loop })).toThrow(
+      new TypeError("Queue() got multiple values for argument 'maxsize'"),
+    );
+    expect(() => new LifoQueue({ maxsize: '1' } as never)).toThrow(
+      new TypeError("LifoQueue() argument 'maxsize' must be number or null, not '1'"),
+    );
+    expect(() => new PriorityQueue({ max_size: 1, loop } as never)).toThrow(
+      new TypeError("PriorityQueue() got an unexpected keyword argument 'max_size'"),
+    );
+    expect(() => new Queue({ loop: 'loop' } as never)).toThrow(
+      new TypeError("Queue() argument 'loop' must be object or null, not 'loop'"),
+    );
+    expect(new Queue(null, { maxsize: 3, loop }).maxsize).toBe(3);
+    expect(new Queue({ loop }).maxsize).toBe(0);
+  });
+});
+
+describe('a put() whose item went in is never reported cancelled', () => {
+  const wrappers = {
+    'wait_for()': (f: Future<null>) => wait_for(f, 10, { loop }),
+    'gather()': (f: Future<null>) => gather([f], { loop }),
+  };
+  for (const [name, wrap] of Object.entries(wrappers)) {
+    it(`a task cancelled after put() through ${name} completed, before it resumed, sees the put done`, async () => {
+      const q = new Queue<string>(1, { loop });
+      q.put_nowait('first');
+      let outcome = 'waiting';
+      const task = spawn(
+        coroutine(function* () {
+          try {
+            yield From(wrap(q.put('second')));
+            outcome = 'put';
+          } catch (error) {
+            outcome = error instanceof CancelledError ? 'cancelled' : String(error);
+          }
+        })(),
+      ) as Task<void>;
+      await run_briefly(loop);
+      expect(q.get_nowait()).toBe('first'); // frees the slot: the put goes in
+      for (let i = 0; i < 5 && task._fut_waiter?._state !== 'FINISHED'; i++) {
+        await run_briefly(loop);
+      }
+      expect(task._fut_waiter?._state).toBe('FINISHED');
+      task.cancel(); // before the task could take the result
+      await run_briefly(loop, 3);
+      expect(outcome).toBe('put');
+      expect([...q._queue]).toEqual(['second']);
+    });
+  }
+
+  it('a put() cancelled before its item went in adds nothing, through wait_for() too', async () => {
+    const q = new Queue<string>(1, { loop });
+    q.put_nowait('first');
+    let outcome = 'waiting';
+    const task = spawn(
+      coroutine(function* () {
+        try {
+          yield From(wait_for(q.put('second'), 10, { loop }));
+          outcome = 'put';
+        } catch (error) {
+          outcome = error instanceof CancelledError ? 'cancelled' : String(error);
+        }
+      })(),
+    ) as Task<void>;
+    await run_briefly(loop);
+    q.get_nowait(); // grants the slot; the item goes in when the put is delivered
+    task.cancel(); // before that
+    await run_briefly(loop, 3);
+    expect(outcome).toBe('cancelled');
+    expect(q.empty()).toBe(true);
+    expect(q._reserved).toBe(0);
   });
 });
