@@ -776,12 +776,14 @@ describe('tasks are held weakly, as asyncio holds them in a WeakSet', () => {
       await run_briefly(loop);
       expect(all_tasks(loop).size).toBe(1);
       await collect_until(() => seen.length > 0);
-      expect(seen).toEqual([
+      expect(seen.map(({ message, task }) => ({ message, task }))).toEqual([
         {
           message: 'Task was destroyed but it is pending!',
           task: "<Task pending name='lost' coro=<forgotten() running>>",
         },
       ]);
+      // In debug mode (TROLLIUSDEBUG=1) the report also says where the task was created.
+      expect(typeof seen[0]!['source_traceback']).toBe(loop.get_debug() ? 'string' : 'undefined');
       expect(all_tasks(loop).size).toBe(0);
     },
   );
