@@ -308,7 +308,7 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
 
   /** A new Future attached to this loop. */
   override create_future<T = unknown>(): Future<T> {
-    return new Future<T>({ loop: this });
+    return new Future<T>(this);
   }
 
   /**
@@ -325,7 +325,8 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     this._check_closed();
     const name = check_options('create_task', options, CREATE_TASK_OPTIONS).name ?? null;
     const gen = coro instanceof Future || is_thenable(coro) ? awaiting(coro) : coro;
-    if (this._task_factory === null) return new Task<T>(gen, { loop: this, name });
+    if (this._task_factory === null)
+      return new Task<T>(gen, name === null ? this : { loop: this, name });
     const task = this._task_factory(this, gen) as Task<T>;
     if (name !== null) task.set_name(name);
     return task;

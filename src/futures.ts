@@ -1,6 +1,6 @@
 // Future: a result that arrives later, with done callbacks scheduled on the loop (asyncio futures.py).
 
-import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.js';
 import type { AbstractEventLoop } from './events.js';
 import { CancelledError, InvalidStateError } from './exceptions.js';
 import { created_at, extract_stack, repr } from './format_helpers.js';
@@ -46,13 +46,13 @@ export interface Waiter {
  * @internal
  */
 function options_loop(
-  kind: string,
+  future: Future<unknown>,
   options: { loop?: AbstractEventLoop | null } | undefined,
-  keys: readonly string[],
 ): _LoopInternals {
+  const kind = future._kind();
   if (options === undefined || options === null) return _loop_of(null, kind + '()');
   for (const key in options) {
-    if (!keys.includes(key)) {
+    if (!future._option_keys.includes(key)) {
       throw new TypeError(`${kind}() got an unexpected keyword argument '${key}'`);
     }
   }
@@ -106,8 +106,16 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal What `cancel(msg)` was given: the message of the `CancelledError` it leads to. */
   _cancel_message: string | null = null;
 
-  constructor(options?: FutureOptions) {
-    this._loop = options_loop(this._kind(), options, this._option_keys);
+  /**
+   * @param options - `loop`: the loop the future belongs to (default: the
+   *   current loop). Internal callers pass their loop itself: one Future is
+   *   made per await, so they skip checking an options object.
+   */
+  constructor(options?: FutureOptions | _LoopInternals) {
+    this._loop =
+      options !== undefined && options !== null && LOOP_INTERNALS in options
+        ? (options as _LoopInternals)
+        : options_loop(this, options as FutureOptions | undefined);
     if (this._loop._debug) this._source_traceback = extract_stack();
   }
 

@@ -27,6 +27,9 @@ function fits(value: unknown, kinds: readonly OptionKind[]): boolean {
   return kind === 'array' && kinds.includes('object');
 }
 
+/** What `check_options()` returns for no options: shared, so the common call allocates nothing. */
+const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+
 /**
  * Check the options object of `where()` against `spec` and return it (an empty
  * object for `undefined`/`null`). An unknown key or a value of the wrong kind
@@ -38,7 +41,7 @@ export function check_options<O extends object>(
   options: O | null | undefined,
   spec: OptionSpec,
 ): Partial<O> {
-  if (options === undefined || options === null) return {};
+  if (options === undefined || options === null) return NO_OPTIONS as Partial<O>;
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${where}() options must be an object, got ${repr(options)}`);
   }

@@ -114,10 +114,10 @@ class SleepFuture<T> extends Future<T> implements Runnable {
   /** @internal */ _timer: TimerHandle | null = null;
 
   constructor(
-    loop: AbstractEventLoop,
+    loop: _LoopInternals,
     private readonly _value: T,
   ) {
-    super({ loop });
+    super(loop);
   }
 
   /**
@@ -313,7 +313,7 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     futures.set(item, future);
   }
   const children = items.map((item) => futures.get(item)!);
-  const outer = new GatheringFuture(children, loop!);
+  const outer = new GatheringFuture(children, children[0]!._loop);
   const results = new Array<unknown>(children.length);
   let finished = 0;
 
@@ -345,9 +345,9 @@ export function gather(...args: unknown[]): Future<unknown[]> {
 class GatheringFuture extends Future<unknown[]> {
   constructor(
     private readonly _children: Future<unknown>[],
-    loop: AbstractEventLoop,
+    loop: _LoopInternals,
   ) {
-    super({ loop });
+    super(loop);
   }
 
   override cancel(msg?: string | null): boolean {

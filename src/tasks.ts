@@ -1,6 +1,6 @@
 // Task: drives a generator coroutine on the loop, with nested coroutines run inline (asyncio tasks.py).
 
-import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.js';
 import { FromWrapper, Return, iscoroutine } from './coroutines.js';
 import {
   AbstractEventLoop,
@@ -113,8 +113,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    * the parent task of a group.
    */
   _recancel_awaiter = false;
-  /** @internal The name given, or `null` for `'Task-' + _name_number`. */ _name: string | null;
-  /** @internal */ _name_number = 0;
+  /** @internal The name given, or the N of the default name `'Task-N'`. */ _name: string | number;
+  /** The callback `_wait_for` gives a Future subclass (see `_wakeup_callback()`). */
+  declare private _wakeup: (() => void) | undefined;
   /** @internal Report if collected while pending (off for tasks the loop made itself). */
   _log_destroy_pending = true;
   /**
@@ -131,17 +132,23 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   private _next_value: unknown = undefined;
   private _next_exc: unknown = NO_EXC;
 
-  constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions) {
+  /**
+   * @param options - `loop` and `name`; internal callers pass their loop
+   *   itself (an unnamed task, no options object to check).
+   */
+  constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions | _LoopInternals) {
     if (!iscoroutine(coro)) {
       throw new TypeError(`a coroutine was expected, got ${repr(coro)}`);
     }
-    const name = options?.name;
+    const name =
+      options === undefined || options === null || LOOP_INTERNALS in options
+        ? undefined
+        : options.name;
     super(options);
     this._coro = coro as Gen;
     this._gen = coro as Gen;
     if (name === undefined || name === null) {
-      this._name = null;
-      this._name_number = ++unnamed_tasks;
+      this._name = ++unnamed_tasks;
     } else {
       this._name = String(name);
     }
@@ -173,7 +180,8 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
 
   /** The task's name: the one given, or `'Task-N'`. */
   get_name(): string {
-    return this._name ?? `Task-${this._name_number}`;
+    const name = this._name;
+    return typeof name === 'string' ? name : `Task-${name}`;
   }
 
   /** Rename the task (any value is converted to a string, as asyncio's `str(value)`). */
@@ -406,16 +414,16 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       return this._throw_soon(new RuntimeError(`Task cannot await on itself: ${this}`));
     }
     if (future.add_done_callback === FUTURE_ADD_DONE_CALLBACK) future._add_waiter(this);
-    else future.add_done_callback(this._wakeup);
+    else future.add_done_callback(this._wakeup_callback());
     this._fut_waiter = future;
     if (this._weak_ref === null && !future._held_by_loop) this._hold_weakly();
     if (this._must_cancel && future.cancel(this._cancel_message)) this._must_cancel = false;
   }
 
-  /** The done callback a Future subclass gets: the task takes the outcome from `_fut_waiter`. */
-  private readonly _wakeup = (): void => {
-    this._run();
-  };
+  /** The done callback a Future subclass gets: made on first use, as few tasks need one. */
+  private _wakeup_callback(): () => void {
+    return (this._wakeup ??= () => this._run());
+  }
 
   /**
    * Leave the loop's list of pending tasks for its weak set: from now on only

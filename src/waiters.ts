@@ -64,7 +64,7 @@ export class _Waiter<T> extends Future<T> {
   readonly _value: T;
 
   constructor(loop: _LoopInternals, owner: _WaiterOwner | null, value: T) {
-    super({ loop });
+    super(loop);
     this._owner = owner;
     this._value = value;
     this.add_done_callback(deliver);
