@@ -1,23 +1,9 @@
 // The core in Chromium (dist/trollius.browser.mjs): Futures, Tasks, cancellation, wait_for, gather, Lock, Queue, the MessageChannel scheduler.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { launch_chromium } from '../support/chromium.js';
-import { run_page } from '../support/pages.js';
-import { start_static_server, type StaticServer } from '../support/static_server.js';
+import { run_page, use_chromium_pages } from '../support/pages.js';
 
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await start_static_server();
-  browser = await launch_chromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pages = use_chromium_pages();
 
 interface CoreResults {
   main: string;
@@ -33,8 +19,8 @@ interface CoreResults {
 describe('the core in a Chromium page', () => {
   it('runs Futures, Tasks, cancellation, wait_for, gather, a Lock and a Queue as asyncio does', async () => {
     const { outcome, problems } = await run_page<CoreResults>(
-      browser!,
-      `${server!.url}/pages/core.html`,
+      pages.browser(),
+      pages.url('/pages/core.html'),
     );
     expect(problems).toEqual([]);
     expect(outcome.error).toBeNull();

@@ -1,23 +1,9 @@
 // An await on a Future whose loop is not running, in Chromium: a warning naming run() instead of a silent hang.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { launch_chromium } from '../support/chromium.js';
-import { run_page } from '../support/pages.js';
-import { start_static_server, type StaticServer } from '../support/static_server.js';
+import { run_page, use_chromium_pages } from '../support/pages.js';
 
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  server = await start_static_server();
-  browser = await launch_chromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pages = use_chromium_pages();
 
 interface HangResults {
   settled: boolean;
@@ -29,8 +15,8 @@ interface HangResults {
 describe('awaiting trollius with no loop running, in a page', () => {
   it('warns once, naming run(), and the same await under run() works', async () => {
     const { outcome, problems } = await run_page<HangResults>(
-      browser!,
-      `${server!.url}/pages/no_silent_hang.html`,
+      pages.browser(),
+      pages.url('/pages/no_silent_hang.html'),
     );
     expect(problems).toEqual([]);
     expect(outcome.error).toBeNull();

@@ -1,5 +1,9 @@
-// Run a test page in Chromium: open it, wait (bounded) for window.__result.done, and collect the page's errors.
+// Run a test page in Chromium: open it, wait (bounded) for window.__result.done, and collect the page's errors; set up Chromium and the page server per file.
 import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+
+import { launch_chromium } from './chromium.js';
+import { start_static_server, type StaticServer } from './static_server.js';
 
 /** What every test page leaves in window.__result. */
 export interface PageOutcome<R> {
@@ -44,4 +48,30 @@ export async function run_page<R>(
   } finally {
     await page.close();
   }
+}
+
+/** A test file's Chromium and static server: started before its tests, stopped after them. */
+export interface ChromiumPages {
+  /** The browser (only inside tests). */
+  browser(): Browser;
+  /** The address of `path` on the static server, e.g. `url('/pages/core.html')`. */
+  url(path: string): string;
+}
+
+/** Start the static server and Chromium in `beforeAll`, and close both in `afterAll`. */
+export function use_chromium_pages(): ChromiumPages {
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await start_static_server();
+    browser = await launch_chromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    browser: () => browser!,
+    url: (path) => `${server!.url}${path}`,
+  };
 }
