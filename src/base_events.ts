@@ -176,7 +176,7 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     if (this._running) throw new RuntimeError('This event loop is already running');
     const new_task = !isfuture(future);
     const fut = ensure_future(future, { loop: this }) as Future<T>;
-    if (new_task && fut instanceof Task) fut._log_destroy_pending = false;
+    if (new_task && fut instanceof Task) fut._make_extra().quiet_if_destroyed = true;
     fut.add_done_callback(stop_loop_when_done);
     return this.run_forever().then(() => {
       fut.remove_done_callback(stop_loop_when_done);

@@ -39,6 +39,17 @@ export interface Waiter {
 }
 
 /**
+ * What few futures need, kept out of the Future itself so that the many that
+ * never need it stay small (one Future is made per await): the `cancel()`
+ * message and, in debug mode, where the future was made.
+ * @internal
+ */
+export class FutureExtra {
+  cancel_message: string | null = null;
+  source_traceback: string | null = null;
+}
+
+/**
  * The loop of a Future's or Task's options, checked: an unknown key or a
  * `loop` that is not an event loop is a `TypeError` (asyncio's keyword-only
  * arguments). Inline rather than `check_options()`: one Future is made per
@@ -102,9 +113,8 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   declare _held_by_loop: boolean;
   /** @internal The keys the constructor's options may have (set on the prototype). */
   declare _option_keys: readonly string[];
-  /** @internal */ _source_traceback: string | null = null;
-  /** @internal What `cancel(msg)` was given: the message of the `CancelledError` it leads to. */
-  _cancel_message: string | null = null;
+  /** @internal State few futures need (see `FutureExtra`); `null` until one is needed. */
+  _extra: FutureExtra | null = null;
 
   /**
    * @param options - `loop`: the loop the future belongs to (default: the
@@ -117,6 +127,27 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
         ? (options as _LoopInternals)
         : options_loop(this, options as FutureOptions | undefined);
     if (this._loop._debug) this._source_traceback = extract_stack();
+  }
+
+  /** @internal The rare state, made on first use (a Task makes a `TaskExtra`). */
+  _make_extra(): FutureExtra {
+    return (this._extra ??= new FutureExtra());
+  }
+
+  /** @internal Where the future was made, in debug mode. */
+  get _source_traceback(): string | null {
+    return this._extra === null ? null : this._extra.source_traceback;
+  }
+  set _source_traceback(stack: string | null) {
+    this._make_extra().source_traceback = stack;
+  }
+
+  /** @internal What `cancel(msg)` was given: the message of the `CancelledError` it leads to. */
+  get _cancel_message(): string | null {
+    return this._extra === null ? null : this._extra.cancel_message;
+  }
+  set _cancel_message(msg: string | null) {
+    if (msg !== null || this._extra !== null) this._make_extra().cancel_message = msg;
   }
 
   /** The loop this future belongs to. */

@@ -161,7 +161,7 @@ export class TaskGroup {
     if (errors.length === 0) return;
     // Cancelled from outside as well: the errors come first, then the task
     // awaiting the scope is cancelled again (asyncio re-cancels the parent).
-    if (parent.cancelling() > 0) parent._recancel_awaiter = true;
+    if (parent.cancelling() > 0) parent._make_extra().recancel_awaiter = true;
     throw new ExceptionGroup('unhandled errors in a TaskGroup', errors);
   }
 

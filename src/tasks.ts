@@ -10,7 +10,14 @@ import {
 } from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
-import { Future, is_thenable, wrap_future, type FutureOptions, type Waiter } from './futures.js';
+import {
+  Future,
+  FutureExtra,
+  is_thenable,
+  wrap_future,
+  type FutureOptions,
+  type Waiter,
+} from './futures.js';
 import { check_options, type OptionSpec } from './options.js';
 
 /** Marks "no exception to throw in" for `_step`, since any value can be thrown. */
@@ -43,6 +50,35 @@ function loop_argument(
 ): _LoopInternals {
   if (arg instanceof AbstractEventLoop) return _loop_of(arg, `${where}()`);
   return _loop_of(check_options(where, arg, LOOP_OPTION).loop, `${where}()`);
+}
+
+/**
+ * What few tasks need, kept out of the Task itself (as `FutureExtra` is out
+ * of the Future) so that the many tasks that are never cancelled and only
+ * wait on timers and tasks stay small.
+ * @internal
+ */
+export class TaskExtra extends FutureExtra {
+  /** How many cancellations were requested and not yet `uncancel()`ed. */
+  cancels_requested = 0;
+  /** The `CancelledError` that ended the coroutine, handed to awaiters as it was. */
+  cancelled_exc: CancelledError | null = null;
+  /**
+   * Set by a scope task (TaskGroup) that ends with an error while a
+   * cancellation its awaiter passed on to it is pending: the awaiter gets the
+   * error, then is cancelled again at its next yield, as asyncio re-cancels
+   * the parent task of a group.
+   */
+  recancel_awaiter = false;
+  /** Not reported if collected while pending (the tasks the loop makes itself). */
+  quiet_if_destroyed = false;
+  /**
+   * Set once the task waits on a future the loop does not hold: from then on
+   * the loop holds the task weakly (its `_weak_tasks`), instead of in its list
+   * of pending tasks, so that a task nothing references can be collected.
+   * Tasks that only ever wait on timers and tasks never pay for it.
+   */
+  weak_ref: WeakRef<Task<unknown>> | null = null;
 }
 
 /** Numbers the unnamed tasks: `Task-1`, `Task-2`, … (formatted only when asked for). */
@@ -92,6 +128,8 @@ const collected_pending_tasks = new FinalizationRegistry<WeaklyHeldTask>((held) 
  * cancellation may go on and finish normally.
  */
 export class Task<T = unknown> extends Future<T> implements Waiter {
+  /** @internal Cancellation counts, weak holding and more: see `TaskExtra`. */
+  declare _extra: TaskExtra | null;
   /** @internal The root coroutine. */ _coro: Gen;
   /** @internal The generator being run: the root, or the innermost nested coroutine. */ _gen: Gen;
   /** @internal The generators that wait for `_gen` to return, outermost first; `null` until one nests. */
@@ -102,29 +140,9 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    */
   _fut_waiter: Future<unknown> | null = null;
   /** @internal Throw `CancelledError` in at the next step. */ _must_cancel = false;
-  /** @internal How many cancellations were requested and not yet `uncancel()`ed. */
-  _num_cancels_requested = 0;
-  /** @internal The `CancelledError` that ended the coroutine, handed to awaiters as it was. */
-  _cancelled_exc: CancelledError | null = null;
-  /**
-   * @internal Set by a scope task (TaskGroup) that ends with an error while a
-   * cancellation its awaiter passed on to it is pending: the awaiter gets the
-   * error, then is cancelled again at its next yield, as asyncio re-cancels
-   * the parent task of a group.
-   */
-  _recancel_awaiter = false;
   /** @internal The name given, or the N of the default name `'Task-N'`. */ _name: string | number;
   /** The callback `_wait_for` gives a Future subclass (see `_wakeup_callback()`). */
   declare private _wakeup: (() => void) | undefined;
-  /** @internal Report if collected while pending (off for tasks the loop made itself). */
-  _log_destroy_pending = true;
-  /**
-   * @internal Set once the task waits on a future the loop does not hold: from
-   * then on the loop holds the task weakly (its `_weak_tasks`), instead of in
-   * its list of pending tasks, so that a task nothing references can be
-   * collected. Tasks that only ever wait on timers and tasks never pay for it.
-   */
-  _weak_ref: WeakRef<Task<unknown>> | null = null;
   /** @internal Neighbours in the loop's list of pending tasks. */ _newer: Task<unknown> | null =
     null;
   /** @internal */ _older: Task<unknown> | null = null;
@@ -199,7 +217,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   override cancel(msg?: string | null): boolean {
     this._retrieved();
     if (this._state !== 'PENDING') return false;
-    this._num_cancels_requested++;
+    this._make_extra().cancels_requested++;
     // If the waited-on future accepts the cancellation, the wakeup throws
     // CancelledError in; it may be a task that ignores it, so keep waiting.
     if (this._fut_waiter !== null && this._fut_waiter.cancel(msg)) return true;
@@ -214,7 +232,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    * it to tell their own cancellation from one that came from outside.
    */
   cancelling(): number {
-    return this._num_cancels_requested;
+    return this._extra === null ? 0 : this._extra.cancels_requested;
   }
 
   /**
@@ -224,23 +242,26 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
    * calls this, so that an outer scope still sees only its own requests.
    */
   uncancel(): number {
-    if (this._num_cancels_requested > 0) {
-      this._num_cancels_requested--;
-      if (this._num_cancels_requested === 0) this._must_cancel = false;
+    const extra = this._extra;
+    if (extra === null) return 0;
+    if (extra.cancels_requested > 0) {
+      extra.cancels_requested--;
+      if (extra.cancels_requested === 0) this._must_cancel = false;
     }
-    return this._num_cancels_requested;
+    return extra.cancels_requested;
   }
 
   /** Cancel again, keeping the count: a pending request outlived the error that came first. */
   private _recancel(): void {
-    if (this._state !== 'PENDING' || this._num_cancels_requested === 0) return;
-    this._num_cancels_requested--;
+    if (this._state !== 'PENDING' || this.cancelling() === 0) return;
+    this._extra!.cancels_requested--;
     this.cancel();
   }
 
   /** @internal */
   override _make_cancelled_error(): CancelledError {
-    return this._cancelled_exc ?? super._make_cancelled_error();
+    const exc = this._extra === null ? null : this._extra.cancelled_exc;
+    return exc ?? super._make_cancelled_error();
   }
 
   /** @internal */
@@ -277,7 +298,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
       }
       future._retrieved();
       this._step(undefined, future._exception);
-      if (future instanceof Task && future._recancel_awaiter) this._recancel();
+      if (future instanceof Task && future._extra?.recancel_awaiter === true) this._recancel();
       return;
     }
     const value = this._next_value;
@@ -358,7 +379,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
           // The hot path: sleep until the future wakes this task.
           yielded._push_callback(this);
           this._fut_waiter = yielded;
-          if (this._weak_ref === null && !yielded._held_by_loop) this._hold_weakly();
+          if (!yielded._held_by_loop && !this._weakly_held()) this._hold_weakly();
           return;
         }
         // As asyncio's `yield from fut`: a future that is already done does
@@ -416,7 +437,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     if (future.add_done_callback === FUTURE_ADD_DONE_CALLBACK) future._add_waiter(this);
     else future.add_done_callback(this._wakeup_callback());
     this._fut_waiter = future;
-    if (this._weak_ref === null && !future._held_by_loop) this._hold_weakly();
+    if (!future._held_by_loop && !this._weakly_held()) this._hold_weakly();
     if (this._must_cancel && future.cancel(this._cancel_message)) this._must_cancel = false;
   }
 
@@ -433,16 +454,28 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   private _hold_weakly(): void {
     this._unlink();
     const ref = new WeakRef<Task<unknown>>(this as Task<unknown>);
-    this._weak_ref = ref;
+    const extra = this._make_extra();
+    extra.weak_ref = ref;
     this._loop._weak_tasks.add(ref);
     const held: WeaklyHeldTask = {
       loop: this._loop,
       ref,
       repr: `<Task pending name=${repr(this.get_name())} coro=<${coroutine_name(this._coro)}() running>>`,
       source_traceback: this._source_traceback,
-      report: this._log_destroy_pending,
+      report: !extra.quiet_if_destroyed,
     };
     collected_pending_tasks.register(this, held, this);
+  }
+
+  /** Whether the loop holds this task weakly already (see `_hold_weakly`). */
+  private _weakly_held(): boolean {
+    const extra = this._extra;
+    return extra !== null && extra.weak_ref !== null;
+  }
+
+  /** @internal */
+  override _make_extra(): TaskExtra {
+    return (this._extra ??= new TaskExtra());
   }
 
   private _throw_soon(error: Error): void {
@@ -461,7 +494,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   }
 
   private _finish(value: unknown, exc: unknown): void {
-    const ref = this._weak_ref;
+    const ref = this._extra === null ? null : this._extra.weak_ref;
     if (ref === null) {
       this._unlink();
     } else {
@@ -475,7 +508,7 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
     }
     if (exc === NO_EXC) this.set_result(value as T);
     else if (exc instanceof CancelledError) {
-      this._cancelled_exc = exc;
+      this._make_extra().cancelled_exc = exc;
       super.cancel();
     } else this._set_exception(exc);
   }
