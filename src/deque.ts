@@ -1,7 +1,7 @@
-// A growable ring buffer: the loop's ready queue (asyncio uses collections.deque).
+// A growable ring buffer: the loop's ready queue and Queue's storage (asyncio uses collections.deque).
 
 /**
- * FIFO queue with O(1) push and shift and no per-item allocation.
+ * FIFO queue with O(1) push, shift and unshift and no per-item allocation.
  * @internal
  */
 export class Deque<T> {
@@ -19,6 +19,14 @@ export class Deque<T> {
   push(item: T): void {
     if (this.length === this._buf.length) this._grow();
     this._buf[(this._head + this.length) & this._mask] = item;
+    this.length++;
+  }
+
+  /** Add at the front: it comes out next (a Queue gives back an item a cancelled get() dropped). */
+  unshift(item: T): void {
+    if (this.length === this._buf.length) this._grow();
+    this._head = (this._head - 1) & this._mask;
+    this._buf[this._head] = item;
     this.length++;
   }
 

@@ -88,9 +88,11 @@ export class InvalidStateError extends Error {
  * The stream reached EOF before the requested number of bytes was read
  * (asyncio's `IncompleteReadError`, raised by `StreamReader.readexactly()`).
  *
- * The message is asyncio 3.6's `'%d bytes read on a total of %r expected
- * bytes'`, with `null` in place of Python's `None`:
- * `"3 bytes read on a total of 10 expected bytes"`.
+ * The message is asyncio's `f'{len(partial)} bytes read on a total of
+ * {expected!r} expected bytes'`, word for word: an unbounded `expected`
+ * (`null`) reads `None`, as Python's repr, so messages match asyncio's:
+ * `"3 bytes read on a total of 10 expected bytes"`,
+ * `"11 bytes read on a total of None expected bytes"`.
  * asyncio derives it from the builtin `EOFError`; trollius has no `EOFError`
  * class, so it derives directly from `Error`.
  */
@@ -112,7 +114,8 @@ export class IncompleteReadError extends Error {
    */
   constructor(partial: Uint8Array, expected: number | null | undefined, options?: ErrorOptions) {
     const total = expected ?? null;
-    super(`${partial.length} bytes read on a total of ${String(total)} expected bytes`, options);
+    const expected_repr = total === null ? 'None' : String(total);
+    super(`${partial.length} bytes read on a total of ${expected_repr} expected bytes`, options);
     this.partial = partial;
     this.expected = total;
   }

@@ -13,6 +13,12 @@ export {
   type ProtocolFactory,
 } from './net_options.js';
 export type { StdioSpec, SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
+export {
+  Condition,
+  type ConditionOptions,
+  type ConditionWaitForOptions,
+  type NotifyOptions,
+} from './condition.js';
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 export {
   From,
@@ -66,19 +72,7 @@ export {
   type FutureOptions,
   type YieldFrom,
 } from './futures.js';
-export {
-  BoundedSemaphore,
-  Condition,
-  Event,
-  Lock,
-  LockGuard,
-  Semaphore,
-  type ConditionOptions,
-  type ConditionWaitForOptions,
-  type LockOptions,
-  type NotifyOptions,
-  type SemaphoreOptions,
-} from './locks.js';
+export { Event, Lock, LockGuard, type LockOptions } from './locks.js';
 export {
   logger,
   logging,
@@ -122,7 +116,12 @@ export {
   type MessageEndpoint,
   type WorkerLike,
 } from './message_port.js';
-export { BaseProtocol, DatagramProtocol, Protocol, SubprocessProtocol } from './protocols.js';
+export {
+  BaseProtocol,
+  DatagramProtocol,
+  Protocol,
+  SubprocessProtocol,
+} from './protocols.js';
 export {
   JoinableQueue,
   LifoQueue,
@@ -132,6 +131,7 @@ export {
   type QueueShutdownOptions,
   type QueueStorage,
 } from './queues.js';
+export { BoundedSemaphore, Semaphore, type SemaphoreOptions } from './semaphores.js';
 export { Server, ServerSocket } from './server.js';
 export {
   ensure_future,

@@ -1,8 +1,9 @@
-// Synchronization primitives for coroutines: Lock, Event, Condition, Semaphore, BoundedSemaphore (asyncio locks.py).
+// Synchronization primitives for coroutines: Lock and Event (asyncio locks.py); see condition.ts and semaphores.ts for the rest.
 //
-// Every waiting method (acquire, wait, hold) returns a plain Future, with no
-// Task per call. A permit is handed straight to the oldest waiter when it is
-// released, so waiters are served in FIFO order and nobody can barge in.
+// Every waiting method of the primitives (acquire, wait, hold; here, in
+// condition.ts and in semaphores.ts) returns a plain Future, with no Task per
+// call. A permit is handed straight to the oldest waiter when it is released,
+// so waiters are served in FIFO order and nobody can barge in.
 //
 // Cancellation is lossless. A waiter's Future is a `_Waiter`: cancelling it
 // while it waits removes it from the queue; cancelling it after it was
@@ -13,11 +14,10 @@
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import type { AbstractEventLoop } from './events.js';
-import { RuntimeError, ValueError } from './exceptions.js';
-import { repr } from './format_helpers.js';
-import { Future } from './futures.js';
+import { RuntimeError } from './exceptions.js';
+import type { Future } from './futures.js';
 import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
-import { LockGuard, _Waiter, _is_options, _multiple_values, type Releasable } from './waiters.js';
+import { LockGuard, _Waiter, type Releasable } from './waiters.js';
 
 export { LockGuard } from './waiters.js';
 
@@ -27,44 +27,18 @@ export interface LockOptions {
   loop?: AbstractEventLoop | null;
 }
 
-/** Options of `new Condition()`: its `lock` (asyncio's positional-or-keyword argument) and `loop`. */
-export interface ConditionOptions extends LockOptions {
-  /** The lock to use (default: a new `Lock`). */
-  lock?: Lock | null;
-}
-
-/** Options of `new Semaphore()` and `new BoundedSemaphore()`: `value` and `loop`. */
-export interface SemaphoreOptions extends LockOptions {
-  /** The initial number of permits (default 1). */
-  value?: number | null;
-}
-
-/** Options of `Condition.notify()`: asyncio's `n`. */
-export interface NotifyOptions {
-  /** How many waiters to wake at most (default 1). */
-  n?: number;
-}
-
-/** Options of `Condition.wait_for()`: asyncio's `predicate`. */
-export interface ConditionWaitForOptions<R> {
-  /** What to wait for: a function whose truthy result ends the wait. */
-  predicate: () => R;
-}
-
 const LOOP_OPTIONS: OptionSpec = { loop: LOOP_KINDS };
-const CONDITION_OPTIONS: OptionSpec = { lock: ['object', 'null'], loop: LOOP_KINDS };
-const SEMAPHORE_OPTIONS: OptionSpec = { value: ['number', 'null'], loop: LOOP_KINDS };
-const NOTIFY_OPTIONS: OptionSpec = { n: ['number'] };
-const WAIT_FOR_OPTIONS: OptionSpec = { predicate: ['function'] };
 
-type LockEntry = _Waiter<unknown>;
+/** A waiting `acquire()` or `hold()` of a Lock or a Semaphore. @internal */
+export type _LockEntry = _Waiter<unknown>;
 
 /** The loop of a primitive's `{loop}` options, checked. */
 function loop_of(where: string, options: LockOptions | null | undefined): _LoopInternals {
   return _loop_of(check_options(where, options, LOOP_OPTIONS).loop, `${where}()`);
 }
 
-function waiters_info(extra: string, waiters: number): string {
+/** The inside of a primitive's repr: its state, then its waiters if any. @internal */
+export function _waiters_info(extra: string, waiters: number): string {
   return waiters > 0 ? `${extra},waiters:${waiters}` : extra;
 }
 
@@ -86,7 +60,7 @@ function waiters_info(extra: string, waiters: number): string {
  */
 export class Lock implements Releasable {
   /** @internal */ _loop: _LoopInternals;
-  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<LockEntry>();
+  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<_LockEntry>();
   /** @internal */ _locked = false;
 
   /** @param options - `loop`: default `get_event_loop()`. */
@@ -130,7 +104,7 @@ export class Lock implements Releasable {
   }
 
   /** Take the lock at once if it is free and nobody waits; else queue. @internal */
-  _enqueue<W extends LockEntry>(waiter: W): W {
+  _enqueue<W extends _LockEntry>(waiter: W): W {
     if (!this._locked && this._waiters.size === 0) {
       this._locked = true;
       waiter._grant();
@@ -159,7 +133,7 @@ export class Lock implements Releasable {
   }
 
   toString(): string {
-    return `<${this.constructor.name} [${waiters_info(this._locked ? 'locked' : 'unlocked', this._waiters.size)}]>`;
+    return `<${this.constructor.name} [${_waiters_info(this._locked ? 'locked' : 'unlocked', this._waiters.size)}]>`;
   }
 }
 
@@ -209,442 +183,6 @@ export class Event {
   }
 
   toString(): string {
-    return `<${this.constructor.name} [${waiters_info(this._value ? 'set' : 'unset', this._waiters.size)}]>`;
-  }
-}
-
-/**
- * The Future of `Condition.wait()`. It waits for a notification, then for the
- * lock; cancelled, it still re-acquires the lock before it becomes cancelled.
- * @internal
- */
-class _ConditionWaiter extends _Waiter<true> {
-  /** @internal */ readonly _cond: Condition;
-  /** @internal Cancelled by its consumer: becomes cancelled once it holds the lock. */
-  _cancelling = false;
-
-  constructor(cond: Condition) {
-    super(cond._loop, null, true);
-    this._cond = cond;
-  }
-
-  /** The lock is granted: finish, cancelled or not. @internal */
-  override _grant(): void {
-    if (this._cancelling) this._cancel_now();
-    else this.set_result(true);
-  }
-
-  /**
-   * Request cancellation: it takes effect once the lock is re-acquired, as in
-   * asyncio (the waiting task gets `CancelledError` holding the lock). A
-   * notification this waiter received goes to the next waiter instead.
-   */
-  override cancel(msg?: string | null): boolean {
-    const cond = this._cond;
-    if (this._state === 'PENDING') {
-      if (!this._cancelling) {
-        this._cancelling = true;
-        this._cancel_message = msg ?? null;
-        // Not notified yet: stop waiting and queue for the lock.
-        if (cond._waiters.delete(this)) cond._lock._enqueue(this);
-        // Notified and queued for the lock: the notification would be lost.
-        else cond._notify(1);
-      }
-      return true;
-    }
-    if (!this._revocable()) return false;
-    // Notified and holding the lock, but nobody saw it: cancelled, still holding it.
-    this._state = 'CANCELLED';
-    this._cancel_message = msg ?? null;
-    this._result = undefined;
-    cond._notify(1);
-    return true;
-  }
-
-  /**
-   * The task that waited on this through `wait_for()`, `gather()` or
-   * `shield()` was cancelled after the wait ended, before it resumed: it gets
-   * `CancelledError` holding the lock, as a cancelled `wait()` does, and the
-   * notification goes to the next waiter (asyncio 3.13 notifies another one
-   * when wait() raises after it was woken).
-   * @internal
-   */
-  override _result_dropped(): void {
-    if (this._state !== 'FINISHED' || this._exception !== null) return;
-    this._state = 'CANCELLED';
-    this._result = undefined;
-    this._cond._notify(1);
-  }
-}
-
-/**
- * The Future of `Condition.wait_for()`: a loop of `wait()`s, driven by done
- * callbacks instead of a Task.
- * @internal
- */
-class _PredicateWaiter<R> extends _Waiter<R> {
-  /** @internal */ readonly _cond: Condition;
-  /** @internal */ readonly _predicate: () => R;
-  /** @internal The wait() in progress. */ _inner: _ConditionWaiter | null = null;
-  /** @internal The result came after a notification (not from the first check). */
-  _notified = false;
-
-  constructor(cond: Condition, predicate: () => R) {
-    super(cond._loop, null, undefined as R);
-    this._cond = cond;
-    this._predicate = predicate;
-    const result = predicate();
-    if (result) this.set_result(result);
-    else this._wait();
-  }
-
-  /** Wait for the next notification (throws if the lock is not held). @internal */
-  private _wait(): void {
-    const inner = this._cond.wait() as _ConditionWaiter;
-    this._inner = inner;
-    inner.add_done_callback(this._on_wakeup);
-  }
-
-  /** A wait() ended, holding the lock again: check the predicate. @internal */
-  private readonly _on_wakeup = (inner: Future<true>): void => {
-    this._inner = null;
-    if (this._state !== 'PENDING') return;
-    if (inner._state === 'CANCELLED') {
-      this._cancel_message = inner._cancel_message;
-      this._cancel_now();
-      return;
-    }
-    try {
-      const result = this._predicate();
-      if (result) {
-        this._notified = true;
-        this.set_result(result);
-      } else {
-        this._wait();
-      }
-    } catch (error) {
-      this.set_exception(error);
-    }
-  };
-
-  /**
-   * Cancel: the wait() in progress re-acquires the lock first, as a
-   * cancelled `wait()` does. A result nobody saw yet is dropped, and the
-   * notification that produced it goes to the next waiter.
-   */
-  override cancel(msg?: string | null): boolean {
-    if (this._state === 'PENDING') {
-      if (this._inner !== null) return this._inner.cancel(msg);
-      this._cancel_message = msg ?? null;
-      this._cancel_now();
-      return true;
-    }
-    if (!this._revocable()) return false;
-    this._state = 'CANCELLED';
-    this._cancel_message = msg ?? null;
-    this._result = undefined;
-    if (this._notified) this._cond._notify(1);
-    return true;
-  }
-
-  /**
-   * The task that waited on this through `wait_for()`, `gather()` or
-   * `shield()` was cancelled before it resumed: as for `cancel()` after the
-   * result, the notification that produced it goes to the next waiter.
-   * @internal
-   */
-  override _result_dropped(): void {
-    if (this._state !== 'FINISHED' || this._exception !== null) return;
-    this._state = 'CANCELLED';
-    this._result = undefined;
-    if (this._notified) this._cond._notify(1);
-  }
-}
-
-/**
- * A condition variable (asyncio's `Condition`): coroutines holding its lock
- * `wait()` until another one holding it calls `notify()`.
- *
- * `wait()` releases the lock, waits for a notification, and re-acquires the
- * lock before it resolves, even when it is cancelled (the waiting task then
- * gets `CancelledError` with the lock held). `yield From(cond)` and
- * `cond.hold()` acquire its lock as for a `Lock`.
- *
- * @example
- * const consumer = coroutine(function* () {
- *   using held = yield* From(cond);
- *   yield From(cond.wait_for(() => items.length > 0));
- *   return items.shift();
- * });
- */
-export class Condition implements Releasable {
-  /** @internal */ _loop: _LoopInternals;
-  /** @internal */ readonly _lock: Lock;
-  /** @internal Waiting for a notification, oldest first. */
-  _waiters = new Set<_ConditionWaiter>();
-
-  /**
-   * @param lock - the lock to use (default: a new `Lock`); it must belong to
-   *   the same loop, else `ValueError('loop argument must agree with lock')`.
-   * @param options - `loop`: default `get_event_loop()`; `lock`, when it is
-   *   not given by position (`new Condition({lock, loop})`).
-   */
-  constructor(lock?: Lock | null, options?: ConditionOptions | null);
-  constructor(options?: ConditionOptions | null);
-  constructor(lock?: Lock | ConditionOptions | null, options?: ConditionOptions | null) {
-    const where = new.target.name;
-    if (options === undefined && _is_options(lock)) {
-      options = lock;
-      lock = null;
-    }
-    const checked = check_options(where, options, CONDITION_OPTIONS);
-    if (checked.lock !== undefined && checked.lock !== null) {
-      if (lock !== undefined && lock !== null) throw _multiple_values(where, 'lock');
-      lock = checked.lock;
-    }
-    this._loop = _loop_of(checked.loop, `${where}()`);
-    if (lock === null || lock === undefined) {
-      lock = new Lock({ loop: this._loop });
-    } else if (!(lock instanceof Lock)) {
-      throw new TypeError(`${where}() needs a Lock, got ${repr(lock)}`);
-    } else if (lock._loop !== this._loop) {
-      throw new ValueError('loop argument must agree with lock');
-    }
-    this._lock = lock;
-  }
-
-  /** Whether the underlying lock is held. */
-  locked(): boolean {
-    return this._lock.locked();
-  }
-
-  /** Acquire the underlying lock: a Future resolving to `true`. */
-  acquire(): Future<true> {
-    return this._lock.acquire();
-  }
-
-  /** Release the underlying lock (`RuntimeError('Lock is not acquired.')` if not held). */
-  release(): void {
-    this._lock.release();
-  }
-
-  /** Acquire the underlying lock; resolves to a guard, for `await using`. */
-  hold(): Future<LockGuard> {
-    return this._lock.hold();
-  }
-
-  /** What `yield From(cond)` waits for: `hold()`. The Task calls it. */
-  _acquire_guard(): Future<LockGuard> {
-    return this._lock.hold();
-  }
-
-  /**
-   * Release the lock, wait for `notify()`, re-acquire the lock; resolves to
-   * `true`. Throws `RuntimeError('cannot wait on un-acquired lock')` at once
-   * if the lock is not held.
-   */
-  wait(): Future<true> {
-    if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
-    const waiter = new _ConditionWaiter(this);
-    this._waiters.add(waiter);
-    this._lock.release();
-    return waiter;
-  }
-
-  /**
-   * Wait until `predicate()` is truthy and resolve to its value: check it
-   * now, then after each notification, with the lock held (asyncio's
-   * `while not predicate(): yield from cond.wait()`). The first check runs
-   * at the call, so a throwing predicate, or a false one without the lock
-   * (`RuntimeError('cannot wait on un-acquired lock')`), throws there; a
-   * later throw fails the Future, with the lock held. Cancelled, it behaves
-   * as a cancelled `wait()`.
-   */
-  wait_for<R>(predicate: (() => R) | ConditionWaitForOptions<R>): Future<R> {
-    if (_is_options(predicate)) {
-      const options = predicate as ConditionWaitForOptions<R>;
-      predicate = check_options('wait_for', options, WAIT_FOR_OPTIONS).predicate as () => R;
-    }
-    if (typeof predicate !== 'function') {
-      throw new TypeError(`wait_for() needs a predicate function, got ${repr(predicate)}`);
-    }
-    return new _PredicateWaiter(this, predicate);
-  }
-
-  /**
-   * Wake up to `n` waiters (default 1; `notify(2)` or `notify({n: 2})`),
-   * oldest first. Each resumes once it has re-acquired the lock. Throws
-   * `RuntimeError('cannot notify on un-acquired lock')` if the lock is not held.
-   */
-  notify(n: number | NotifyOptions = 1): void {
-    if (typeof n !== 'number') n = notify_count(n);
-    if (!this.locked()) throw new RuntimeError('cannot notify on un-acquired lock');
-    this._notify(n);
-  }
-
-  /** Wake every waiter (`RuntimeError` if the lock is not held). */
-  notify_all(): void {
-    this.notify(this._waiters.size);
-  }
-
-  /** Wake up to `n` waiters: each queues for the lock. @internal */
-  _notify(n: number): void {
-    let woken = 0;
-    for (const waiter of this._waiters) {
-      if (woken >= n) break;
-      this._waiters.delete(waiter);
-      if (waiter._state !== 'PENDING') continue;
-      woken++;
-      this._lock._enqueue(waiter);
-    }
-  }
-
-  toString(): string {
-    return `<${this.constructor.name} [${waiters_info(this.locked() ? 'locked' : 'unlocked', this._waiters.size)}]>`;
-  }
-}
-
-/** The count of `notify()` given as options, checked. */
-function notify_count(options: NotifyOptions): number {
-  if (!_is_options(options)) {
-    throw new TypeError(`notify() argument 'n' must be a number, not ${repr(options)}`);
-  }
-  return check_options<NotifyOptions>('notify', options, NOTIFY_OPTIONS).n ?? 1;
-}
-
-/**
- * A counter of permits (asyncio's `Semaphore`): `acquire()` takes one,
- * waiting while there is none; `release()` gives one back, to the oldest
- * waiter if there is one. `release()` may raise the count above its initial
- * value; `BoundedSemaphore` forbids that.
- *
- * @example
- * const slots = new Semaphore(3);
- * const fetch_one = coroutine(function* (url: string) {
- *   using held = yield* From(slots);    // at most 3 at once
- *   return yield* From(fetch(url));
- * });
- */
-export class Semaphore implements Releasable {
-  /** @internal */ _loop: _LoopInternals;
-  /** @internal Free permits. */ _value: number;
-  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<LockEntry>();
-
-  /**
-   * @param value - the initial number of permits (default 1); a negative one
-   *   throws `ValueError('Semaphore initial value must be >= 0')`.
-   * @param options - `loop`: default `get_event_loop()`; `value`, when it is
-   *   not given by position (`new Semaphore({value: 3})`).
-   */
-  constructor(value?: number | null, options?: SemaphoreOptions | null);
-  constructor(options?: SemaphoreOptions | null);
-  constructor(value?: number | SemaphoreOptions | null, options?: SemaphoreOptions | null) {
-    const where = new.target.name;
-    if (options === undefined && _is_options(value)) {
-      options = value;
-      value = null;
-    }
-    const checked = check_options(where, options, SEMAPHORE_OPTIONS);
-    if (checked.value !== undefined && checked.value !== null) {
-      if (value !== undefined && value !== null) throw _multiple_values(where, 'value');
-      value = checked.value;
-    }
-    value ??= 1;
-    if (typeof value !== 'number') {
-      throw new TypeError(`Semaphore initial value must be a number, got ${repr(value)}`);
-    }
-    if (!(value >= 0)) throw new ValueError('Semaphore initial value must be >= 0');
-    this._value = value;
-    this._loop = _loop_of(checked.loop, `${where}()`);
-  }
-
-  /** Whether no permit is free (`acquire()` would wait). */
-  locked(): boolean {
-    return this._value === 0;
-  }
-
-  /** A Future resolving to `true` once a permit is taken. */
-  acquire(): Future<true> {
-    return this._enqueue(new _Waiter<true>(this._loop, this, true));
-  }
-
-  /** A Future resolving to a guard once a permit is taken, for `await using`. */
-  hold(): Future<LockGuard> {
-    return this._enqueue(new _Waiter(this._loop, this, new LockGuard(this)));
-  }
-
-  /** What `yield From(sem)` waits for: `hold()`. The Task calls it. */
-  _acquire_guard(): Future<LockGuard> {
-    return this.hold();
-  }
-
-  /** Give a permit back: to the oldest waiter, else to the counter. */
-  release(): void {
-    this._wake_next();
-  }
-
-  /** @internal */
-  _enqueue<W extends LockEntry>(waiter: W): W {
-    if (this._value > 0 && this._waiters.size === 0) {
-      this._value--;
-      waiter._grant();
-    } else {
-      this._waiters.add(waiter);
-    }
-    return waiter;
-  }
-
-  /** Hand a permit to the oldest waiter, or count it free. @internal */
-  _wake_next(): void {
-    for (const waiter of this._waiters) {
-      this._waiters.delete(waiter);
-      if (waiter._state === 'PENDING') {
-        waiter._grant();
-        return;
-      }
-    }
-    this._value++;
-  }
-
-  /** @internal */
-  _waiter_cancelled(waiter: _Waiter<unknown>, granted: boolean): void {
-    if (granted) this._wake_next();
-    else this._waiters.delete(waiter);
-  }
-
-  toString(): string {
-    const extra = this.locked() ? 'locked' : `unlocked,value:${this._value}`;
-    return `<${this.constructor.name} [${waiters_info(extra, this._waiters.size)}]>`;
-  }
-}
-
-/**
- * A `Semaphore` that refuses to be released more often than acquired
- * (asyncio's `BoundedSemaphore`): `release()` throws
- * `ValueError('BoundedSemaphore released too many times')` when every permit
- * is already free.
- */
-export class BoundedSemaphore extends Semaphore {
-  /** @internal The initial value: the most permits there can be. */
-  readonly _bound_value: number;
-
-  /**
-   * @param value - the number of permits (default 1).
-   * @param options - `loop`: default `get_event_loop()`; `value`, when it is
-   *   not given by position (`new BoundedSemaphore({value: 3})`).
-   */
-  constructor(value?: number | null, options?: SemaphoreOptions | null);
-  constructor(options?: SemaphoreOptions | null);
-  constructor(value?: number | SemaphoreOptions | null, options?: SemaphoreOptions | null) {
-    super(value as number | null | undefined, options);
-    this._bound_value = this._value;
-  }
-
-  /** Give a permit back; `ValueError` if that would exceed the initial value. */
-  override release(): void {
-    if (this._value >= this._bound_value) {
-      throw new ValueError('BoundedSemaphore released too many times');
-    }
-    super.release();
+    return `<${this.constructor.name} [${_waiters_info(this._value ? 'set' : 'unset', this._waiters.size)}]>`;
   }
 }

@@ -14,6 +14,7 @@
 // asyncio's queue.
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { Deque } from './deque.js';
 import type { AbstractEventLoop } from './events.js';
 import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
@@ -40,56 +41,6 @@ const QUEUE_OPTIONS: OptionSpec = { maxsize: ['number', 'null'], loop: LOOP_KIND
 /** What a queue keeps its items in: `_init` makes it, `_put`/`_get` use it. */
 export interface QueueStorage<T> extends Iterable<T> {
   readonly length: number;
-}
-
-/**
- * A FIFO ring buffer with O(1) push, shift and unshift: the storage of `Queue`
- * (asyncio uses `collections.deque`).
- * @internal
- */
-export class _ItemDeque<T> implements QueueStorage<T> {
-  private _buf: (T | undefined)[] = new Array<T | undefined>(8);
-  private _head = 0;
-  /** Number of items held. */
-  length = 0;
-
-  /** Add at the back. */
-  push(item: T): void {
-    if (this.length === this._buf.length) this._grow();
-    this._buf[(this._head + this.length) & (this._buf.length - 1)] = item;
-    this.length++;
-  }
-
-  /** Add at the front. */
-  unshift(item: T): void {
-    if (this.length === this._buf.length) this._grow();
-    this._head = (this._head - 1) & (this._buf.length - 1);
-    this._buf[this._head] = item;
-    this.length++;
-  }
-
-  /** Remove and return the front item (the caller checks `length` first). */
-  shift(): T {
-    const item = this._buf[this._head] as T;
-    this._buf[this._head] = undefined;
-    this._head = (this._head + 1) & (this._buf.length - 1);
-    this.length--;
-    return item;
-  }
-
-  *[Symbol.iterator](): IterableIterator<T> {
-    const mask = this._buf.length - 1;
-    for (let i = 0; i < this.length; i++) yield this._buf[(this._head + i) & mask] as T;
-  }
-
-  private _grow(): void {
-    const old = this._buf;
-    const mask = old.length - 1;
-    const grown = new Array<T | undefined>(old.length * 2);
-    for (let i = 0; i < this.length; i++) grown[i] = old[(this._head + i) & mask];
-    this._buf = grown;
-    this._head = 0;
-  }
 }
 
 /**
@@ -305,24 +256,24 @@ export class Queue<T = unknown> {
 
   // ---- storage hooks (overridable, as in asyncio) ------------------------------
 
-  /** Make the storage. */
+  /** Make the storage: a ring buffer (asyncio uses `collections.deque`). */
   protected _init(_maxsize: number): void {
-    this._queue = new _ItemDeque<T>();
+    this._queue = new Deque<T>(3);
   }
 
   /** Remove and return the next item (called only when the storage is not empty). */
   protected _get(): T {
-    return (this._queue as _ItemDeque<T>).shift();
+    return (this._queue as Deque<T>).shift() as T;
   }
 
   /** Store an item. */
   protected _put(item: T): void {
-    (this._queue as _ItemDeque<T>).push(item);
+    (this._queue as Deque<T>).push(item);
   }
 
   /** Store an item a cancelled `get()` gives back, so that it comes out next. */
   protected _put_it_back(item: T): void {
-    (this._queue as _ItemDeque<T>).unshift(item);
+    (this._queue as Deque<T>).unshift(item);
   }
 
   // ---- state -----------------------------------------------------------------

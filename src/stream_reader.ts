@@ -1,6 +1,6 @@
 // StreamReader: a byte buffer fed by a protocol, read by coroutines (asyncio streams.py StreamReader).
 
-import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { _loop_of } from './loop_internals.js';
 import { AbstractEventLoop } from './events.js';
 import {
   IncompleteReadError,
@@ -12,6 +12,7 @@ import {
 import { repr } from './format_helpers.js';
 import { Future } from './futures.js';
 import { check_options, type OptionSpec } from './options.js';
+import { _StreamBuffer } from './stream_buffer.js';
 import type { ReadTransport } from './transports.js';
 
 /** asyncio's default buffer limit of a StreamReader: 64 KiB (`_DEFAULT_LIMIT`). */
@@ -39,18 +40,22 @@ const enum Kind {
   UNTIL,
   /** readline(): readuntil(b'\n') with asyncio's readline error handling. */
   LINE,
+  /** readuntil([sep, ...]): the first of several separators (asyncio 3.13). */
+  UNTIL_ANY,
 }
 
 /** `_attempt()` could not complete the read yet. */
 const WAIT = Symbol('wait');
 
 const NEWLINE = new Uint8Array([0x0a]);
+/** The separators of any read but a readuntil() with several. */
+const NO_SEPARATORS: readonly Uint8Array[] = [];
 
 function decide_overrun(reader: StreamReader): void {
   reader._decide_overrun();
 }
 
-const METHOD_NAMES = ['read', 'read', 'readexactly', 'readuntil', 'readline'] as const;
+const METHOD_NAMES = ['read', 'read', 'readexactly', 'readuntil', 'readline', 'readuntil'] as const;
 
 function check_bytes(data: unknown, what: string): asserts data is Uint8Array {
   if (!(data instanceof Uint8Array)) {
@@ -68,6 +73,22 @@ function check_integer(n: number, method: string): void {
 function check_number(n: unknown, method: string): asserts n is number {
   if (typeof n !== 'number') {
     throw new TypeError(`${method}() size must be an integer, got ${repr(n)}`);
+  }
+}
+
+/**
+ * The Future of a read. If the task that waited on it is cancelled after the
+ * read was answered but before the task resumed, the bytes go back to the
+ * front of the buffer, as if the read had never been made (asyncio keeps them
+ * in the buffer in that case too).
+ */
+class ReadFuture extends Future<Uint8Array> {
+  constructor(private readonly _reader: StreamReader) {
+    super({ loop: _reader._loop });
+  }
+
+  override _result_dropped(): void {
+    if (this._state === 'FINISHED' && this._exception === null) this._reader._unread(this._result!);
   }
 }
 
@@ -99,29 +120,8 @@ function check_number(n: unknown, method: string): asserts n is number {
  * const header = yield* From(reader.readexactly(4));
  * for await (const l of reader) console.log(l.length);    // lines until EOF
  */
-/**
- * The Future of a read. If the task that waited on it is cancelled after the
- * read was answered but before the task resumed, the bytes go back to the
- * front of the buffer, as if the read had never been made (asyncio keeps them
- * in the buffer in that case too).
- */
-class ReadFuture extends Future<Uint8Array> {
-  constructor(private readonly _reader: StreamReader) {
-    super({ loop: _reader._loop });
-  }
-
-  override _result_dropped(): void {
-    if (this._state === 'FINISHED' && this._exception === null) this._reader._unread(this._result!);
-  }
-}
-
-export class StreamReader implements AsyncIterable<Uint8Array> {
+export class StreamReader extends _StreamBuffer implements AsyncIterable<Uint8Array> {
   /** @internal */ readonly _limit: number;
-  /** @internal */ readonly _loop: _LoopInternals;
-  /** @internal The buffered chunks; the first is read from `_head` on. */ _chunks: Uint8Array[] =
-    [];
-  /** @internal */ _head = 0;
-  /** @internal Buffered bytes (the sum of the chunks, minus `_head`). */ _size = 0;
   /** @internal */ _eof = false;
   /** @internal */ _exception: unknown = null;
   /** @internal */ _transport: ReadTransport | null = null;
@@ -131,9 +131,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** @internal */ _waiter: Future<Uint8Array> | null = null;
   private _kind: Kind = Kind.READ;
   private _n = 0;
+  /** readline() and readuntil() with one separator: it. */
   private _sep: Uint8Array = NEWLINE;
-  /** Where the separator search resumes (asyncio's `offset` in readuntil). */
-  private _offset = 0;
+  /** readuntil() with several separators: them, shortest first. */
+  private _seps: readonly Uint8Array[] = NO_SEPARATORS;
   /** read(-1): the blocks taken out of the buffer so far. */
   private _blocks: Uint8Array[] | null = null;
   /** An overrun waits for `_decide_overrun()` (scheduled). */
@@ -178,11 +179,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
     // asyncio's own check: a limit of 0 or less would make every line too long.
     if (limit <= 0) throw new ValueError('Limit cannot be <= 0');
+    super(_loop_of(loop, 'StreamReader()'));
     this._limit = limit;
-    this._loop = _loop_of(loop, 'StreamReader()');
   }
 
-  toString(): string {
+  override toString(): string {
     const info = ['StreamReader'];
     if (this._size > 0) info.push(`${this._size} bytes`);
     if (this._eof) info.push('eof');
@@ -330,111 +331,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** Put bytes a cancelled reader never received back in front of the buffer. @internal */
   _unread(data: Uint8Array): void {
     if (data.length === 0) return;
-    if (this._head > 0) {
-      this._chunks[0] = this._chunks[0]!.subarray(this._head);
-      this._head = 0;
-    }
-    this._chunks.unshift(data);
-    this._size += data.length;
+    this._prepend(data);
     if (this._waiter !== null) this._wakeup(false);
-  }
-
-  /** Remove the first `n` bytes (`n <= _size`) and return them, as a view when they lie in one chunk. */
-  private _take(n: number): Uint8Array {
-    const chunks = this._chunks;
-    const first = chunks[0];
-    if (first === undefined || n === 0) return this._loop._platform.alloc_bytes(0);
-    const head = this._head;
-    const available = first.length - head;
-    this._size -= n;
-    if (n <= available) {
-      if (n === available) {
-        chunks.shift();
-        this._head = 0;
-        return head === 0 ? first : first.subarray(head);
-      }
-      this._head = head + n;
-      return first.subarray(head, head + n);
-    }
-    const out = this._loop._platform.alloc_bytes(n);
-    let at = 0;
-    while (at < n) {
-      const chunk = chunks[0]!;
-      const start = at === 0 ? head : 0;
-      const want = n - at;
-      const have = chunk.length - start;
-      if (have <= want) {
-        out.set(start === 0 ? chunk : chunk.subarray(start), at);
-        at += have;
-        chunks.shift();
-      } else {
-        out.set(chunk.subarray(start, start + want), at);
-        this._head = start + want;
-        return out;
-      }
-    }
-    this._head = 0;
-    return out;
-  }
-
-  /** The buffer's byte at `index` (< `_size`). */
-  private _byte_at(index: number): number {
-    let i = index + this._head;
-    for (const chunk of this._chunks) {
-      if (i < chunk.length) return chunk[i]!;
-      i -= chunk.length;
-    }
-    return -1;
-  }
-
-  /** The index of `sep` in the buffer at or after `start`, or -1 (bytearray.find). */
-  private _find(sep: Uint8Array, start: number): number {
-    const seplen = sep.length;
-    const first_byte = sep[0]!;
-    const last_start = this._size - seplen;
-    let base = -this._head; // buffer index of the current chunk's byte 0
-    for (const chunk of this._chunks) {
-      const chunk_end = base + chunk.length;
-      let i = Math.max(start, base, 0);
-      while (i < chunk_end && i <= last_start) {
-        const local = chunk.indexOf(first_byte, i - base);
-        if (local === -1) break;
-        i = base + local;
-        if (i > last_start) return -1;
-        if (seplen === 1 || this._matches_at(sep, i, chunk, base)) return i;
-        i++;
-      }
-      base = chunk_end;
-    }
-    return -1;
-  }
-
-  /** Whether `sep` is at buffer index `at`, whose first byte is in `chunk` (starting at buffer index `base`). */
-  private _matches_at(sep: Uint8Array, at: number, chunk: Uint8Array, base: number): boolean {
-    for (let k = 1; k < sep.length; k++) {
-      const j = at + k - base;
-      const byte = j < chunk.length ? chunk[j]! : this._byte_at(at + k);
-      if (byte !== sep[k]) return false;
-    }
-    return true;
-  }
-
-  /** Whether the buffer starts with `sep` at index `at` (bytearray.startswith(sep, at)). */
-  private _starts_with(sep: Uint8Array, at: number): boolean {
-    if (at + sep.length > this._size) return false;
-    for (let k = 0; k < sep.length; k++) if (this._byte_at(at + k) !== sep[k]) return false;
-    return true;
-  }
-
-  /** Drop the first `n` bytes (all when `n >= _size`). */
-  private _discard(n: number): void {
-    if (n >= this._size) {
-      this._chunks = [];
-      this._head = 0;
-      this._size = 0;
-    } else {
-      this._take(n);
-    }
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -468,11 +366,14 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
         }
         break;
       case Kind.UNTIL:
-        result = this._attempt_until(final);
+        result = this._until(this._search(this._sep), final);
+        break;
+      case Kind.UNTIL_ANY:
+        result = this._until(this._search_any(this._seps), final);
         break;
       case Kind.LINE:
         try {
-          result = this._attempt_until(final);
+          result = this._until(this._search(this._sep), final);
         } catch (exc) {
           if (exc instanceof IncompleteReadError) return exc.partial;
           if (exc instanceof LimitOverrunError) {
@@ -495,7 +396,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   /**
-   * One turn of asyncio's readuntil() loop.
+   * One turn of asyncio's readuntil() loop, after the search: `start` is
+   * where the separator matched (`_offset` is then where the match ends), or
+   * -1 when it is not in the buffer yet.
    *
    * asyncio's reader runs this when its task resumes, once per wakeup, over
    * everything fed since: several `feed_data()` calls of one loop iteration
@@ -507,20 +410,13 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * tail to be read as a line of its own). So unless `final`, that case
    * waits for the next loop iteration to decide (`_decide_overrun()`).
    */
-  private _attempt_until(final: boolean): Uint8Array | typeof WAIT {
-    const sep = this._sep;
-    const seplen = sep.length;
+  private _until(start: number, final: boolean): Uint8Array | typeof WAIT {
     const limit = this._limit;
-    if (this._size - this._offset >= seplen) {
-      const isep = this._find(sep, this._offset);
-      if (isep !== -1) {
-        if (isep > limit) {
-          throw new LimitOverrunError('Separator is found, but chunk is longer than limit', isep);
-        }
-        return this._take(isep + seplen);
+    if (start !== -1) {
+      if (start > limit) {
+        throw new LimitOverrunError('Separator is found, but chunk is longer than limit', start);
       }
-      // The separator may still begin in the last seplen - 1 bytes.
-      this._offset = this._size + 1 - seplen;
+      return this._take(this._offset);
     }
     // Outside the search: a deferred overrun is still one when no data came since.
     if (this._offset > limit) {
@@ -546,21 +442,13 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this._waiter !== null) this._wakeup(true);
   }
 
-  private _concat(blocks: Uint8Array[]): Uint8Array {
-    if (blocks.length === 1) return blocks[0]!;
-    let total = 0;
-    for (const block of blocks) total += block.length;
-    const out = this._loop._platform.alloc_bytes(total);
-    let at = 0;
-    for (const block of blocks) {
-      out.set(block, at);
-      at += block.length;
-    }
-    return out;
-  }
-
   /** Start a read: answer it now if the buffer can, else leave it pending. */
-  private _start(kind: Kind, n: number, sep: Uint8Array): Future<Uint8Array> {
+  private _start(
+    kind: Kind,
+    n: number,
+    sep: Uint8Array,
+    seps: readonly Uint8Array[] = NO_SEPARATORS,
+  ): Future<Uint8Array> {
     const pending = this._waiter;
     if (pending !== null) {
       if (!pending.done()) {
@@ -573,6 +461,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this._kind = kind;
     this._n = n;
     this._sep = sep;
+    this._seps = seps;
     this._offset = 0;
     const future = new ReadFuture(this);
     let result: Uint8Array | typeof WAIT;
@@ -646,21 +535,48 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   /**
-   * Read up to and including `separator` (default `'\n'`).
+   * Read up to and including `separator` (default `'\n'`), or the first of
+   * several separators (asyncio 3.13's tuple of separators).
    *
+   * - Several separators: the read ends with the match that ends first in the
+   *   stream, which makes the result as short as it can be; when two matches
+   *   end at the same byte, the shorter separator is the one that matched.
+   *   An empty list, or an empty separator in it, throws `ValueError` at once,
+   *   as an empty `separator` does.
    * - EOF first: fails with `IncompleteReadError` whose `partial` is the rest
    *   of the stream and `expected` is `null`; the buffer is emptied.
-   * - More than `limit` bytes before the separator: fails with
-   *   `LimitOverrunError` (`consumed` tells how far the overrun goes); the data
-   *   stays in the buffer. As with `readline()`, the data of one loop
-   *   iteration is judged together.
+   * - More than `limit` bytes before the separator (before where the matched
+   *   separator starts): fails with `LimitOverrunError` (`consumed` tells how
+   *   far the overrun goes); the data stays in the buffer. As with
+   *   `readline()`, the data of one loop iteration is judged together.
+   *
+   * @example
+   * const bytes = (text: string) => new TextEncoder().encode(text);
+   * const header = yield* From(reader.readuntil(bytes('\r\n\r\n')));
+   * // a record ends at ';' or at a newline, whichever comes first
+   * const record = yield* From(reader.readuntil([bytes(';'), bytes('\n')]));
    */
-  readuntil(separator: Uint8Array = NEWLINE): Future<Uint8Array> {
+  readuntil(separator: Uint8Array | readonly Uint8Array[] = NEWLINE): Future<Uint8Array> {
+    if (Array.isArray(separator)) return this._readuntil_any(separator);
     check_bytes(separator, 'separator');
     if (separator.length === 0) {
       throw new ValueError('Separator should be at least one-byte string');
     }
     return this._start(Kind.UNTIL, 0, separator);
+  }
+
+  /** readuntil() with a list of separators: check them, shortest first. */
+  private _readuntil_any(separators: readonly Uint8Array[]): Future<Uint8Array> {
+    if (separators.length === 0) {
+      throw new ValueError('Separator should contain at least one element');
+    }
+    const seps = separators.slice();
+    for (const sep of seps) check_bytes(sep, 'separator');
+    // Shortest first: of two matches that end together, the shorter separator matched.
+    seps.sort((x, y) => x.length - y.length);
+    if (seps[0]!.length === 0) throw new ValueError('Separator should be at least one-byte string');
+    if (seps.length === 1) return this._start(Kind.UNTIL, 0, seps[0]!);
+    return this._start(Kind.UNTIL_ANY, 0, NEWLINE, seps);
   }
 
   /**

@@ -103,16 +103,22 @@ describe('IncompleteReadError', () => {
     expect(err).toBeInstanceOf(Error);
   });
 
-  it('prints null when no total was expected (asyncio 3.6 prints None)', () => {
+  it('says None, as asyncio, when no total was expected, and keeps null', () => {
     const err = new IncompleteReadError(new Uint8Array(0), null);
-    expect(err.message).toBe('0 bytes read on a total of null expected bytes');
+    expect(err.message).toBe('0 bytes read on a total of None expected bytes');
+    expect(String(err)).toBe('IncompleteReadError: 0 bytes read on a total of None expected bytes');
     expect(err.expected).toBeNull();
   });
 
   it('takes undefined as null', () => {
     const err = new IncompleteReadError(new Uint8Array(2), undefined);
     expect(err.expected).toBeNull();
-    expect(err.message).toBe('2 bytes read on a total of null expected bytes');
+    expect(err.message).toBe('2 bytes read on a total of None expected bytes');
+  });
+
+  it('prints an expected total of 0 as 0, not None', () => {
+    const err = new IncompleteReadError(new Uint8Array(0), 0);
+    expect(err.message).toBe('0 bytes read on a total of 0 expected bytes');
   });
 });
 

@@ -490,7 +490,7 @@ describe('StreamReader.readuntil', () => {
     expect(err).toBeInstanceOf(IncompleteReadError);
     expect(s(err.partial)).toBe('some dataAA');
     expect(err.expected).toBeNull();
-    expect(err.message).toBe('11 bytes read on a total of null expected bytes');
+    expect(err.message).toBe('11 bytes read on a total of None expected bytes');
     expect(stream._size).toBe(0);
   });
 
@@ -524,6 +524,115 @@ describe('StreamReader.readuntil', () => {
     expect(err.message).toBe('Separator is found, but chunk is longer than limit');
     expect(err.consumed).toBe(9);
     expect(buffered(stream)).toBe('some dataAAA');
+  });
+
+  it('refuses an empty list of separators, or an empty one in it (test_readuntil_separator)', () => {
+    const stream = reader();
+    stream.feed_data(b('a;b\n'));
+    expect(() => stream.readuntil([])).toThrow(
+      new ValueError('Separator should contain at least one element'),
+    );
+    expect(() => stream.readuntil([b('')])).toThrow(
+      new ValueError('Separator should be at least one-byte string'),
+    );
+    expect(() => stream.readuntil([b(';'), b('')])).toThrow(
+      new ValueError('Separator should be at least one-byte string'),
+    );
+    expect(() => stream.readuntil([b(';'), 'x' as unknown as Uint8Array])).toThrow(TypeError);
+    expect(buffered(stream)).toBe('a;b\n');
+    expect(stream._waiter).toBeNull();
+  });
+
+  it('ends at whichever of several separators comes first (test_readuntil_multi_separator)', () => {
+    const stream = reader();
+    stream.feed_data(b('first\nsecond;third'));
+    const seps = [b(';'), b('\n')];
+    expect(s(now(stream.readuntil(seps)))).toBe('first\n');
+    expect(s(now(stream.readuntil(seps)))).toBe('second;');
+    expect(buffered(stream)).toBe('third');
+  });
+
+  it('takes the match that ends first, even when it is the longer separator (test_readuntil_multi_separator)', () => {
+    const stream = reader();
+    stream.feed_data(b('0123456789'));
+    // '2345' ends before '456' does: the result is the shortest possible.
+    expect(s(now(stream.readuntil([b('456'), b('2345')])))).toBe('012345');
+    expect(buffered(stream)).toBe('6789');
+  });
+
+  it('takes the match that ends first, not the one that starts first', () => {
+    const stream = reader();
+    stream.feed_data(b('0123456789'));
+    // '2345' starts first, but '34', inside it, ends first.
+    expect(s(now(stream.readuntil([b('2345'), b('34')])))).toBe('01234');
+    expect(buffered(stream)).toBe('56789');
+  });
+
+  it('judges the limit on the shorter separator of two that end together (test_readuntil_multi_separator_limit)', () => {
+    const stream = reader(2);
+    stream.feed_data(b('abcdX'));
+    // 'bcdX' would start at 1, within the limit, but the shorter 'X' matched, at 4.
+    const err = failure(stream.readuntil([b('bcdX'), b('X')])) as LimitOverrunError;
+    expect(err).toBeInstanceOf(LimitOverrunError);
+    expect(err.message).toBe('Separator is found, but chunk is longer than limit');
+    expect(err.consumed).toBe(4);
+    expect(buffered(stream)).toBe('abcdX');
+  });
+
+  it('keeps the search offset at 0 while the buffer is shorter than the longest separator (test_readuntil_multi_separator_negative_offset)', () => {
+    const stream = reader();
+    stream.feed_data(b('wxyz'));
+    const pending = stream.readuntil([b('!'), b('a long separator')]);
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('?'));
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('!tail'));
+    expect(s(now(pending))).toBe('wxyz?!');
+    expect(buffered(stream)).toBe('tail');
+  });
+
+  it('finds a separator of several split across chunks', () => {
+    const stream = reader();
+    const pending = stream.readuntil([b('\r\n'), b('||')]);
+    stream.feed_data(b('head\r'));
+    expect(pending.done()).toBe(false);
+    stream.feed_data(b('\nbody'));
+    expect(s(now(pending))).toBe('head\r\n');
+    expect(buffered(stream)).toBe('body');
+  });
+
+  it('fails with IncompleteReadError(partial, None) at EOF with none of the separators (test_readuntil_eof)', () => {
+    const stream = reader();
+    stream.feed_data(b('no end;'));
+    stream.feed_eof();
+    const err = failure(stream.readuntil([b(';;'), b('\n')])) as IncompleteReadError;
+    expect(err).toBeInstanceOf(IncompleteReadError);
+    expect(s(err.partial)).toBe('no end;');
+    expect(err.expected).toBeNull();
+    expect(err.message).toBe('7 bytes read on a total of None expected bytes');
+    expect(stream._size).toBe(0);
+  });
+
+  it('fails with LimitOverrunError past the limit with no separator, keeping the data (test_readuntil_limit_found_sep)', () => {
+    const stream = reader(3);
+    stream.feed_data(b('abcdefg'));
+    // Searched up to where the longest separator could still begin: 7 + 1 - 3.
+    const err = failure(stream.readuntil([b('X'), b('YYY')])) as LimitOverrunError;
+    expect(err).toBeInstanceOf(LimitOverrunError);
+    expect(err.message).toBe('Separator is not found, and chunk exceed the limit');
+    expect(err.consumed).toBe(5);
+    expect(buffered(stream)).toBe('abcdefg');
+  });
+
+  it('reads with a one-separator list as with the separator, and leaves the list as it was', () => {
+    const stream = reader();
+    stream.feed_data(b('ab--cd--'));
+    expect(s(now(stream.readuntil([b('--')])))).toBe('ab--');
+    const seps = [b('--'), b('c')];
+    const pending = stream.readuntil(seps);
+    expect(s(now(pending))).toBe('c');
+    expect(seps.map(s)).toEqual(['--', 'c']);
+    expect(buffered(stream)).toBe('d--');
   });
 });
 
@@ -614,6 +723,40 @@ describe('StreamReader: randomized chunk boundaries', () => {
           expect(stream.at_eof()).toBe(true);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('readuntil with several separators ends where the first match ends however the data is cut', () => {
+    const piece = fc.constantFrom('a', 'b', ';', '\r', '\n', 'ab;a', 'xy');
+    const text = fc.array(piece, { maxLength: 20 }).map((pieces) => pieces.join(''));
+    // 'ab;a' holds 'b;': it never ends first, though it may start first.
+    const seps = ['\r\n', 'ab;a', 'b;', ';;'];
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(80), { maxLength: 20 }), (whole, cuts) => {
+        const chunks = split(b(whole), cuts);
+        const stream = reader(1000);
+        let rest = whole;
+        while (rest.length > 0) {
+          const ends = seps
+            .map((sep) => rest.indexOf(sep) + sep.length)
+            .filter((end, i) => end >= seps[i]!.length);
+          const future = stream.readuntil(seps.map(b));
+          if (ends.length === 0) {
+            try {
+              drive(stream, chunks, future);
+              expect.unreachable();
+            } catch (err) {
+              expect(err).toBeInstanceOf(IncompleteReadError);
+              expect(s((err as IncompleteReadError).partial)).toBe(rest);
+            }
+            break;
+          }
+          const end = Math.min(...ends);
+          expect(s(drive(stream, chunks, future))).toBe(rest.slice(0, end));
+          rest = rest.slice(end);
+        }
+      }),
       { numRuns: 300 },
     );
   });

@@ -1,7 +1,9 @@
 // The core unit tests, bundled for a Chromium page against the browser backend (see test/browser/unit_tests.test.ts).
 import '../../../platform/browser/index.js';
 
+import '../../unit/as_completed.test.js';
 import '../../unit/barrier.test.js';
+import '../../unit/condition.test.js';
 import '../../unit/coroutines.test.js';
 import '../../unit/deque_heap.test.js';
 import '../../unit/events.test.js';
@@ -11,11 +13,13 @@ import '../../unit/locks.test.js';
 import '../../unit/queue_shutdown.test.js';
 import '../../unit/queues.test.js';
 import '../../unit/runners.test.js';
+import '../../unit/semaphores.test.js';
 import '../../unit/task_helpers.test.js';
 import '../../unit/task_helpers_options.test.js';
 import '../../unit/taskgroups.test.js';
 import '../../unit/tasks.test.js';
 import '../../unit/timeouts.test.js';
+import '../../unit/wait.test.js';
 
 import { collected_tests } from './vitest_shim.js';
 
