@@ -64,6 +64,7 @@ import {
   type TimerToken,
 } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
+import type { HostResource } from './raw_transport.js';
 import { ensure_future } from './task_helpers.js';
 import { Task, awaiting } from './tasks.js';
 import type {
@@ -107,6 +108,8 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
   _newest_task: Task<unknown> | null = null;
   /** @internal Pending tasks the loop holds weakly: those waiting on a future it does not hold. */
   readonly _weak_tasks = new Set<WeakRef<Task<unknown>>>();
+  /** @internal See `_LoopInternals._host_resources`. */
+  readonly _host_resources = new Set<HostResource>();
   /** @internal Set when a Promise was settled: end the batch so its reactions run. */
   _yield_to_microtasks = false;
   /** @internal */ _clock_resolution: number;
@@ -218,6 +221,9 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     this._default_executor = null;
     executor?.shutdown?.(false);
     signals._close_signal_handlers(this);
+    // Nothing this loop opened may keep the process alive or leak a descriptor.
+    for (const resource of [...this._host_resources]) resource._close_at_loop_close();
+    this._host_resources.clear();
   }
 
   // ---- scheduling -----------------------------------------------------------

@@ -11,6 +11,7 @@ import { check_options, type OptionKind } from './options.js';
 import { ProcessLookupError } from './os_errors.js';
 import type { RawProcess, SpawnOptions, SpawnStdio } from './platform.js';
 import { Protocol, type BaseProtocol, type SubprocessProtocol } from './protocols.js';
+import type { HostResource } from './raw_transport.js';
 import { _StreamTransport } from './stream_transport.js';
 import type { Task } from './tasks.js';
 import { SubprocessTransport, type BaseTransport, type Transport } from './transports.js';
@@ -215,7 +216,7 @@ type PendingCall = [callback: (...args: never[]) => unknown, args: unknown[]];
  * that came before it is delivered after it, in order; every protocol call
  * goes through `call_soon`.
  */
-export class BaseSubprocessTransport extends SubprocessTransport {
+export class BaseSubprocessTransport extends SubprocessTransport implements HostResource {
   /** @internal */ readonly _loop: _LoopInternals;
   /** @internal */ _protocol: SubprocessProtocol;
   /** @internal The host process, until connection_lost. */ _proc: RawProcess | null;
@@ -253,6 +254,7 @@ export class BaseSubprocessTransport extends SubprocessTransport {
     loop._call_soon(this._connected, [waiter]);
     proc.on_exit = this._on_exit;
     proc.start();
+    loop._host_resources.add(this);
   }
 
   override toString(): string {
@@ -327,6 +329,7 @@ export class BaseSubprocessTransport extends SubprocessTransport {
   }
 
   private readonly _call_connection_lost = (exc: Error | null): void => {
+    this._loop._host_resources.delete(this);
     try {
       this._protocol.connection_lost(exc);
     } finally {
@@ -395,10 +398,25 @@ export class BaseSubprocessTransport extends SubprocessTransport {
   override close(): void {
     if (this._closed) return;
     this._closed = true;
+    this._loop._host_resources.delete(this);
     for (const pipe_proto of this._pipes.values()) pipe_proto.pipe?.close();
     const proc = this._proc;
     if (proc !== null && this._returncode === null && proc.returncode === null) {
       if (this._loop.get_debug()) logger.warning(`Close running child process: kill ${this}`);
+      proc.send_signal('SIGKILL');
+    }
+  }
+
+  /**
+   * @internal See `HostResource`: a child still running would keep the
+   * process alive, so it is killed, as `close()` does (its pipes are the
+   * loop's resources themselves).
+   */
+  _close_at_loop_close(): void {
+    if (this._loop.get_debug()) logger.warning(`unclosed transport ${this}`);
+    this._closed = true;
+    const proc = this._proc;
+    if (proc !== null && this._returncode === null && proc.returncode === null) {
       proc.send_signal('SIGKILL');
     }
   }

@@ -41,3 +41,17 @@ export const MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS = 1024;
  * @internal
  */
 export const HANG_CHECK_SECONDS = 1;
+
+/**
+ * Seconds a TLS handshake may take, on either side, before the connection is
+ * aborted with `ConnectionAbortedError` (asyncio's `SSL_HANDSHAKE_TIMEOUT`):
+ * the default of every `ssl_handshake_timeout`.
+ */
+export const SSL_HANDSHAKE_TIMEOUT = 60;
+
+/**
+ * Seconds a TLS connection's `close()` may take to flush and shut TLS down
+ * before it is aborted (asyncio's `SSL_SHUTDOWN_TIMEOUT`): the default of
+ * every `ssl_shutdown_timeout`.
+ */
+export const SSL_SHUTDOWN_TIMEOUT = 30;

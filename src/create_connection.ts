@@ -18,6 +18,7 @@ import {
 import {
   CREATE_CONNECTION_OPTIONS,
   SSL_SHUTDOWN_TIMEOUT,
+  _check_port,
   type CreateConnectionOptions,
   type ProtocolFactory,
 } from './net_options.js';
@@ -60,6 +61,10 @@ export function create_connection<P extends BaseProtocol>(
 ): Task<[Transport, P]> {
   const opts = check_options('create_connection', options, CREATE_CONNECTION_OPTIONS);
   check_factory(protocol_factory);
+  _check_port('create_connection', port);
+  if (Array.isArray(opts.local_addr)) {
+    _check_port('create_connection', opts.local_addr[1], 'local_addr port');
+  }
   let server_hostname = opts.server_hostname ?? null;
   const has_url = !is_none(opts.url);
   // A wss:// URL is TLS without ssl, and names the host the certificate is checked against.

@@ -9,13 +9,16 @@ import {
   check_ssl_server,
   check_ssl_timeouts,
   close_raw_server,
+  handshake_error_reporter,
   host_future,
   is_none,
   refuse_with,
+  type TlsListenOptions,
 } from './net_helpers.js';
 import {
   CREATE_SERVER_OPTIONS,
   SSL_SHUTDOWN_TIMEOUT,
+  _check_port,
   type CreateServerOptions,
   type ProtocolFactory,
 } from './net_options.js';
@@ -33,6 +36,8 @@ import { _websocket_listen } from './websocket.js';
 interface ServePlan {
   ssl: SSLContext | null;
   ssl_handshake_timeout: number | null;
+  /** How the backend reports a failed TLS handshake (`null` without TLS). */
+  on_handshake_error: ((exc: Error) => void) | null;
   family: number;
   flags: number;
   reuse_address: boolean | undefined;
@@ -51,6 +56,7 @@ export function create_server(
 ): Task<Server> {
   const opts = check_options('create_server', options, CREATE_SERVER_OPTIONS);
   check_factory(protocol_factory);
+  _check_port('create_server', port);
   check_ssl_server(opts.ssl);
   check_ssl_timeouts(!is_none(opts.ssl), opts);
   const start_serving = opts.start_serving ?? true;
@@ -68,7 +74,12 @@ export function create_server(
     refuse_with(opts, modifiers, 'websocket.server');
     loop._check_closed();
     const backlog = 100;
-    const listen_opts = { websocket, backlog, ssl };
+    const listen_opts: TlsListenOptions = {
+      websocket,
+      backlog,
+      ssl,
+      on_handshake_error: ssl === null ? null : handshake_error_reporter(loop),
+    };
     const server = new Server(loop, protocol_factory, backlog, ssl_shutdown_timeout);
     return make_server(
       loop,
@@ -94,6 +105,7 @@ export function create_server(
   const plan: ServePlan = {
     ssl,
     ssl_handshake_timeout: opts.ssl_handshake_timeout ?? null,
+    on_handshake_error: ssl === null ? null : handshake_error_reporter(loop),
     family: opts.family ?? 0,
     // asyncio's default; flags=0 resolves a host of null to loopback instead of the wildcard.
     flags: opts.flags ?? socket.AI_PASSIVE,
@@ -123,14 +135,17 @@ function* bind_server(
   const platform = loop._platform;
   const on_accept = server._on_accept;
   const backlog = server._backlog;
-  const { ssl, ssl_handshake_timeout } = plan;
+  const { ssl, ssl_handshake_timeout, on_handshake_error } = plan;
   if (!is_none(plan.sock)) {
+    const listen_opts: TlsListenOptions = {
+      sock: plan.sock,
+      backlog,
+      ssl,
+      ssl_handshake_timeout,
+      on_handshake_error,
+    };
     const raw = yield* From(
-      host_future(
-        loop,
-        platform.listen_stream({ sock: plan.sock, backlog, ssl, ssl_handshake_timeout }, on_accept),
-        close_raw_server,
-      ),
+      host_future(loop, platform.listen_stream(listen_opts, on_accept), close_raw_server),
     );
     server._add_socket(raw);
   } else {
@@ -155,29 +170,24 @@ function* bind_server(
     }
     for (const [family, , , , address] of infos) {
       const [addr_host, addr_port] = address as [string, number];
+      const listen_opts: TlsListenOptions = {
+        host: addr_host,
+        port: addr_port,
+        family,
+        backlog,
+        reuse_address: plan.reuse_address,
+        reuse_port: plan.reuse_port,
+        keep_alive: plan.keep_alive,
+        ipv6_only: family === socket.AF_INET6,
+        ssl,
+        ssl_handshake_timeout,
+        on_handshake_error,
+        websocket,
+      };
       let raw: RawServer;
       try {
         raw = yield* From(
-          host_future(
-            loop,
-            platform.listen_stream(
-              {
-                host: addr_host,
-                port: addr_port,
-                family,
-                backlog,
-                reuse_address: plan.reuse_address,
-                reuse_port: plan.reuse_port,
-                keep_alive: plan.keep_alive,
-                ipv6_only: family === socket.AF_INET6,
-                ssl,
-                ssl_handshake_timeout,
-                websocket,
-              },
-              on_accept,
-            ),
-            close_raw_server,
-          ),
+          host_future(loop, platform.listen_stream(listen_opts, on_accept), close_raw_server),
         );
       } catch (exc) {
         // All interfaces on a host without IPv6: asyncio skips a family the OS lacks.

@@ -8,24 +8,17 @@ import {
   type ProtocolFactory,
 } from './base_events_net.js';
 import { From } from './coroutines.js';
-import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
 import type { Future } from './futures.js';
-import { logger } from './log.js';
+import { _check_sockaddr_port } from './net_options.js';
 import { check_options, type OptionSpec } from './options.js';
 import { OSError } from './os_errors.js';
 import type { RawDatagram, SockAddr } from './platform.js';
 import type { BaseProtocol, DatagramProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
-import { DEFAULT_HIGH_WATER, call_flow_control, write_buffer_limits } from './flow_control.js';
+import { _RawTransport, type_name } from './raw_transport.js';
 import type { Task } from './tasks.js';
-import { DatagramTransport } from './transports.js';
-
-function type_name(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return typeof x;
-}
+import { _register_datagram_transport, type DatagramTransport } from './transports.js';
 
 function same_address(a: SockAddr, b: SockAddr): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b;
@@ -48,25 +41,20 @@ function set_waiter_result(waiter: Future<null>): void {
  *   asynchronously, so the write buffer is the bytes handed over and not yet
  *   reported sent; `pause_writing()` and `resume_writing()` follow it with the
  *   usual water marks. A send error goes to `error_received()` (TR-6).
- * - `close()` stops delivery at once; `connection_lost(null)` follows once the
- *   datagrams already handed over are sent. `abort()` does not wait.
+ * - `close()` stops delivery at once; the socket is closed and
+ *   `connection_lost(null)` follows once the datagrams already handed over
+ *   are sent. `abort()` does not wait.
+ * - It is a `Transport` (as asyncio's is) and a `DatagramTransport`.
  *
  * @internal
  */
-export class _DatagramTransport extends DatagramTransport {
-  /** @internal */ _loop: _LoopInternals;
+export class _DatagramTransport extends _RawTransport implements DatagramTransport {
   /** @internal */ _raw: RawDatagram;
-  /** @internal */ _protocol: DatagramProtocol;
+  /** @internal */ declare _protocol: DatagramProtocol;
   /** @internal The connected address, or `null`. */ readonly _address: SockAddr | null;
-  /** @internal */ _closing = false;
-  /** @internal Non-zero once closing; counts the sends dropped since. */ _conn_lost = 0;
-  /** @internal connection_lost has been scheduled. */ _lost_scheduled = false;
   /** @internal connection_made has run: datagrams may be delivered. */ _started = false;
   /** @internal Bytes handed to the host and not yet reported sent. */ _buffer_size = 0;
   /** @internal close() waits for the datagrams in flight. */ _closing_drain = false;
-  /** @internal */ _protocol_paused = false;
-  /** @internal */ _high = DEFAULT_HIGH_WATER;
-  /** @internal */ _low = DEFAULT_HIGH_WATER / 4;
 
   constructor(
     loop: _LoopInternals,
@@ -76,10 +64,8 @@ export class _DatagramTransport extends DatagramTransport {
     waiter: Future<null> | null = null,
     extra: Record<string, unknown> | null = null,
   ) {
-    super({ ...raw.extra, ...extra });
-    this._loop = loop;
+    super(loop, protocol, { ...raw.extra, ...extra });
     this._raw = raw;
-    this._protocol = protocol as DatagramProtocol;
     this._address = address;
     raw.on_datagram = this._on_raw_datagram;
     raw.on_error = this._on_raw_error;
@@ -105,7 +91,7 @@ export class _DatagramTransport extends DatagramTransport {
   // ---- host events ------------------------------------------------------------------------
 
   private readonly _on_raw_datagram = (data: Uint8Array, addr: SockAddr): void => {
-    if (this._loop.is_closed()) return this._raw.close();
+    if (this._loop.is_closed()) return this._release_host();
     this._loop._call_soon(this._deliver_datagram, [data, addr]);
   };
 
@@ -115,9 +101,16 @@ export class _DatagramTransport extends DatagramTransport {
   };
 
   private readonly _on_raw_close = (): void => {
+    this._host_closed();
     if (this._loop.is_closed()) return;
     this._loop._call_soon(this._force_close_cb, null);
   };
+
+  // ---- what the base needs --------------------------------------------------------------------
+
+  protected override _destroy_host(): void {
+    this._raw.close();
+  }
 
   // ---- loop callbacks -----------------------------------------------------------------------
 
@@ -139,8 +132,13 @@ export class _DatagramTransport extends DatagramTransport {
     }
   };
 
+  /** A receive error: dropped once closing, as asyncio stops reading at close(). */
   private readonly _deliver_error = (err: Error): void => {
     if (this._closing) return;
+    this._deliver_send_error(err);
+  };
+
+  private readonly _deliver_send_error = (err: Error): void => {
     try {
       this._protocol.error_received(err);
     } catch (exc) {
@@ -154,35 +152,9 @@ export class _DatagramTransport extends DatagramTransport {
 
   // ---- DatagramTransport API ---------------------------------------------------------------
 
-  override is_closing(): boolean {
-    return this._closing;
-  }
-
-  override set_protocol(protocol: BaseProtocol): void {
-    this._protocol = protocol as DatagramProtocol;
-  }
-
-  override get_protocol(): BaseProtocol {
-    return this._protocol;
-  }
-
   /** The bytes handed to the host and not yet sent. */
   override get_write_buffer_size(): number {
     return this._buffer_size;
-  }
-
-  /** The marks as `[low, high]`. */
-  get_write_buffer_limits(): [low: number, high: number] {
-    return [this._low, this._high];
-  }
-
-  /**
-   * Set the water marks of the write buffer (default high 64 KiB, low a
-   * quarter of high); `pause_writing()` is checked again at once.
-   */
-  set_write_buffer_limits(high?: number | null, low?: number | null): void {
-    [this._high, this._low] = write_buffer_limits(high, low);
-    this._maybe_pause_protocol();
   }
 
   /**
@@ -190,22 +162,17 @@ export class _DatagramTransport extends DatagramTransport {
    * endpoint, `addr` must be `null` or that address (`ValueError` otherwise).
    * Empty data is ignored. A host error goes to `protocol.error_received()`.
    */
-  override sendto(data: Uint8Array, addr: SockAddr | null = null): void {
+  sendto(data: Uint8Array, addr: SockAddr | null = null): void {
     if (!(data instanceof Uint8Array)) {
       throw new TypeError(`data argument must be a bytes-like object, not '${type_name(data)}'`);
     }
+    _check_sockaddr_port('sendto', addr);
     if (data.length === 0) return;
     if (addr === undefined) addr = null;
     if (this._address !== null && addr !== null && !same_address(addr, this._address)) {
       throw new ValueError(`Invalid address: must be None or ${_format_sockaddr(this._address)}`);
     }
-    if (this._conn_lost !== 0) {
-      if (this._conn_lost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
-        logger.warning('socket.send() raised exception.');
-      }
-      this._conn_lost++;
-      return;
-    }
+    if (this._conn_lost !== 0) return this._drop_write('socket.send() raised exception.');
     if (addr === null && this._address === null) {
       // asyncio: sock.send() on an unconnected socket fails with EDESTADDRREQ.
       this._loop._call_soon(this._deliver_error, [
@@ -221,15 +188,20 @@ export class _DatagramTransport extends DatagramTransport {
 
   /** @internal The host sent a datagram, or failed to (from a host callback). */
   _on_sent(size: number, err: Error | null): void {
-    if (this._lost_scheduled && !this._closing_drain) return;
+    if (this._host_released) return;
     this._buffer_size -= size;
     const loop = this._loop;
-    if (loop.is_closed()) return;
-    if (err !== null) loop._call_soon(this._deliver_error, [err]);
-    if (this._protocol_paused) loop._call_soon(this._maybe_resume_protocol, null);
+    // A failed send is reported even while close() waits (asyncio's _sendto_ready).
+    if (err !== null && !loop.is_closed()) loop._call_soon(this._deliver_send_error, [err]);
     if (this._closing_drain && this._buffer_size === 0) {
+      // close() was waiting for this: the socket is closed before connection_lost.
       this._closing_drain = false;
-      loop._call_soon(this._call_connection_lost, [null]);
+      this._release_host();
+      if (!loop.is_closed()) this._schedule_connection_lost(null);
+      return;
+    }
+    if (this._protocol_paused && !loop.is_closed()) {
+      loop._call_soon(this._maybe_resume_protocol, null);
     }
   }
 
@@ -239,71 +211,28 @@ export class _DatagramTransport extends DatagramTransport {
    */
   override close(): void {
     if (this._closing) return;
+    if (this._buffer_size === 0) return this._force_close(null);
     this._closing = true;
     this._conn_lost++;
-    this._lost_scheduled = true;
-    if (this._buffer_size === 0) this._loop._call_soon(this._call_connection_lost, [null]);
-    else this._closing_drain = true;
+    this._closing_drain = true;
   }
-
-  /** Close at once, without waiting for datagrams in flight; `connection_lost(null)` follows. */
-  override abort(): void {
-    this._force_close(null);
-  }
-
-  // ---- flow control (asyncio _FlowControlMixin) -------------------------------------------
-
-  /** @internal */
-  _maybe_pause_protocol(): void {
-    if (this._protocol_paused || this._buffer_size <= this._high) return;
-    this._protocol_paused = true;
-    call_flow_control(this._loop, this, this._protocol, 'pause_writing');
-  }
-
-  /** @internal */
-  readonly _maybe_resume_protocol = (): void => {
-    if (!this._protocol_paused || this._buffer_size > this._low) return;
-    this._protocol_paused = false;
-    call_flow_control(this._loop, this, this._protocol, 'resume_writing');
-  };
 
   // ---- closing ------------------------------------------------------------------------------
 
-  /** Report `exc` through the loop's exception handler, then force-close. @internal */
-  _fatal_error(exc: unknown, message = 'Fatal error on transport'): void {
-    this._loop.call_exception_handler({
-      message,
-      exception: exc,
-      transport: this,
-      protocol: this._protocol,
-    });
-    this._force_close(exc instanceof Error ? exc : new Error(String(exc)));
+  /** Close now, also when close() was waiting for the datagrams in flight. @internal */
+  override _force_close(exc: Error | null): void {
+    this._closing_drain = false;
+    super._force_close(exc);
   }
 
-  /** Close at once and schedule `connection_lost(exc)`, unless already scheduled. @internal */
-  _force_close(exc: Error | null): void {
-    if (this._closing_drain) {
-      // close() was waiting for the datagrams in flight: stop waiting.
-      this._closing_drain = false;
-      this._loop._call_soon(this._call_connection_lost, [exc]);
-      return;
-    }
-    if (this._lost_scheduled) return;
-    this._lost_scheduled = true;
-    this._closing = true;
-    this._conn_lost++;
-    this._loop._call_soon(this._call_connection_lost, [exc]);
-  }
-
-  private readonly _call_connection_lost = (exc: Error | null): void => {
+  /** @internal */
+  override _call_connection_lost(exc: Error | null): void {
     this._buffer_size = 0;
-    try {
-      this._protocol.connection_lost(exc);
-    } finally {
-      this._raw.close();
-    }
-  };
+    super._call_connection_lost(exc);
+  }
 }
+
+_register_datagram_transport(_DatagramTransport);
 
 // ---- create_datagram_endpoint ---------------------------------------------------------------
 

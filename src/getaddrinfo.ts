@@ -7,6 +7,8 @@ import { host_future, is_none } from './net_helpers.js';
 import {
   GETADDRINFO_OPTIONS,
   GETNAMEINFO_OPTIONS,
+  _check_port,
+  _check_sockaddr_port,
   type GetAddrInfoOptions,
   type GetNameInfoOptions,
 } from './net_options.js';
@@ -24,9 +26,7 @@ export function getaddrinfo(
   if (!is_none(host) && typeof host !== 'string') {
     throw new TypeError(`getaddrinfo() argument 1 must be string or None, not ${repr(host)}`);
   }
-  if (!is_none(port) && typeof port !== 'string' && typeof port !== 'number') {
-    throw new TypeError(`getaddrinfo() port must be an int, a string or None, not ${repr(port)}`);
-  }
+  _check_port('getaddrinfo', port);
   const opts = {
     family: checked.family ?? 0,
     type: checked.type ?? 0,
@@ -61,6 +61,7 @@ export function getnameinfo(
   if (!Array.isArray(sockaddr) || sockaddr.length < 2) {
     throw new TypeError(`getnameinfo() argument 1 must be a tuple, not ${repr(sockaddr)}`);
   }
+  _check_sockaddr_port('getnameinfo', sockaddr);
   let promise: Promise<[string, string]>;
   try {
     promise = loop._platform.getnameinfo(sockaddr, flags);

@@ -118,6 +118,7 @@ export {
 } from './message_port.js';
 export {
   BaseProtocol,
+  BufferedProtocol,
   DatagramProtocol,
   Protocol,
   SubprocessProtocol,

@@ -9,6 +9,7 @@ import {
 } from './events.js';
 import { repr } from './format_helpers.js';
 import type { Platform } from './platform.js';
+import type { HostResource } from './raw_transport.js';
 import type { StalledAwaits } from './stalled_awaits.js';
 import type { Task } from './tasks.js';
 
@@ -31,6 +32,8 @@ export interface _LoopInternals extends AbstractEventLoop, HandleOwner {
   _current_task: Task<unknown> | null;
   /** The newest strongly held pending task (a list through `_newer`/`_older`). */
   _newest_task: Task<unknown> | null;
+  /** Transports, servers and child processes still holding a host handle: `close()` releases them. */
+  readonly _host_resources: Set<HostResource>;
   /** Pending tasks held weakly (those waiting on a future the loop does not hold). */
   readonly _weak_tasks: Set<WeakRef<Task<unknown>>>;
   /** Futures awaited while the loop was not running (the hang check). */

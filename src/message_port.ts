@@ -175,7 +175,7 @@ export class _MessagePortStream implements RawStream {
     return true;
   }
 
-  want_drain(): void {
+  want_drain(_mark: number): void {
     queueMicrotask(() => {
       if (!this._closed) this.on_drain();
     });

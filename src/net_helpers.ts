@@ -6,7 +6,8 @@ import { NotImplementedError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import type { ProtocolFactory } from './net_options.js';
-import type { RawServer, RawStream } from './platform.js';
+import { OSError } from './os_errors.js';
+import type { RawServer, RawStream, StreamListenOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { _StreamTransport, type Direction } from './stream_transport.js';
 
@@ -38,6 +39,46 @@ export const destroy_raw = (raw: RawStream): void => raw.destroy();
 
 /** Release a listening server nobody wants (the `orphan` of {@link host_future}). @internal */
 export const close_raw_server = (raw: RawServer): void => raw.close();
+
+/**
+ * The `StreamListenOptions` of a TLS server, plus how the backend reports a
+ * connection whose TLS handshake failed or timed out: it has closed that
+ * socket already, and calls `on_handshake_error` (from a host callback) with
+ * the mapped error. A backend without TLS servers ignores it.
+ * TODO(seam): a member of `StreamListenOptions` in platform.ts, which this
+ * change could not edit; until then the core passes it alongside.
+ * @internal
+ */
+export interface TlsListenOptions extends StreamListenOptions {
+  on_handshake_error?: ((exc: Error) => void) | null;
+}
+
+/**
+ * The `on_handshake_error` of a TLS server on `loop`: report the failure in a
+ * loop iteration as asyncio does a failed server-side handshake. An `OSError`
+ * (`SSLError`, `ConnectionAbortedError` for a timeout, a reset) is the
+ * client's doing and goes to the exception handler in debug mode only
+ * (`'Error on transport creation for incoming connection'`, from
+ * `_accept_connection2`); any other error always does (`'SSL handshake
+ * failed'`, from `SSLProtocol._fatal_error`).
+ * @internal
+ */
+export function handshake_error_reporter(loop: _LoopInternals): (exc: Error) => void {
+  return (exc) => {
+    if (!loop.is_closed()) loop._call_soon(report_handshake_error, [loop, exc]);
+  };
+}
+
+function report_handshake_error(loop: _LoopInternals, exc: Error): void {
+  if (!(exc instanceof OSError)) {
+    loop.call_exception_handler({ message: 'SSL handshake failed', exception: exc });
+  } else if (loop.get_debug()) {
+    loop.call_exception_handler({
+      message: 'Error on transport creation for incoming connection',
+      exception: exc,
+    });
+  }
+}
 
 /** Refuse `ssl: true` for a server, which needs its certificate (asyncio's TypeError). @internal */
 export function check_ssl_server(ssl: unknown): void {

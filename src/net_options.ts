@@ -1,5 +1,8 @@
 // The options objects of the loop's network methods and the keys and kinds check_options() holds them to (asyncio base_events.py's keyword arguments, 3.13).
 
+import { SSL_SHUTDOWN_TIMEOUT } from './constants.js';
+import { ValueError } from './exceptions.js';
+import { repr } from './format_helpers.js';
 import type { OptionKind, OptionSpec } from './options.js';
 import type { BaseProtocol } from './protocols.js';
 import {
@@ -214,4 +217,51 @@ export const GETADDRINFO_OPTIONS: OptionSpec = { family: INT, type: INT, proto: 
 export const GETNAMEINFO_OPTIONS: OptionSpec = { flags: INT };
 
 /** asyncio's `constants.SSL_SHUTDOWN_TIMEOUT`: seconds a TLS `close()` may take by default. */
-export const SSL_SHUTDOWN_TIMEOUT = 30;
+export { SSL_SHUTDOWN_TIMEOUT };
+
+// ---- ports ------------------------------------------------------------------------------------
+
+/** A port that is all digits: a number, as C's getaddrinfo reads it. */
+const NUMERIC_PORT = /^[0-9]+$/;
+
+/**
+ * Check a port argument at the call, the one check every network method
+ * shares: an integer from 0 to 65535, `null`/`undefined` (none), or, with
+ * `service` (ports that go through `getaddrinfo()`), a string: digits (held
+ * to the same range) or a service name such as `'http'`.
+ *
+ * An integer out of range is a `ValueError` (Python raises `OverflowError`,
+ * `connect(): port must be 0-65535.`, which this library does not have); any
+ * other value (`1.5`, `NaN`, `true`, and a string where no service name is
+ * possible, as in `sendto()`) a `TypeError` (Python's `'float' object cannot
+ * be interpreted as an integer`). Both name the method, the argument and the value:
+ * `ValueError: create_connection(): port must be 0-65535, not 70000`.
+ * @internal
+ */
+export function _check_port(where: string, port: unknown, what = 'port', service = true): void {
+  if (port === null || port === undefined) return;
+  let number: number;
+  if (typeof port === 'number' && Number.isInteger(port)) {
+    number = port;
+  } else if (service && typeof port === 'string') {
+    if (!NUMERIC_PORT.test(port)) return; // a service name: the resolver decides
+    number = Number(port);
+  } else {
+    const kinds = service ? 'an integer, a string or None' : 'an integer';
+    throw new TypeError(`${where}(): ${what} must be ${kinds}, not ${repr(port)}`);
+  }
+  if (number < 0 || number > 65535) {
+    throw new ValueError(`${where}(): ${what} must be 0-65535, not ${repr(port)}`);
+  }
+}
+
+/**
+ * Check the port of a socket address (`[host, port]`, `[host, port, flowinfo,
+ * scope_id]`) with {@link _check_port}; `null` and anything that is not an
+ * array (a Unix path) are left alone. No service names: the address is used
+ * as it is, as Python's `sendto()` does.
+ * @internal
+ */
+export function _check_sockaddr_port(where: string, address: unknown, what = 'port'): void {
+  if (Array.isArray(address)) _check_port(where, address[1], what, false);
+}

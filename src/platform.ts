@@ -267,7 +267,11 @@ export interface RawStream {
   on_eof: () => void;
   /** The stream is closed (`err` already mapped by `map_error`), or `null` after a clean close. */
   on_close: (err: Error | null) => void;
-  /** The write buffer has emptied, after `write()` returned `false` or `want_drain()`. */
+  /**
+   * The write buffer fell to the mark `want_drain(mark)` asked for (or, after
+   * `write()` returned `false`, emptied). May come unasked: the transport
+   * checks the buffer size itself.
+   */
   on_drain: () => void;
   /** Begin delivering events to the handlers. */
   start(): void;
@@ -275,8 +279,13 @@ export interface RawStream {
   write(chunk: Uint8Array): boolean;
   /** Bytes accepted by `write()` and not yet handed to the OS. */
   readonly write_buffer_size: number;
-  /** Ask for one `on_drain` once the write buffer is empty. */
-  want_drain(): void;
+  /**
+   * Ask for one `on_drain` once `write_buffer_size` is at or below `mark`
+   * (at once, from a host callback, if it already is): the transport resumes
+   * a paused protocol at its low-water mark, as asyncio does (TR-1), not only
+   * once everything is sent.
+   */
+  want_drain(mark: number): void;
   /** Half-close: send EOF after the buffered data. */
   write_eof(): void;
   readonly can_write_eof: boolean;

@@ -1,5 +1,6 @@
-// Abstract protocol classes: BaseProtocol, Protocol, DatagramProtocol, SubprocessProtocol (asyncio protocols.py).
+// Abstract protocol classes: BaseProtocol, Protocol, BufferedProtocol, DatagramProtocol, SubprocessProtocol (asyncio protocols.py).
 
+import { NotImplementedError } from './exceptions.js';
 import type { SockAddr } from './platform.js';
 import type {
   BaseTransport,
@@ -76,6 +77,54 @@ export class Protocol extends BaseProtocol {
    * may still write, and must close it later); any false value, `undefined`
    * included, makes the transport close itself.
    */
+  eof_received(): boolean | void {}
+}
+
+/**
+ * A stream protocol that receives into buffers of its own (asyncio 3.7's
+ * `BufferedProtocol`), so that a parser can keep one buffer instead of
+ * concatenating chunks. Use it wherever a `Protocol` goes.
+ *
+ * For each chunk the transport calls `get_buffer(sizehint)`, copies as much
+ * of the chunk as fits into the buffer returned, and calls
+ * `buffer_updated(nbytes)`, repeating until the chunk is consumed; a protocol
+ * that pauses reading in `buffer_updated()` gets the rest after
+ * `resume_reading()`. An exception from either method, or an empty buffer,
+ * is a fatal error of the transport.
+ *
+ *     start -> connection_made [-> get_buffer -> buffer_updated]* [-> eof_received?] -> connection_lost -> end
+ *
+ * @example
+ * class Framer extends BufferedProtocol {
+ *   buf = new Uint8Array(64 * 1024);
+ *   used = 0;
+ *   override get_buffer(_sizehint: number): Uint8Array {
+ *     return this.buf.subarray(this.used);
+ *   }
+ *   override buffer_updated(nbytes: number): void {
+ *     this.used += nbytes; // then parse frames out of this.buf
+ *   }
+ * }
+ */
+export class BufferedProtocol extends BaseProtocol {
+  /** The connection is ready; `transport` is a stream transport. */
+  override connection_made(_transport: Transport): void {}
+
+  /**
+   * A writable buffer of at least one byte for the next bytes to arrive.
+   * `sizehint` is how many bytes are waiting (asyncio passes -1: unknown);
+   * the buffer may be smaller or larger.
+   */
+  get_buffer(_sizehint: number): Uint8Array {
+    throw new NotImplementedError(`${this.constructor.name}.get_buffer() is not implemented`);
+  }
+
+  /** `nbytes` bytes were written at the start of the buffer `get_buffer()` returned. */
+  buffer_updated(_nbytes: number): void {
+    throw new NotImplementedError(`${this.constructor.name}.buffer_updated() is not implemented`);
+  }
+
+  /** As `Protocol.eof_received()`: return a true value to stay half-open. */
   eof_received(): boolean | void {}
 }
 

@@ -6,8 +6,10 @@ import { From } from './coroutines.js';
 import { AbstractServer, type AbstractEventLoop } from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import type { Future } from './futures.js';
+import { logger } from './log.js';
 import type { RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
+import type { HostResource } from './raw_transport.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _StreamTransport } from './stream_transport.js';
 
@@ -78,7 +80,7 @@ function resolve_void(future: Future<void>): void {
  * const [host, port] = server.sockets[0]!.getsockname() as [string, number];
  * yield From(server.serve_forever()); // until cancelled; then closed
  */
-export class Server extends AbstractServer {
+export class Server extends AbstractServer implements HostResource {
   /** @internal */ readonly _loop: _LoopInternals;
   /** @internal The listening sockets, or `null` once closed. */
   _sockets: ServerSocket[] | null = [];
@@ -109,6 +111,7 @@ export class Server extends AbstractServer {
     this._protocol_factory = protocol_factory;
     this._backlog = backlog;
     this._ssl_shutdown_timeout = ssl_shutdown_timeout;
+    loop._host_resources.add(this);
   }
 
   override toString(): string {
@@ -222,14 +225,8 @@ export class Server extends AbstractServer {
    * yield From(server.wait_closed()); // the accepted connections are gone too
    */
   override close(): void {
-    const sockets = this._sockets;
-    if (sockets === null) return;
-    this._sockets = null;
-    for (const sock of sockets) sock._raw.close();
-    this._serving = false;
-    const held = this._held;
-    this._held = [];
-    for (const raw of held) raw.destroy();
+    if (this._sockets === null) return;
+    this._stop_listening();
     const forever = this._serving_forever_fut;
     if (forever !== null && !forever.done()) {
       forever.cancel();
@@ -279,6 +276,23 @@ export class Server extends AbstractServer {
     if (this._waiters === null) waiter.set_result(undefined);
     else this._waiters.push(waiter);
     return waiter;
+  }
+
+  private _stop_listening(): void {
+    const sockets = this._sockets ?? [];
+    this._sockets = null;
+    this._loop._host_resources.delete(this);
+    for (const sock of sockets) sock._raw.close();
+    this._serving = false;
+    const held = this._held;
+    this._held = [];
+    for (const raw of held) raw.destroy();
+  }
+
+  /** @internal See `HostResource`: stop listening (the connections are the loop's resources themselves). */
+  _close_at_loop_close(): void {
+    if (this._loop.get_debug()) logger.warning(`unclosed server ${this}`);
+    this._stop_listening();
   }
 
   /** @internal Add a listening socket (while the server is being created). */

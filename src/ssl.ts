@@ -3,6 +3,7 @@
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { check_options, type OptionSpec } from './options.js';
+import { ConnectionAbortedError } from './os_errors.js';
 
 /** Python's `ssl.PROTOCOL_TLS`: negotiate the highest version both sides support (either side). */
 export const PROTOCOL_TLS = 2;
@@ -83,6 +84,67 @@ function check_path(value: unknown, what: string): void {
   }
 }
 
+/**
+ * What the host does, at the call, with what `load_cert_chain()`,
+ * `load_verify_locations()` and `set_ciphers()` are given, as Python's `ssl`
+ * does: read the files (a missing one is `FileNotFoundError`) and check that
+ * they parse and that the key matches the certificate (`SSLError`). The Node
+ * backend installs one when it is loaded. Without one (browsers, which take
+ * no certificates from a page) the names are kept as given, and the backend
+ * refuses a context that has them when it is used.
+ * @internal
+ */
+export interface SSLFileLoader {
+  /** Read `certfile` and `keyfile` (default: `certfile`) and check them; their bytes. */
+  load_cert_chain(
+    certfile: string,
+    keyfile: string | null,
+    password: string | null,
+  ): { cert: Uint8Array; key: Uint8Array };
+  /** Read `cafile` and check that it holds PEM certificates; its bytes. */
+  load_cafile(cafile: string): Uint8Array;
+  /** Check that `cadata` holds certificates (PEM text, or DER bytes). */
+  check_cadata(cadata: string | Uint8Array): void;
+  /** Check that the OpenSSL cipher list `ciphers` selects a cipher. */
+  check_ciphers(ciphers: string): void;
+}
+
+let file_loader: SSLFileLoader | null = null;
+
+/**
+ * Install the host's {@link SSLFileLoader} (the Node backend does, once, when
+ * loaded); returns the one it replaces.
+ * @internal
+ */
+export function _install_ssl_file_loader(loader: SSLFileLoader | null): SSLFileLoader | null {
+  const previous = file_loader;
+  file_loader = loader;
+  return previous;
+}
+
+/**
+ * The error of a TLS handshake that took longer than `timeout` seconds, on
+ * either side (asyncio's `SSLProtocol._check_handshake_timeout`). @internal
+ */
+export function _ssl_handshake_timeout_error(timeout: number): ConnectionAbortedError {
+  return new ConnectionAbortedError(
+    `SSL handshake is taking longer than ${timeout} seconds: aborting the connection`,
+  );
+}
+
+/** The longest delay host timers take (2**31 - 1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The host timer delay (ms) of a handshake deadline `seconds` away, or `null`
+ * when it is too far for a host timer: no deadline then, as none would come
+ * in practice. @internal
+ */
+export function _handshake_timer_ms(seconds: number): number | null {
+  const ms = seconds * 1000;
+  return ms <= MAX_TIMER_MS ? ms : null;
+}
+
 /** Options of `SSLContext.load_cert_chain()`, for those who pass them by name. */
 export interface CertChainOptions {
   certfile: string;
@@ -100,9 +162,12 @@ export interface VerifyLocationsOptions {
 /**
  * TLS settings (Python's `ssl.SSLContext`), as a plain options carrier: the
  * platform backend turns them into host TLS settings when a connection or
- * server uses the context. Files named by `load_cert_chain` and
- * `load_verify_locations` are read then, so a missing file fails the
- * connection (Python fails the `load_*` call itself).
+ * server uses the context. As in Python, `load_cert_chain` and
+ * `load_verify_locations` read their files at the call: a missing file is a
+ * `FileNotFoundError`, a file or `cadata` that does not parse (or a key that
+ * does not match the certificate) an `SSLError`, and the file may go away
+ * afterwards. Changes made after a server started apply to the connections
+ * it accepts from then on, as with Python's context.
  *
  * @example
  * const ctx = new SSLContext(ssl.PROTOCOL_TLS_SERVER);
@@ -114,18 +179,29 @@ export class SSLContext {
   readonly protocol: number;
   /** @internal */ _verify_mode: number;
   /** @internal */ _check_hostname: boolean;
-  /** OpenSSL option bits (`OP_*`); the backend honours `OP_NO_*`. */
-  options: number = OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION;
-  /** The lowest TLS version allowed (a `TLSVersion` value). */
-  minimum_version: number = TLSVersion.TLSv1_2;
-  /** The highest TLS version allowed (a `TLSVersion` value). */
-  maximum_version: number = TLSVersion.MAXIMUM_SUPPORTED;
-  /** @internal */ _cert_chain: {
+  /**
+   * @internal Counts the changes to this context, so that a backend can
+   * reuse what it built from it (a host secure context, a TLS server) until
+   * the next change.
+   */
+  _revision = 0;
+  /** @internal */ _options: number = OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION;
+  /** @internal */ _minimum_version: number = TLSVersion.TLSv1_2;
+  /** @internal */ _maximum_version: number = TLSVersion.MAXIMUM_SUPPORTED;
+  /**
+   * @internal The chain of `load_cert_chain`: the names, and the bytes read at
+   * the call (`null` when no host loader is installed).
+   */
+  _cert_chain: {
     certfile: string;
     keyfile: string | null;
     password: string | null;
+    cert: Uint8Array | null;
+    key: Uint8Array | null;
   } | null = null;
-  /** @internal */ _cafiles: string[] = [];
+  /** @internal The `cafile`s of `load_verify_locations`, by name. */ _cafiles: string[] = [];
+  /** @internal The bytes of each of `_cafiles`, read at the call (`null` without a host loader). */
+  _cafile_data: Array<Uint8Array | null> = [];
   /** @internal */ _capaths: string[] = [];
   /** @internal */ _cadata: Array<string | Uint8Array> = [];
   /** @internal */ _default_verify_paths = false;
@@ -147,6 +223,36 @@ export class SSLContext {
     return `<SSLContext protocol=${this.protocol} verify_mode=${this._verify_mode} check_hostname=${this._check_hostname}>`;
   }
 
+  /** OpenSSL option bits (`OP_*`); the backend honours `OP_NO_*`. */
+  get options(): number {
+    return this._options;
+  }
+
+  set options(value: number) {
+    this._options = value;
+    this._revision++;
+  }
+
+  /** The lowest TLS version allowed (a `TLSVersion` value). */
+  get minimum_version(): number {
+    return this._minimum_version;
+  }
+
+  set minimum_version(value: number) {
+    this._minimum_version = value;
+    this._revision++;
+  }
+
+  /** The highest TLS version allowed (a `TLSVersion` value). */
+  get maximum_version(): number {
+    return this._maximum_version;
+  }
+
+  set maximum_version(value: number) {
+    this._maximum_version = value;
+    this._revision++;
+  }
+
   /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED`. */
   get verify_mode(): number {
     return this._verify_mode;
@@ -160,6 +266,7 @@ export class SSLContext {
       throw new ValueError('Cannot set verify_mode to CERT_NONE when check_hostname is enabled.');
     }
     this._verify_mode = value;
+    this._revision++;
   }
 
   /** Whether the peer's certificate must match the server hostname; turning it on sets `CERT_REQUIRED` if verification was off. */
@@ -170,12 +277,15 @@ export class SSLContext {
   set check_hostname(value: boolean) {
     if (value && this._verify_mode === CERT_NONE) this._verify_mode = CERT_REQUIRED;
     this._check_hostname = Boolean(value);
+    this._revision++;
   }
 
   /**
    * Use this certificate chain (PEM file) and private key (default: in
-   * `certfile`). The arguments may also come by name, as one options object:
-   * `load_cert_chain({certfile, keyfile})`.
+   * `certfile`), read now: a missing file is a `FileNotFoundError`, a file
+   * that does not parse, a wrong `password` or a key that does not match the
+   * certificate an `SSLError` (as Python's). The arguments may also come by
+   * name, as one options object: `load_cert_chain({certfile, keyfile})`.
    */
   load_cert_chain(options: CertChainOptions): void;
   load_cert_chain(certfile: string, keyfile?: string | null, password?: string | null): void;
@@ -197,13 +307,26 @@ export class SSLContext {
     if (password !== null && password !== undefined && typeof password !== 'string') {
       throw new TypeError('password should be a string');
     }
-    this._cert_chain = { certfile, keyfile: keyfile ?? null, password: password ?? null };
+    keyfile ??= null;
+    password ??= null;
+    const loaded = file_loader?.load_cert_chain(certfile, keyfile, password) ?? null;
+    this._cert_chain = {
+      certfile,
+      keyfile,
+      password,
+      cert: loaded?.cert ?? null,
+      key: loaded?.key ?? null,
+    };
+    this._revision++;
   }
 
   /**
    * Trust the CA certificates of `cafile` (PEM), of the files in `capath`,
-   * or of `cadata` (PEM text or DER bytes). The arguments may also come by
-   * name, as one options object: `load_verify_locations({cadata})`.
+   * or of `cadata` (PEM text or DER bytes). As in Python, `cafile` is read
+   * now (missing: `FileNotFoundError`), `cafile` and `cadata` must hold
+   * certificates (else `SSLError`), and `capath` is looked in when a
+   * certificate is verified. The arguments may also come by name, as one
+   * options object: `load_verify_locations({cadata})`.
    */
   load_verify_locations(options: VerifyLocationsOptions): void;
   load_verify_locations(
@@ -230,19 +353,28 @@ export class SSLContext {
     if ((cafile ?? null) === null && (capath ?? null) === null && (cadata ?? null) === null) {
       throw new TypeError('cafile, capath and cadata cannot be all omitted');
     }
-    if (cafile !== null && cafile !== undefined) this._cafiles.push(cafile);
-    if (capath !== null && capath !== undefined) this._capaths.push(capath);
     if (cadata !== null && cadata !== undefined) {
       if (typeof cadata !== 'string' && !(cadata instanceof Uint8Array)) {
         throw new TypeError('cadata should be an ASCII string or a bytes-like object');
       }
-      this._cadata.push(cadata);
+      file_loader?.check_cadata(cadata);
     }
+    // Everything is read and checked before the context changes.
+    const cafile_data =
+      cafile !== null && cafile !== undefined ? file_loader?.load_cafile(cafile) : undefined;
+    if (cafile !== null && cafile !== undefined) {
+      this._cafiles.push(cafile);
+      this._cafile_data.push(cafile_data ?? null);
+    }
+    if (capath !== null && capath !== undefined) this._capaths.push(capath);
+    if (cadata !== null && cadata !== undefined) this._cadata.push(cadata);
+    this._revision++;
   }
 
   /** Trust the host's default CA certificates (Node: its bundled root store). */
   set_default_verify_paths(): void {
     this._default_verify_paths = true;
+    this._revision++;
   }
 
   /** Python's `load_default_certs()`: the default CA certificates. */
@@ -250,11 +382,16 @@ export class SSLContext {
     this.set_default_verify_paths();
   }
 
-  /** Restrict the ciphers (an OpenSSL cipher list string). */
+  /**
+   * Restrict the ciphers (an OpenSSL cipher list string); one that selects no
+   * cipher is an `SSLError` now (`No cipher can be selected.`, as Python's).
+   */
   set_ciphers(ciphers: string): void {
     if (typeof ciphers !== 'string')
       throw new TypeError(`ciphers must be a string, not ${repr(ciphers)}`);
+    file_loader?.check_ciphers(ciphers);
     this._ciphers = ciphers;
+    this._revision++;
   }
 
   /** Offer (client) or accept (server) these ALPN protocols, in order of preference. */
@@ -267,6 +404,7 @@ export class SSLContext {
         throw new ValueError(`ALPN protocols must be 1 to 255 in length`);
     }
     this._alpn_protocols = list;
+    this._revision++;
   }
 
   /**
@@ -278,6 +416,7 @@ export class SSLContext {
     if (callback !== null && typeof callback !== 'function')
       throw new TypeError('not a callable object');
     this._servername_callback = callback;
+    this._revision++;
   }
 
   /** Python's `sni_callback` property: the same callback as `set_servername_callback`. */

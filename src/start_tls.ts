@@ -101,6 +101,7 @@ export function start_tls(
         );
       } catch (exc) {
         raw.destroy();
+        old._host_closed();
         server?._detach(old);
         throw exc;
       }
@@ -115,6 +116,8 @@ export function start_tls(
         server,
       );
       tls_transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
+      // The socket is the TLS transport's now: the old one holds nothing for loop.close().
+      old._host_closed();
       server?._detach(old);
       loop._call_soon(set_protocol, [tls_transport, protocol]);
       yield From(waiter);

@@ -1,16 +1,14 @@
 // _StreamTransport: asyncio's socket-transport semantics (selector_events.py) over a platform RawStream.
 
 import type { _LoopInternals } from './loop_internals.js';
-import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
 import type { TimerHandle } from './events.js';
 import { RuntimeError, TimeoutError } from './exceptions.js';
-import { DEFAULT_HIGH_WATER, call_flow_control, write_buffer_limits } from './flow_control.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
-import { BrokenPipeError, ConnectionAbortedError, ConnectionResetError } from './os_errors.js';
+import { BrokenPipeError } from './os_errors.js';
 import type { RawStream } from './platform.js';
-import type { BaseProtocol, Protocol } from './protocols.js';
-import { Transport } from './transports.js';
+import { BufferedProtocol, type BaseProtocol, type Protocol } from './protocols.js';
+import { _RawTransport, type_name } from './raw_transport.js';
 
 /** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
 export interface ServerLike {
@@ -34,12 +32,6 @@ function set_waiter_result(waiter: Future<null>): void {
   if (!waiter.done()) waiter.set_result(null);
 }
 
-function type_name(x: unknown): string {
-  if (x === null) return 'null';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return typeof x;
-}
-
 /**
  * The transport of a connected stream: TCP and Unix sockets, and (one way)
  * pipes. It holds asyncio's semantics, written once for every backend; the
@@ -61,17 +53,15 @@ function type_name(x: unknown): string {
  *
  * @internal
  */
-export class _StreamTransport extends Transport {
-  /** @internal */ _loop: _LoopInternals;
+export class _StreamTransport extends _RawTransport {
   /** @internal */ _raw: RawStream;
-  /** @internal */ _protocol: Protocol;
+  /** @internal */ declare _protocol: Protocol;
   /** @internal */ _server: ServerLike | null;
   /** @internal */ readonly _direction: Direction;
-  /** @internal close() or abort() was called, or the connection was lost. */ _closing = false;
   /** @internal */ _eof_written = false;
-  /** @internal Non-zero once lost; counts the writes dropped since. */ _conn_lost = 0;
-  /** @internal connection_lost has been scheduled. */ _lost_scheduled = false;
   /** @internal The protocol paused reading. */ _paused = false;
+  /** @internal The protocol is a BufferedProtocol: it gets buffers filled, not chunks. */
+  _buffered: boolean;
   /** @internal Reading is paused because the loop is not running. */ _loop_paused = false;
   /** @internal Reading may start (connection_made has run). */ _reading_started = false;
   /** @internal The host stream is reading. */ _raw_reading = false;
@@ -81,9 +71,6 @@ export class _StreamTransport extends Transport {
   _close_after_held = false;
   /** @internal Chunks (and EOF) that arrived for delivery while reading was paused. */
   _held: Held[] | null = null;
-  /** @internal */ _protocol_paused = false;
-  /** @internal */ _high = DEFAULT_HIGH_WATER;
-  /** @internal */ _low = DEFAULT_HIGH_WATER / 4;
   /**
    * @internal Seconds `close()` may take to flush before the stream is aborted
    * (asyncio's `ssl_shutdown_timeout`; TLS streams only), or `null`.
@@ -101,10 +88,9 @@ export class _StreamTransport extends Transport {
     server: ServerLike | null = null,
     direction: Direction = 'both',
   ) {
-    super({ ...raw.extra, ...extra });
-    this._loop = loop;
+    super(loop, protocol, { ...raw.extra, ...extra });
+    this._buffered = protocol instanceof BufferedProtocol;
     this._raw = raw;
-    this._protocol = protocol as Protocol;
     this._server = server;
     this._direction = direction;
     server?._attach(this);
@@ -149,6 +135,7 @@ export class _StreamTransport extends Transport {
   private readonly _on_raw_close = (err: Error | null): void => {
     this._raw_closed = true;
     this._raw_reading = false;
+    this._host_closed();
     if (this._loop.is_closed()) return;
     this._loop._call_soon(this._handle_raw_close, [err]);
   };
@@ -158,6 +145,17 @@ export class _StreamTransport extends Transport {
       this._loop._call_soon(this._maybe_resume_protocol, null);
     }
   };
+
+  // ---- what the base needs --------------------------------------------------------------------
+
+  protected override _destroy_host(): void {
+    this._raw_reading = false;
+    if (!this._raw_closed) this._raw.destroy();
+  }
+
+  protected override _writing_paused(): void {
+    this._raw.want_drain(this._low);
+  }
 
   /** The loop stopped while data arrives: pause the host until the loop runs again. */
   private _pause_for_stopped_loop(): void {
@@ -204,12 +202,52 @@ export class _StreamTransport extends Transport {
       (this._held ??= []).push(chunk);
       return;
     }
+    this._data_to_protocol(chunk);
+  };
+
+  /** Hand one chunk to the protocol: `data_received()`, or a BufferedProtocol's buffers. */
+  private _data_to_protocol(chunk: Uint8Array): void {
+    if (this._buffered) return this._fill_buffers(chunk);
     try {
       this._protocol.data_received(chunk);
     } catch (exc) {
       this._fatal_error(exc, 'Fatal error: protocol.data_received() call failed.');
     }
-  };
+  }
+
+  /**
+   * Copy `chunk` into the buffers a BufferedProtocol hands out, as many as it
+   * takes; what is left when the protocol pauses reading is held for later.
+   */
+  private _fill_buffers(chunk: Uint8Array): void {
+    const protocol = this._protocol as unknown as BufferedProtocol;
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this._paused) {
+        (this._held ??= []).unshift(chunk.subarray(offset));
+        return;
+      }
+      let buffer: Uint8Array;
+      try {
+        buffer = protocol.get_buffer(chunk.length - offset);
+        if (!(buffer instanceof Uint8Array)) {
+          throw new TypeError(`get_buffer() must return a Uint8Array, not '${type_name(buffer)}'`);
+        }
+        if (buffer.length === 0) throw new RuntimeError('get_buffer() returned an empty buffer');
+      } catch (exc) {
+        return this._fatal_error(exc, 'Fatal error: protocol.get_buffer() call failed.');
+      }
+      const nbytes = Math.min(buffer.length, chunk.length - offset);
+      buffer.set(chunk.subarray(offset, offset + nbytes));
+      offset += nbytes;
+      try {
+        protocol.buffer_updated(nbytes);
+      } catch (exc) {
+        return this._fatal_error(exc, 'Fatal error: protocol.buffer_updated() call failed.');
+      }
+      if (this._closing) return;
+    }
+  }
 
   private readonly _deliver_eof = (): void => {
     if (this._closing) return;
@@ -246,11 +284,7 @@ export class _StreamTransport extends Transport {
       if (item === EOF_MARK) {
         this._eof_now();
       } else {
-        try {
-          this._protocol.data_received(item);
-        } catch (exc) {
-          this._fatal_error(exc, 'Fatal error: protocol.data_received() call failed.');
-        }
+        this._data_to_protocol(item);
       }
     }
     if (this._held !== null && this._held.length === 0) this._held = null;
@@ -268,7 +302,8 @@ export class _StreamTransport extends Transport {
     } else if (this._held !== null && !this._closing) {
       // The data read before the close is still owed to the (paused) protocol.
       this._close_after_held = true;
-    } else if (this._direction === 'write' && this.get_write_buffer_size() > 0) {
+    } else if (this._direction === 'write' && this._raw.write_buffer_size > 0) {
+      // The reader went away with our data unsent (asyncio's write pipe).
       this._force_close(new BrokenPipeError('Broken pipe'));
     } else {
       this._force_close(null);
@@ -276,10 +311,6 @@ export class _StreamTransport extends Transport {
   };
 
   // ---- Transport API ----------------------------------------------------------------------
-
-  override is_closing(): boolean {
-    return this._closing;
-  }
 
   override is_reading(): boolean {
     return !this._paused && !this._closing && this._direction !== 'write';
@@ -308,24 +339,12 @@ export class _StreamTransport extends Transport {
   }
 
   override set_protocol(protocol: BaseProtocol): void {
-    this._protocol = protocol as Protocol;
-  }
-
-  override get_protocol(): BaseProtocol {
-    return this._protocol;
+    super.set_protocol(protocol);
+    this._buffered = protocol instanceof BufferedProtocol;
   }
 
   override get_write_buffer_size(): number {
-    return this._raw_closed ? 0 : this._raw.write_buffer_size;
-  }
-
-  override get_write_buffer_limits(): [low: number, high: number] {
-    return [this._low, this._high];
-  }
-
-  override set_write_buffer_limits(high?: number | null, low?: number | null): void {
-    [this._high, this._low] = write_buffer_limits(high, low);
-    this._maybe_pause_protocol();
+    return this._host_released ? 0 : this._raw.write_buffer_size;
   }
 
   /**
@@ -340,15 +359,11 @@ export class _StreamTransport extends Transport {
     if (this._direction === 'read') throw new RuntimeError('Cannot write to a read pipe transport');
     if (data.length === 0) return;
     if (this._conn_lost !== 0) {
-      if (this._conn_lost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
-        logger.warning(
-          this._direction === 'both'
-            ? 'socket.send() raised exception.'
-            : 'pipe closed by peer or os.write(pipe, data) raised exception.',
-        );
-      }
-      this._conn_lost++;
-      return;
+      return this._drop_write(
+        this._direction === 'both'
+          ? 'socket.send() raised exception.'
+          : 'pipe closed by peer or os.write(pipe, data) raised exception.',
+      );
     }
     this._raw.write(data);
     if (!this._protocol_paused && this._raw.write_buffer_size > this._high) {
@@ -358,6 +373,8 @@ export class _StreamTransport extends Transport {
 
   override write_eof(): void {
     if (this._eof_written || this._closing) return;
+    // EOF on a write pipe is its close, once flushed (asyncio's write pipe transport).
+    if (this._direction === 'write') return this.close();
     // A stream that cannot half-close (a WebSocket) throws here: the transport
     // must stay writable then, so the flag is set only once the EOF went out.
     this._raw.write_eof();
@@ -376,11 +393,13 @@ export class _StreamTransport extends Transport {
    */
   override close(): void {
     if (this._closing) return;
+    // A read pipe has nothing to flush: its descriptor is closed now, so the
+    // writer gets EPIPE from here on (asyncio closes the pipe at once).
+    if (this._raw_closed || this._direction === 'read') return this._force_close(null);
     this._closing = true;
     this._held = null;
     this._conn_lost++;
     this._update_reading();
-    if (this._raw_closed) return this._force_close(null);
     // The host sends EOF and closes on its own; its close event is then ignored.
     this._raw.close();
     if (this.get_write_buffer_size() === 0) this._schedule_connection_lost(null);
@@ -398,80 +417,24 @@ export class _StreamTransport extends Transport {
     this._force_close(new TimeoutError('SSL shutdown timed out'));
   };
 
-  /** Close at once, dropping buffered data; `connection_lost(null)` follows. */
-  override abort(): void {
-    this._force_close(null);
-  }
-
-  // ---- flow control (asyncio _FlowControlMixin) -------------------------------------------
-
-  /** @internal */
-  _maybe_pause_protocol(): void {
-    if (this._protocol_paused || this.get_write_buffer_size() <= this._high) return;
-    this._protocol_paused = true;
-    call_flow_control(this._loop, this, this._protocol, 'pause_writing');
-    this._raw.want_drain();
-  }
-
-  /** @internal */
-  readonly _maybe_resume_protocol = (): void => {
-    if (!this._protocol_paused) return;
-    if (this.get_write_buffer_size() > this._low) {
-      if (!this._raw_closed) this._raw.want_drain();
-      return;
-    }
-    this._protocol_paused = false;
-    call_flow_control(this._loop, this, this._protocol, 'resume_writing');
-  };
-
   // ---- closing ------------------------------------------------------------------------------
 
-  /** Report `exc` (routine connection errors only in debug mode), then force-close. @internal */
-  _fatal_error(exc: unknown, message = 'Fatal error on transport'): void {
-    if (
-      exc instanceof BrokenPipeError ||
-      exc instanceof ConnectionResetError ||
-      exc instanceof ConnectionAbortedError
-    ) {
-      if (this._loop.get_debug()) logger.debug(`${this}: ${message}`, { exc_info: exc });
-    } else {
-      this._loop.call_exception_handler({
-        message,
-        exception: exc,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
-    this._force_close(exc instanceof Error ? exc : new Error(String(exc)));
-  }
-
-  /** Close at once and schedule `connection_lost(exc)`, once. @internal */
-  _force_close(exc: Error | null): void {
-    if (this._lost_scheduled) return;
-    this._closing = true;
+  /** @internal */
+  override _force_close(exc: Error | null): void {
     this._held = null;
-    this._conn_lost++;
-    if (!this._raw_closed) {
-      this._raw_reading = false;
-      this._raw.destroy();
-    }
-    this._schedule_connection_lost(exc);
+    super._force_close(exc);
   }
 
-  private _schedule_connection_lost(exc: Error | null): void {
-    this._lost_scheduled = true;
-    this._loop._call_soon(this._call_connection_lost, [exc]);
-  }
-
-  private readonly _call_connection_lost = (exc: Error | null): void => {
+  /** @internal */
+  override _call_connection_lost(exc: Error | null): void {
     this._shutdown_timer?.cancel();
     this._shutdown_timer = null;
     try {
-      this._protocol.connection_lost(exc);
+      super._call_connection_lost(exc);
     } finally {
       const server = this._server;
       this._server = null;
       server?._detach(this);
     }
-  };
+  }
 }

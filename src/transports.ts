@@ -4,6 +4,14 @@ import { NotImplementedError } from './exceptions.js';
 import type { SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 
+/** Classes that are `DatagramTransport`s without extending it (see its `Symbol.hasInstance`). */
+const datagram_transport_classes: (abstract new (...args: never[]) => object)[] = [];
+
+/** Make `cls` a `DatagramTransport` for `instanceof`, as asyncio's multiple inheritance does. @internal */
+export function _register_datagram_transport(cls: abstract new (...args: never[]) => object): void {
+  datagram_transport_classes.push(cls);
+}
+
 function abstract(cls: string, method: string): never {
   throw new NotImplementedError(`${cls}.${method}() is not implemented by this transport`);
 }
@@ -164,6 +172,18 @@ export class Transport extends WriteTransport {
 
 /** A datagram (UDP) transport (asyncio's `DatagramTransport`). */
 export class DatagramTransport extends BaseTransport {
+  /**
+   * The built-in datagram transport extends `Transport`, as asyncio's does
+   * (its `_SelectorDatagramTransport` is a `_SelectorTransport`); it is a
+   * `DatagramTransport` too.
+   */
+  static override [Symbol.hasInstance](obj: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, obj)) return true;
+    if (this !== DatagramTransport) return false;
+    for (const cls of datagram_transport_classes) if (obj instanceof cls) return true;
+    return false;
+  }
+
   /**
    * Send `data` to `addr` (or to the connected peer when `addr` is `null`)
    * without blocking.

@@ -12,9 +12,11 @@ import {
   check_ssl_timeouts,
   close_raw_server,
   destroy_raw,
+  handshake_error_reporter,
   host_future,
   is_none,
   refuse_with,
+  type TlsListenOptions,
 } from './net_helpers.js';
 import {
   CREATE_UNIX_CONNECTION_OPTIONS,
@@ -119,9 +121,10 @@ export function create_unix_server(
   loop._check_closed();
   const backlog = opts.backlog ?? 100;
   const server = new Server(loop, protocol_factory, backlog, ssl_shutdown_timeout);
-  const listen_opts = is_none(path)
-    ? { sock: opts.sock, backlog, ssl, ssl_handshake_timeout }
-    : { path, backlog, ssl, ssl_handshake_timeout };
+  const on_handshake_error = ssl === null ? null : handshake_error_reporter(loop);
+  const listen_opts: TlsListenOptions = is_none(path)
+    ? { sock: opts.sock, backlog, ssl, ssl_handshake_timeout, on_handshake_error }
+    : { path, backlog, ssl, ssl_handshake_timeout, on_handshake_error };
   return make_server(
     loop,
     server,

@@ -4,9 +4,16 @@
 // `url` the core builds (`ws://host:port/path`, `wss://` with ssl, or the `url` option).
 // @see https://websockets.spec.whatwg.org/
 
+import { SSL_HANDSHAKE_TIMEOUT } from '../../src/constants.js';
 import { NotImplementedError } from '../../src/exceptions.js';
 import type { RawStream, StreamConnectOptions } from '../../src/platform.js';
-import { CERT_REQUIRED, SSLContext, create_default_context } from '../../src/ssl.js';
+import {
+  CERT_REQUIRED,
+  SSLContext,
+  _handshake_timer_ms,
+  _ssl_handshake_timeout_error,
+  create_default_context,
+} from '../../src/ssl.js';
 
 import { map_close_event, map_handshake_failure } from './errors.js';
 
@@ -47,7 +54,7 @@ function socket_on_close(this: WebSocket, event: CloseEvent): void {
  *   receive): while paused, messages are kept here and delivered in order on
  *   `resume_reading()`.
  * - The write buffer is `bufferedAmount`; browsers fire no event when it
- *   falls, so `want_drain()` polls it every 10 ms until it is empty.
+ *   falls, so `want_drain(mark)` polls it every 10 ms until it is at the mark.
  * - `write_eof()` is not supported: a WebSocket cannot half-close.
  * - A clean close (1000, 1001, 1005) is delivered as EOF then `on_close(null)`;
  *   other codes as `on_close(error)` (see ./errors.ts).
@@ -70,6 +77,8 @@ export class _WebSocketStream implements RawStream {
   _closed: [Error | null, boolean] | null = null;
   private _delivered_close = false;
   private _drain_timer: ReturnType<typeof setTimeout> | null = null;
+  /** The mark of the latest `want_drain()`. */
+  private _drain_mark = 0;
 
   constructor(socket: WebSocket) {
     this._socket = socket;
@@ -118,15 +127,16 @@ export class _WebSocketStream implements RawStream {
     return this._socket.readyState === WebSocket.OPEN ? this._socket.bufferedAmount : 0;
   }
 
-  want_drain(): void {
+  want_drain(mark: number): void {
+    this._drain_mark = mark;
     if (this._drain_timer !== null || this._closed !== null) return;
     const poll = (): void => {
       this._drain_timer = null;
       if (this._closed !== null) return;
-      if (this._socket.bufferedAmount === 0) this.on_drain();
+      if (this._socket.bufferedAmount <= this._drain_mark) this.on_drain();
       else this._drain_timer = setTimeout(poll, DRAIN_POLL_MS);
     };
-    this._drain_timer = setTimeout(poll, this._socket.bufferedAmount === 0 ? 0 : DRAIN_POLL_MS);
+    this._drain_timer = setTimeout(poll, this._socket.bufferedAmount <= mark ? 0 : DRAIN_POLL_MS);
   }
 
   private _stop_drain_poll(): void {
@@ -235,6 +245,11 @@ function check_tls_settings(url: string, opts: StreamConnectOptions): void {
  * settings a browser cannot apply (see `check_tls_settings`) is refused with
  * `NotImplementedError` rather than opened with the browser's own.
  *
+ * A `wss://` opening (TLS, then the WebSocket handshake: a browser does not
+ * tell them apart) that takes longer than `opts.ssl_handshake_timeout`
+ * seconds (default 60) is closed and rejects with asyncio's
+ * `ConnectionAbortedError` ("SSL handshake is taking longer than …").
+ *
  * @see https://developer.mozilla.org/docs/Web/API/WebSocket
  */
 export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
@@ -251,14 +266,30 @@ export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream
       });
     }
     socket.binaryType = 'arraybuffer';
+    let timer: ReturnType<typeof setTimeout> | null = null;
     const on_open = (): void => {
+      if (timer !== null) clearTimeout(timer);
       socket.removeEventListener('close', on_close);
       resolve(new _WebSocketStream(socket));
     };
     const on_close = (event: CloseEvent): void => {
+      if (timer !== null) clearTimeout(timer);
       socket.removeEventListener('open', on_open);
       reject(map_handshake_failure(url, event));
     };
+    if (/^wss:/i.test(url)) {
+      const seconds = opts.ssl_handshake_timeout ?? SSL_HANDSHAKE_TIMEOUT;
+      const ms = _handshake_timer_ms(seconds);
+      if (ms !== null) {
+        timer = setTimeout(() => {
+          socket.removeEventListener('open', on_open);
+          socket.removeEventListener('close', on_close);
+          // Closing a WebSocket that is still connecting fails its connection.
+          socket.close();
+          reject(_ssl_handshake_timeout_error(seconds));
+        }, ms);
+      }
+    }
     socket.addEventListener('open', on_open, { once: true });
     socket.addEventListener('close', on_close, { once: true });
   });

@@ -6,6 +6,7 @@
 import net from 'node:net';
 
 import { NotImplementedError, ValueError } from '../../src/exceptions.js';
+import type { TlsListenOptions } from '../../src/net_helpers.js';
 import type {
   RawServer,
   RawStream,
@@ -18,7 +19,7 @@ import { socket as S, _format_sockaddr } from '../../src/sockets.js';
 
 import { map_error, map_error_with_message } from './errors.js';
 import { _NodeStream } from './stream.js';
-import { is_ssl_context, tls_client, tls_extra, tls_server } from './tls.js';
+import { is_ssl_context, prepare_tls_server, tls_client, tls_extra, tls_server } from './tls.js';
 
 /** Upgrade a connected socket to TLS when `ssl` is given, and wrap it as a RawStream. */
 function finish_stream(
@@ -175,11 +176,14 @@ interface TaggedServer extends net.Server {
     adopted: boolean;
     ssl: SSLContext | null;
     ssl_handshake_timeout: number | null;
+    /** Told about each connection whose TLS handshake failed (its socket closed by then). */
+    on_handshake_error: ((exc: Error) => void) | null;
   };
 }
 
 function server_on_connection(this: TaggedServer, socket: net.Socket): void {
-  const { on_accept, unix_path, adopted, ssl, ssl_handshake_timeout } = this[kAccept];
+  const { on_accept, unix_path, adopted, ssl, ssl_handshake_timeout, on_handshake_error } =
+    this[kAccept];
   if (adopted) {
     // A server we did not create may have flowing sockets: hold the data until the core reads.
     socket.pause();
@@ -192,12 +196,10 @@ function server_on_connection(this: TaggedServer, socket: net.Socket): void {
   const base = socket_extra(socket, unix_path, true);
   tls_server(socket, ssl, ssl_handshake_timeout).then(
     (tls_socket) => on_accept(new _NodeStream(tls_socket, tls_extra(tls_socket, ssl, base), false)),
-    // A failed handshake only loses that connection (asyncio logs it in debug mode only).
-    noop,
+    // The socket is closed; the failure only loses that connection, and the core reports it.
+    (err: Error) => on_handshake_error?.(err),
   );
 }
-
-function noop(): void {}
 
 function server_on_error(this: TaggedServer): void {
   // After listening, a server error (EMFILE on accept, …) only means one connection was lost.
@@ -236,6 +238,9 @@ export function listen_stream(
   return new Promise<RawServer>((resolve, reject) => {
     const ssl = is_ssl_context(opts.ssl) ? opts.ssl : null;
     const ssl_handshake_timeout = opts.ssl_handshake_timeout ?? null;
+    const on_handshake_error = (opts as TlsListenOptions).on_handshake_error ?? null;
+    // A context that cannot serve TLS fails the server now, not each connection.
+    if (ssl !== null) prepare_tls_server(ssl);
     if (opts.sock !== undefined && opts.sock !== null) {
       const server = opts.sock;
       if (!(server instanceof net.Server) || !server.listening) {
@@ -249,6 +254,7 @@ export function listen_stream(
         adopted: true,
         ssl,
         ssl_handshake_timeout,
+        on_handshake_error,
       };
       server.on('connection', server_on_connection);
       const family =
@@ -274,6 +280,7 @@ export function listen_stream(
       adopted: false,
       ssl,
       ssl_handshake_timeout,
+      on_handshake_error,
     };
     server.on('connection', server_on_connection);
     const on_error = (err: Error): void => {

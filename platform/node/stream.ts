@@ -34,8 +34,6 @@ interface TaggedStream {
   [kRaw]: _NodeStream;
 }
 
-const EMPTY = new Uint8Array(0);
-
 function noop(): void {}
 
 // The listeners are module-level functions, shared by every stream: `this` is
@@ -89,7 +87,14 @@ export class _NodeStream implements RawStream {
   /** @internal */ _closed = false;
   /** @internal The first error the stream reported, mapped. */ _error: Error | null = null;
   private _data_listener = false;
-  private _flush_waiter: (() => void) | null = null;
+  /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
+  private _drain_mark = -1;
+  /** Every write's callback: the buffer shrank, maybe to the mark. */
+  private readonly _write_done = (): void => {
+    if (this._drain_mark < 0 || this._stream.writableLength! > this._drain_mark) return;
+    this._drain_mark = -1;
+    if (!this._closed) this.on_drain();
+  };
 
   constructor(stream: NodeStream, extra: Record<string, unknown>, can_write_eof = true) {
     this._stream = stream;
@@ -109,22 +114,19 @@ export class _NodeStream implements RawStream {
   }
 
   write(chunk: Uint8Array): boolean {
-    return this._stream.write!(chunk);
+    return this._stream.write!(chunk, this._write_done);
   }
 
   get write_buffer_size(): number {
     return this._stream.writableLength ?? 0;
   }
 
-  want_drain(): void {
+  want_drain(mark: number): void {
     const stream = this._stream;
-    // Node emits 'drain' by itself once a write returned false; otherwise an
-    // empty write's callback tells when everything before it was flushed.
-    if (stream.writableNeedDrain || stream.destroyed) return;
-    this._flush_waiter ??= () => {
-      if (!this._closed) this.on_drain();
-    };
-    stream.write!(EMPTY, this._flush_waiter);
+    if (stream.destroyed) return;
+    this._drain_mark = mark;
+    // Below the mark already: answer from a host callback, as the seam says.
+    if ((stream.writableLength ?? 0) <= mark) queueMicrotask(this._write_done);
   }
 
   write_eof(): void {

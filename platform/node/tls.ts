@@ -1,23 +1,21 @@
-// Node backend: TLS over connected sockets (tls.connect / tls.Server), SSLContext -> tls options, peercert/cipher extra info, TLS error mapping.
+// Node backend: TLS over connected sockets (tls.connect / one tls.Server per SSLContext), SSLContext -> tls options, the SSLContext file loader, peercert/cipher extra info, TLS error mapping.
 //
-// Usage: net.ts upgrades connected and accepted sockets with `tls_client` / `tls_server`.
+// Usage: net.ts upgrades connected and accepted sockets with `tls_client` / `tls_server`;
+// loading this file installs the loader that reads `load_cert_chain` / `load_verify_locations` files at the call.
 // @see https://nodejs.org/api/tls.html
 
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 
+import { SSL_HANDSHAKE_TIMEOUT } from '../../src/constants.js';
 import { ValueError } from '../../src/exceptions.js';
-import {
-  ConnectionAbortedError,
-  ConnectionResetError,
-  SSLCertVerificationError,
-  SSLError,
-} from '../../src/os_errors.js';
+import { ConnectionResetError, SSLCertVerificationError, SSLError } from '../../src/os_errors.js';
 import {
   CERT_NONE,
-  CERT_REQUIRED,
+  CERT_OPTIONAL,
   OP_NO_COMPRESSION,
   OP_NO_SSLv3,
   OP_NO_TICKET,
@@ -27,14 +25,15 @@ import {
   OP_NO_TLSv1_3,
   SSLContext,
   TLSVersion,
+  _handshake_timer_ms,
+  _install_ssl_file_loader,
+  _ssl_handshake_timeout_error,
+  type SSLFileLoader,
 } from '../../src/ssl.js';
 import type { RawStream, StartTlsOptions } from '../../src/platform.js';
 
 import { map_error } from './errors.js';
 import { _NodeStream } from './stream.js';
-
-/** asyncio's default `ssl_handshake_timeout` (seconds). */
-const HANDSHAKE_TIMEOUT = 60;
 
 const HONOURED_OPTIONS =
   OP_NO_SSLv3 |
@@ -123,8 +122,16 @@ export function map_tls_error(err: unknown, server_hostname: string | null = nul
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_')) {
     const reason = typeof e.reason === 'string' ? e.reason : String(e.message);
-    const name = code.replace(/^ERR_O?SSL_/, '');
-    return new SSLError(1, `[SSL: ${name}] ${reason}`, {
+    let name = code.replace(/^ERR_O?SSL_/, '');
+    // Python names the OpenSSL library first: [X509: KEY_VALUES_MISMATCH], [PEM: NO_START_LINE].
+    let lib = 'SSL';
+    const library_word =
+      typeof e.library === 'string' ? e.library.split(' ')[0]!.toUpperCase() : '';
+    if (code.startsWith('ERR_OSSL_') && library_word !== '') {
+      lib = library_word;
+      if (name.startsWith(`${lib}_`)) name = name.slice(lib.length + 1);
+    }
+    return new SSLError(1, `[${lib}: ${name}] ${reason}`, {
       code,
       cause: err,
       library: typeof e.library === 'string' ? e.library : null,
@@ -147,19 +154,148 @@ function der_to_pem(der: Uint8Array): string {
   return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 }
 
+/**
+ * Split DER bytes into the certificates they hold, one after another (Python's
+ * `cadata` bytes); `null` when they are not a sequence of whole DER records.
+ */
+function der_certificates(der: Uint8Array): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  let at = 0;
+  while (at < der.length) {
+    if (der[at] !== 0x30 || at + 2 > der.length) return null; // not a SEQUENCE
+    let length = der[at + 1]!;
+    let header = 2;
+    if (length & 0x80) {
+      const bytes = length & 0x7f;
+      if (bytes === 0 || bytes > 4 || at + 2 + bytes > der.length) return null;
+      length = 0;
+      for (let i = 0; i < bytes; i++) length = length * 256 + der[at + 2 + i]!;
+      header += bytes;
+    }
+    const end = at + header + length;
+    if (end > der.length) return null;
+    out.push(der.subarray(at, end));
+    at = end;
+  }
+  return out.length > 0 ? out : null;
+}
+
+/** The PEM certificate blocks of `text`. */
+function pem_certificates(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** Throw the mapped OpenSSL error if `cert` (PEM or DER) does not parse as a certificate. */
+function check_certificate(cert: string | Uint8Array): void {
+  try {
+    new X509Certificate(cert);
+  } catch (err) {
+    throw map_tls_error(err);
+  }
+}
+
+/** Python's `SSLError` when `cadata` holds no certificate: `<why>: cadata does not contain a certificate`. */
+function no_cadata_certificate(why: string): SSLError {
+  return new SSLError(0, `${why}: cadata does not contain a certificate`, {
+    library: null,
+    reason: null,
+  });
+}
+
+/**
+ * The loader `SSLContext` calls at `load_cert_chain` / `load_verify_locations`
+ * / `set_ciphers`: read the files now and check them with OpenSSL, so that a
+ * missing or broken file fails the call (Python's classes: `FileNotFoundError`
+ * and the other `OSError`s of reading, `SSLError` for what does not parse).
+ */
+const node_file_loader: SSLFileLoader = {
+  load_cert_chain(certfile, keyfile, password) {
+    const cert = read_file(certfile);
+    const key = keyfile === null ? cert : read_file(keyfile);
+    try {
+      // Parses both and checks that the key belongs to the certificate.
+      tls.createSecureContext(
+        password === null ? { cert, key } : { cert, key, passphrase: password },
+      );
+    } catch (err) {
+      throw map_tls_error(err);
+    }
+    return { cert, key };
+  },
+  load_cafile(cafile) {
+    const data = read_file(cafile);
+    const blocks = pem_certificates(data.toString('latin1'));
+    if (blocks.length === 0) {
+      throw new SSLError(136, '[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found', {
+        library: 'X509',
+        reason: 'NO_CERTIFICATE_OR_CRL_FOUND',
+      });
+    }
+    for (const block of blocks) check_certificate(block);
+    return data;
+  },
+  check_cadata(cadata) {
+    if (typeof cadata === 'string') {
+      const blocks = pem_certificates(cadata);
+      if (blocks.length === 0) throw no_cadata_certificate('no start line');
+      for (const block of blocks) check_certificate(block);
+    } else {
+      const certs = der_certificates(cadata);
+      if (certs === null) throw no_cadata_certificate('not enough data');
+      for (const cert of certs) check_certificate(cert);
+    }
+  },
+  check_ciphers(ciphers) {
+    try {
+      tls.createSecureContext({ ciphers });
+    } catch (err) {
+      throw new SSLError('No cipher can be selected.', {
+        cause: err,
+        code: (err as { code?: string }).code,
+      });
+    }
+  },
+};
+
+_install_ssl_file_loader(node_file_loader);
+
+/** A capath entry as a CA certificate, if it is a readable file holding one (OpenSSL skips the rest). */
+function capath_certificate(file: string): string | null {
+  try {
+    if (!fs.statSync(file).isFile()) return null;
+    const text = fs.readFileSync(file, 'latin1');
+    return text.includes('-----BEGIN CERTIFICATE-----') ? text : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The names in a capath directory; none if it is missing (Python's capath is looked in lazily). */
+function capath_entries(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** The CA certificates `ctx` trusts, or `undefined` for Node's bundled root store alone. */
 function ca_of(ctx: SSLContext): Array<string | Buffer> | undefined {
   const ca: Array<string | Buffer> = [];
-  for (const file of ctx._cafiles) ca.push(read_file(file));
+  ctx._cafiles.forEach((file, i) => {
+    const data = ctx._cafile_data[i];
+    ca.push(data !== null && data !== undefined ? Buffer.from(data) : read_file(file));
+  });
   for (const dir of ctx._capaths) {
-    for (const name of fs.readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (!fs.statSync(file).isFile()) continue;
-      const text = fs.readFileSync(file, 'latin1');
-      if (text.includes('-----BEGIN CERTIFICATE-----')) ca.push(text);
+    for (const name of capath_entries(dir)) {
+      const text = capath_certificate(path.join(dir, name));
+      if (text !== null) ca.push(text);
     }
   }
-  for (const data of ctx._cadata) ca.push(typeof data === 'string' ? data : der_to_pem(data));
+  for (const data of ctx._cadata) {
+    if (typeof data === 'string') ca.push(data);
+    else for (const der of der_certificates(data) ?? [data]) ca.push(der_to_pem(der));
+  }
   if (ctx._default_verify_paths) {
     if (ca.length === 0) return undefined;
     ca.push(...tls.rootCertificates);
@@ -168,7 +304,7 @@ function ca_of(ctx: SSLContext): Array<string | Buffer> | undefined {
   return ca;
 }
 
-/** The tls options of `ctx` (files are read now: a missing file rejects the connection). */
+/** The tls options of `ctx`: the certificates read by its `load_*` calls. */
 function secure_options(ctx: SSLContext): tls.SecureContextOptions {
   const options: tls.SecureContextOptions = {
     secureOptions: ctx.options & HONOURED_OPTIONS,
@@ -177,8 +313,9 @@ function secure_options(ctx: SSLContext): tls.SecureContextOptions {
   if (ca !== undefined) options.ca = ca;
   const chain = ctx._cert_chain;
   if (chain !== null) {
-    options.cert = read_file(chain.certfile);
-    options.key = read_file(chain.keyfile ?? chain.certfile);
+    options.cert = chain.cert !== null ? Buffer.from(chain.cert) : read_file(chain.certfile);
+    options.key =
+      chain.key !== null ? Buffer.from(chain.key) : read_file(chain.keyfile ?? chain.certfile);
     if (chain.password !== null) options.passphrase = chain.password;
   }
   if (ctx._ciphers !== null) options.ciphers = ctx._ciphers;
@@ -189,12 +326,21 @@ function secure_options(ctx: SSLContext): tls.SecureContextOptions {
   return options;
 }
 
+/** The secure context built from each SSLContext, until it changes (its `_revision`). */
+const secure_contexts = new WeakMap<SSLContext, { revision: number; context: tls.SecureContext }>();
+
+/** The host secure context of `ctx`: built once per change of `ctx`, not per connection. */
 function secure_context(ctx: SSLContext): tls.SecureContext {
+  const cached = secure_contexts.get(ctx);
+  if (cached !== undefined && cached.revision === ctx._revision) return cached.context;
+  let context: tls.SecureContext;
   try {
-    return tls.createSecureContext(secure_options(ctx));
+    context = tls.createSecureContext(secure_options(ctx));
   } catch (err) {
     throw map_tls_error(err);
   }
+  secure_contexts.set(ctx, { revision: ctx._revision, context });
+  return context;
 }
 
 /** Python's `getpeercert()` name form: `((('commonName', 'x'),), …)` as nested arrays. */
@@ -257,15 +403,37 @@ export function tls_extra(
 
 /** The error of a TLS handshake that took longer than `timeout` seconds (asyncio's message). */
 export function timeout_error(timeout: number): Error {
-  return new ConnectionAbortedError(
-    `SSL handshake is taking longer than ${timeout} seconds: aborting the connection`,
-  );
+  return _ssl_handshake_timeout_error(timeout);
+}
+
+/**
+ * Call `on_timeout` once the handshake has taken `seconds` (default
+ * `SSL_HANDSHAKE_TIMEOUT`), an absolute deadline as asyncio's; the
+ * returned function disarms it.
+ */
+function handshake_deadline(seconds: number | null, on_timeout: (err: Error) => void): () => void {
+  const timeout = seconds ?? SSL_HANDSHAKE_TIMEOUT;
+  const ms = _handshake_timer_ms(timeout);
+  if (ms === null) return noop;
+  const timer = setTimeout(() => on_timeout(timeout_error(timeout)), ms);
+  return () => clearTimeout(timer);
+}
+
+function noop(): void {}
+
+/** The verification failure Node recorded on a finished handshake, mapped to Python's class. */
+function authorization_error(tls_socket: tls.TLSSocket, server_hostname: string | null): Error {
+  const err = tls_socket.authorizationError as unknown as (Error & { code?: string }) | string;
+  const code = typeof err === 'string' ? err : (err.code ?? String(err));
+  return map_tls_error(Object.assign(new Error(String(err)), { code }), server_hostname);
 }
 
 /**
  * Run the client side of a TLS handshake over the connected `socket`;
  * resolve with the TLSSocket once the server's certificate (and hostname,
- * with `check_hostname`) passed verification as `ctx` asks.
+ * with `check_hostname`) passed verification as `ctx` asks. On any failure,
+ * including a handshake longer than `timeout` seconds (default 60), the
+ * socket is destroyed and the mapped error rejects.
  */
 export function tls_client(
   socket: net.Socket,
@@ -274,41 +442,41 @@ export function tls_client(
   timeout: number | null = null,
 ): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    if (ctx.check_hostname && server_hostname === null) {
-      throw new ValueError('check_hostname requires server_hostname');
+    let tls_socket: tls.TLSSocket;
+    try {
+      if (ctx.check_hostname && server_hostname === null) {
+        throw new ValueError('check_hostname requires server_hostname');
+      }
+      const options: tls.ConnectionOptions = {
+        socket,
+        secureContext: secure_context(ctx),
+        // Verified below, so that failures carry Python's classes and codes.
+        rejectUnauthorized: false,
+        checkServerIdentity: () => undefined,
+      };
+      if (server_hostname !== null && net.isIP(server_hostname) === 0) {
+        options.servername = server_hostname;
+      }
+      if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
+      tls_socket = tls.connect(options);
+    } catch (err) {
+      socket.destroy();
+      reject(err);
+      return;
     }
-    const seconds = timeout ?? HANDSHAKE_TIMEOUT;
-    const options: tls.ConnectionOptions = {
-      socket,
-      secureContext: secure_context(ctx),
-      // Verified below, so that failures carry Python's classes and codes.
-      rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
-    };
-    if (server_hostname !== null && net.isIP(server_hostname) === 0) {
-      options.servername = server_hostname;
-    }
-    if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
-    const tls_socket = tls.connect(options);
     const fail = (err: Error): void => {
-      clearTimeout(timer);
+      disarm();
       tls_socket.destroy();
       socket.destroy();
       reject(err);
     };
-    const timer = setTimeout(() => fail(timeout_error(seconds)), seconds * 1000);
+    const disarm = handshake_deadline(timeout, fail);
     tls_socket.once('error', (err) => fail(map_tls_error(err, server_hostname)));
     tls_socket.once('secureConnect', () => {
-      clearTimeout(timer);
+      disarm();
       tls_socket.removeAllListeners('error');
       if (ctx.verify_mode !== CERT_NONE) {
-        if (!tls_socket.authorized) {
-          const err = tls_socket.authorizationError as unknown as Error & { code?: string };
-          const code = typeof err === 'string' ? err : (err.code ?? String(err));
-          return fail(
-            map_tls_error(Object.assign(new Error(String(err)), { code }), server_hostname),
-          );
-        }
+        if (!tls_socket.authorized) return fail(authorization_error(tls_socket, server_hostname));
         if (ctx.check_hostname && server_hostname !== null) {
           const mismatch = tls.checkServerIdentity(
             server_hostname,
@@ -322,10 +490,131 @@ export function tls_client(
   });
 }
 
+// ---- the server side: one tls.Server per SSLContext (and per change of it) -------------------
+
+/** A server-side handshake under way: how its end is reported. */
+interface PendingHandshake {
+  settle(err: Error | null, tls_socket: tls.TLSSocket | null): void;
+}
+
+/** Where a tls.Server's listeners find the handshakes under way (no closure per server). */
+const kPending = Symbol('trollius.pending_handshakes');
+
+interface TaggedTlsServer extends tls.Server {
+  [kPending]: Map<net.Socket, PendingHandshake>;
+}
+
+/** The tls.Server that runs the handshakes of each SSLContext, until it changes. */
+const tls_servers = new WeakMap<SSLContext, { revision: number; server: TaggedTlsServer }>();
+
 /**
- * Run the server side of a TLS handshake over the accepted `socket` (through
- * a tls.Server that never listens); resolve with the TLSSocket, reject with
- * the mapped error when the handshake fails or times out.
+ * The handshake of an accepted socket, found through the TLSSocket Node
+ * wrapped around it (its `_parent`, set by `new TLSSocket(socket)` since
+ * Node 0.11); removed from the pending ones.
+ */
+function take_pending(server: TaggedTlsServer, tls_socket: tls.TLSSocket): PendingHandshake | null {
+  const parent = (tls_socket as unknown as { _parent?: net.Socket })._parent;
+  if (parent === undefined) return null;
+  const pending = server[kPending].get(parent);
+  if (pending === undefined) return null;
+  server[kPending].delete(parent);
+  return pending;
+}
+
+function tls_server_on_secure_connection(this: TaggedTlsServer, tls_socket: tls.TLSSocket): void {
+  const pending = take_pending(this, tls_socket);
+  // Its deadline passed or its socket closed already: nobody waits for it.
+  if (pending === null) tls_socket.destroy();
+  else pending.settle(null, tls_socket);
+}
+
+function tls_server_on_client_error(
+  this: TaggedTlsServer,
+  err: Error,
+  tls_socket: tls.TLSSocket,
+): void {
+  tls_socket.destroy();
+  take_pending(this, tls_socket)?.settle(map_tls_error(err), null);
+}
+
+/**
+ * The tls.Server (never listening) whose 'connection' runs the server side
+ * of a handshake with `ctx`'s settings: built when first needed and again
+ * after `ctx` changed, so that the certificates are parsed once per change,
+ * not per connection. Throws the mapped error if `ctx` cannot make one.
+ */
+function tls_server_of(ctx: SSLContext): TaggedTlsServer {
+  const cached = tls_servers.get(ctx);
+  if (cached !== undefined && cached.revision === ctx._revision) return cached.server;
+  const options: tls.TlsOptions = {
+    ...secure_options(ctx),
+    // The client's certificate is verified after the handshake (check_client_certificate),
+    // so that a failure has Python's class and CERT_OPTIONAL refuses a bad one.
+    requestCert: ctx.verify_mode !== CERT_NONE,
+    rejectUnauthorized: false,
+    // Each handshake has its own deadline (handshake_deadline); Node's is a longest idle time.
+    handshakeTimeout: 2 ** 31 - 1,
+    allowHalfOpen: true,
+  };
+  if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
+  const callback = ctx._servername_callback;
+  if (callback !== null) {
+    options.SNICallback = (servername, done) => {
+      const ssl_object = { context: ctx };
+      try {
+        callback(ssl_object, servername || null, ctx);
+        done(null, ssl_object.context === ctx ? undefined : secure_context(ssl_object.context));
+      } catch (err) {
+        done(err as Error);
+      }
+    };
+  }
+  let server: TaggedTlsServer;
+  try {
+    server = tls.createServer(options) as TaggedTlsServer;
+  } catch (err) {
+    throw map_tls_error(err);
+  }
+  server[kPending] = new Map();
+  server.on('secureConnection', tls_server_on_secure_connection);
+  server.on('tlsClientError', tls_server_on_client_error);
+  tls_servers.set(ctx, { revision: ctx._revision, server });
+  return server;
+}
+
+/**
+ * Check that `ctx` can run the server side of handshakes (its certificates,
+ * ciphers, versions), so that a server fails when it starts rather than at
+ * each connection; throws the mapped error.
+ */
+export function prepare_tls_server(ctx: SSLContext): void {
+  tls_server_of(ctx);
+}
+
+/** Python's verdict on the client's certificate, as `ctx.verify_mode` asks; `null` if accepted. */
+function check_client_certificate(tls_socket: tls.TLSSocket, ctx: SSLContext): Error | null {
+  if (ctx.verify_mode === CERT_NONE) return null;
+  const cert = tls_socket.getPeerCertificate();
+  if (cert === null || cert === undefined || Object.keys(cert).length === 0) {
+    if (ctx.verify_mode === CERT_OPTIONAL) return null;
+    return new SSLError(
+      1,
+      '[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate',
+      {
+        library: 'SSL routines',
+        reason: 'PEER_DID_NOT_RETURN_A_CERTIFICATE',
+      },
+    );
+  }
+  return tls_socket.authorized ? null : authorization_error(tls_socket, null);
+}
+
+/**
+ * Run the server side of a TLS handshake over the accepted `socket`, through
+ * the tls.Server of `ctx`; resolve with the TLSSocket, or destroy the socket
+ * and reject with the mapped error when the handshake fails, the client's
+ * certificate is refused, the socket closes, or the handshake takes longer
+ * than `timeout` seconds (default 60: `ConnectionAbortedError`).
  */
 export function tls_server(
   socket: net.Socket,
@@ -333,47 +622,36 @@ export function tls_server(
   timeout: number | null = null,
 ): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const seconds = timeout ?? HANDSHAKE_TIMEOUT;
-    const options: tls.TlsOptions = {
-      ...secure_options(ctx),
-      requestCert: ctx.verify_mode !== CERT_NONE,
-      rejectUnauthorized: ctx.verify_mode === CERT_REQUIRED,
-      handshakeTimeout: seconds * 1000,
-      allowHalfOpen: true,
-    };
-    if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
-    const callback = ctx._servername_callback;
-    if (callback !== null) {
-      options.SNICallback = (servername, done) => {
-        const ssl_object = { context: ctx };
-        try {
-          callback(ssl_object, servername || null, ctx);
-          done(null, ssl_object.context === ctx ? undefined : secure_context(ssl_object.context));
-        } catch (err) {
-          done(err as Error);
-        }
-      };
-    }
-    // TODO(perf): one tls.Server, and one parse of the certificate files, per accepted
-    // connection; cache the secure context per SSLContext once contexts are frozen.
-    let server: tls.Server;
+    let server: TaggedTlsServer;
     try {
-      server = tls.createServer(options);
+      server = tls_server_of(ctx);
     } catch (err) {
       socket.destroy();
-      throw map_tls_error(err);
+      reject(err);
+      return;
     }
-    server.once('secureConnection', (tls_socket: tls.TLSSocket) => resolve(tls_socket));
-    server.once('tlsClientError', (err: Error & { code?: string }) => {
-      socket.destroy();
-      reject(
-        err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? timeout_error(seconds) : map_tls_error(err),
-      );
-    });
-    // A handshake that dies without a tlsClientError (a rejected client certificate).
-    socket.once('close', () =>
-      reject(new ConnectionResetError('Connection lost during the TLS handshake')),
-    );
+    let settled = false;
+    const settle = (err: Error | null, tls_socket: tls.TLSSocket | null): void => {
+      if (settled) return;
+      settled = true;
+      disarm();
+      server[kPending].delete(socket);
+      socket.removeListener('close', on_close);
+      if (err === null && tls_socket !== null) err = check_client_certificate(tls_socket, ctx);
+      if (err !== null || tls_socket === null) {
+        tls_socket?.destroy();
+        socket.destroy();
+        reject(err);
+      } else {
+        resolve(tls_socket);
+      }
+    };
+    // A socket that closes with no word from the tls.Server.
+    const on_close = (): void =>
+      settle(new ConnectionResetError('Connection lost during the TLS handshake'), null);
+    const disarm = handshake_deadline(timeout, (err) => settle(err, null));
+    server[kPending].set(socket, { settle });
+    socket.once('close', on_close);
     server.emit('connection', socket);
   });
 }

@@ -7,7 +7,8 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 
-import { WebSocket, WebSocketServer, type ClientOptions, type RawData } from 'ws';
+import type * as ws_module from 'ws';
+import type { ClientOptions, RawData, WebSocket, WebSocketServer } from 'ws';
 
 import { NotImplementedError, ValueError } from '../../src/exceptions.js';
 import type { OSError } from '../../src/os_errors.js';
@@ -30,6 +31,27 @@ import {
   timeout_error,
   tls_connect_options,
 } from './tls.js';
+
+/**
+ * `ws` is imported on first use of a WebSocket feature, through a variable
+ * specifier: bundlers leave such an import to Node at run time instead of
+ * following it into ws, a CommonJS package that a plain rollup + node-resolve
+ * set-up cannot bundle. ws stays a dependency, resolved beside the program.
+ */
+const WS_PACKAGE = 'ws';
+let ws_loaded: Promise<typeof ws_module> | undefined;
+
+function load_ws(): Promise<typeof ws_module> {
+  ws_loaded ??= import(/* webpackIgnore: true */ /* @vite-ignore */ WS_PACKAGE) as Promise<
+    typeof ws_module
+  >;
+  return ws_loaded;
+}
+
+/** The standard WebSocket `readyState` values, which ws uses. */
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 3;
 
 /** asyncio's default `ssl_handshake_timeout` (seconds), for `wss://`. */
 const HANDSHAKE_TIMEOUT = 60;
@@ -109,7 +131,8 @@ export class _NodeWebSocketStream implements RawStream {
   /** @internal Messages received while reading was paused. */ _pending: Uint8Array[] = [];
   private _closing = false;
   private _unflushed = 0;
-  private _want_drain = false;
+  /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
+  private _drain_mark = -1;
   private _delivered = false;
 
   constructor(socket: WebSocket, url: string, tcp: Socket | undefined) {
@@ -129,7 +152,7 @@ export class _NodeWebSocketStream implements RawStream {
       sockname: inet_addr(tcp?.localAddress, tcp?.localPort),
       socket: tcp ?? null,
     };
-    if (socket.readyState === WebSocket.CLOSED) this._closed = true;
+    if (socket.readyState === CLOSED) this._closed = true;
   }
 
   start(): void {
@@ -148,29 +171,33 @@ export class _NodeWebSocketStream implements RawStream {
 
   private readonly _on_sent = (): void => {
     this._unflushed--;
-    if (this._unflushed === 0 && this._want_drain && !this._closed) {
-      this._want_drain = false;
-      this.on_drain();
-    }
+    this._check_drain();
+  };
+
+  private readonly _check_drain = (): void => {
+    if (this._drain_mark < 0 || this._closed) return;
+    if (this._unflushed > 0 && this._socket.bufferedAmount > this._drain_mark) return;
+    this._drain_mark = -1;
+    this.on_drain();
   };
 
   write(chunk: Uint8Array): boolean {
-    if (this._socket.readyState !== WebSocket.OPEN) return true;
+    if (this._socket.readyState !== OPEN) return true;
     this._unflushed++;
     this._socket.send(chunk, { binary: true }, this._on_sent);
     return this._socket.bufferedAmount === 0;
   }
 
   get write_buffer_size(): number {
-    return this._socket.readyState === WebSocket.OPEN ? this._socket.bufferedAmount : 0;
+    return this._socket.readyState === OPEN ? this._socket.bufferedAmount : 0;
   }
 
-  want_drain(): void {
-    if (this._unflushed === 0) {
-      if (!this._closed) queueMicrotask(() => this._closed || this.on_drain());
-      return;
+  want_drain(mark: number): void {
+    if (this._closed) return;
+    this._drain_mark = mark;
+    if (this._unflushed === 0 || this._socket.bufferedAmount <= mark) {
+      queueMicrotask(this._check_drain);
     }
-    this._want_drain = true;
   }
 
   write_eof(): void {
@@ -195,7 +222,7 @@ export class _NodeWebSocketStream implements RawStream {
   close(): void {
     // ws sends the close frame after the messages already queued.
     const state = this._socket.readyState;
-    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) this._socket.close(1000);
+    if (state === OPEN || state === CONNECTING) this._socket.close(1000);
     // The peer's close frame must still be read (a paused ws never sees it);
     // data arriving meanwhile is kept, unread, in _pending.
     this._closing = true;
@@ -206,7 +233,7 @@ export class _NodeWebSocketStream implements RawStream {
   destroy(): void {
     this._pending = [];
     // No closing handshake: the peer sees 1006 (abnormal closure).
-    if (this._socket.readyState !== WebSocket.CLOSED) this._socket.terminate();
+    if (this._socket.readyState !== CLOSED) this._socket.terminate();
   }
 }
 
@@ -222,6 +249,13 @@ export class _NodeWebSocketStream implements RawStream {
  * (then `ConnectionAbortedError`).
  */
 export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
+  return load_ws().then((ws) => open_websocket(ws.WebSocket, opts));
+}
+
+function open_websocket(
+  WebSocket: typeof ws_module.WebSocket,
+  opts: StreamConnectOptions,
+): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
     const url = opts.url!;
     const secure = /^wss:/i.test(url);
@@ -281,6 +315,7 @@ class _NodeWebSocketServer implements RawServer {
   private readonly _on_accept: (stream: RawStream) => void;
 
   constructor(
+    WebSocketServer: typeof ws_module.WebSocketServer,
     readonly socket: http.Server,
     own: boolean,
     path: string | null,
@@ -340,6 +375,14 @@ export function listen_websocket(
   opts: StreamListenOptions,
   on_accept: (stream: RawStream) => void,
 ): Promise<RawServer> {
+  return load_ws().then((ws) => serve_websocket(ws.WebSocketServer, opts, on_accept));
+}
+
+function serve_websocket(
+  WebSocketServer: typeof ws_module.WebSocketServer,
+  opts: StreamListenOptions,
+  on_accept: (stream: RawStream) => void,
+): Promise<RawServer> {
   return new Promise<RawServer>((resolve, reject) => {
     if (opts.ssl) {
       throw new NotImplementedError(
@@ -354,7 +397,9 @@ export function listen_websocket(
           `websocket.server must be an http.Server or https.Server, got ${String(user_server)}`,
         );
       }
-      resolve(new _NodeWebSocketServer(user_server, false, websocket.path, on_accept));
+      resolve(
+        new _NodeWebSocketServer(WebSocketServer, user_server, false, websocket.path, on_accept),
+      );
       return;
     }
     if (opts.reuse_port) throw new ValueError('reuse_port is not supported for WebSocket servers');
@@ -367,7 +412,7 @@ export function listen_websocket(
     const on_listening = (): void => {
       server.removeListener('error', on_error);
       server.on('error', noop);
-      resolve(new _NodeWebSocketServer(server, true, websocket.path, on_accept));
+      resolve(new _NodeWebSocketServer(WebSocketServer, server, true, websocket.path, on_accept));
     };
     server.once('error', on_error);
     server.once('listening', on_listening);

@@ -15,6 +15,7 @@ export const EXPECTED_EXPORTS: readonly string[] = [
   'BoundedSemaphore',
   'BrokenBarrierError',
   'BrokenPipeError',
+  'BufferedProtocol',
   'CancelledError',
   'ChildProcessError',
   'Condition',

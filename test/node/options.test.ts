@@ -5,6 +5,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -211,18 +212,19 @@ describe('create_connection', () => {
   });
 
   it('honours happy_eyeballs_delay: a hanging address does not hold up the next one', async () => {
-    const server = await run(loop, loop.create_server(factory, '127.0.0.1', 0));
-    const port = await port_of(server);
     const node = get_platform();
     const hung = new StuckStream();
     let release: (raw: RawStream) => void = noop;
     const tried: string[] = [];
+    let port = 0;
     loop_with({
-      getaddrinfo: () =>
-        Promise.resolve([
-          info(socket.AF_INET, '192.0.2.1', port),
-          info(socket.AF_INET, '127.0.0.1', port),
-        ]),
+      getaddrinfo: (host, service, opts) =>
+        host === 'example.test'
+          ? Promise.resolve([
+              info(socket.AF_INET, '192.0.2.1', port),
+              info(socket.AF_INET, '127.0.0.1', port),
+            ])
+          : node.getaddrinfo(host, service, opts),
       connect_stream: (opts) => {
         tried.push(opts.host!);
         if (opts.host === '192.0.2.1')
@@ -230,6 +232,8 @@ describe('create_connection', () => {
         return node.connect_stream(opts);
       },
     });
+    const server = await run(loop, loop.create_server(factory, '127.0.0.1', 0));
+    port = await port_of(server);
     const main = coroutine(function* () {
       const [transport] = (yield From(
         loop.create_connection(factory, 'example.test', port, { happy_eyeballs_delay: 0.02 }),
@@ -383,7 +387,7 @@ describe('create_connection: WebSocket options', () => {
       run(loop, loop.create_connection(factory, null, null, { url, ...options })).catch(
         (e: unknown) => e,
       );
-    const own_ca = create_default_context({ cadata: '-----BEGIN CERTIFICATE-----' });
+    const own_ca = create_default_context({ cadata: tls.rootCertificates[0]! });
     const lax = new SSLContext(ssl.PROTOCOL_TLS_CLIENT);
     lax.check_hostname = false;
     lax.verify_mode = ssl.CERT_NONE;

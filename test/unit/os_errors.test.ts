@@ -1,5 +1,5 @@
 // Tests for src/os_errors.ts: the OSError and SSLError trees and the errno table.
-import { describe, it, expect } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   OSError,
   BlockingIOError,
@@ -29,7 +29,7 @@ import {
   BACKPORT_SSL_CONTEXT,
 } from '../../src/os_errors.js';
 import { TimeoutError } from '../../src/exceptions.js';
-import { ssl } from '../../src/ssl.js';
+import { _install_ssl_file_loader, ssl } from '../../src/ssl.js';
 
 describe('OSError', () => {
   it('formats the (errno, strerror) form like Python', () => {
@@ -216,6 +216,16 @@ describe('SSL errors', () => {
 // The SSLContext's keyword arguments (src/ssl.ts has no unit test file of its own;
 // test/node/tls.test.ts covers it over real connections).
 describe('ssl: keyword arguments as one checked options object', () => {
+  // The names alone, without the host reading the files they name (Node's
+  // loader does; test/node/tls_failures.test.ts covers what it refuses).
+  let host_loader: ReturnType<typeof _install_ssl_file_loader> = null;
+  beforeEach(() => {
+    host_loader = _install_ssl_file_loader(null);
+  });
+  afterEach(() => {
+    _install_ssl_file_loader(host_loader);
+  });
+
   it('create_default_context takes cafile/capath/cadata by name, with or without purpose', () => {
     const ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: 'ca.pem' });
     expect(ctx._cafiles).toEqual(['ca.pem']);
@@ -254,9 +264,13 @@ describe('ssl: keyword arguments as one checked options object', () => {
       new TypeError('cafile should be a valid filesystem path, not 5'),
     );
     ctx.load_cert_chain({ certfile: 'cert.pem', keyfile: 'key.pem' });
-    expect(ctx._cert_chain).toEqual({ certfile: 'cert.pem', keyfile: 'key.pem', password: null });
+    expect(ctx._cert_chain).toMatchObject({
+      certfile: 'cert.pem',
+      keyfile: 'key.pem',
+      password: null,
+    });
     ctx.load_cert_chain('c.pem', null, 'secret');
-    expect(ctx._cert_chain).toEqual({ certfile: 'c.pem', keyfile: null, password: 'secret' });
+    expect(ctx._cert_chain).toMatchObject({ certfile: 'c.pem', keyfile: null, password: 'secret' });
     expect(() => ctx.load_cert_chain({ certfile: 'c.pem', key: 'k' } as never)).toThrow(
       new TypeError("load_cert_chain() got an unexpected keyword argument 'key'"),
     );
