@@ -1,12 +1,13 @@
-// Builds the five fixed bundles of DESIGN.md: node ESM + CJS, browser ESM + IIFE, and one bundled .d.ts (+ .d.cts).
+// Builds the five fixed bundles of DESIGN.md: node ESM + CJS, browser ESM + IIFE (+ a minified IIFE), and one bundled .d.ts (+ .d.cts, + the IIFE global's .d.ts).
 //
 // The backend is chosen by the entry file, not by resolver tricks:
 // platform/node/index.ts and platform/browser/index.ts each install their
 // Platform and re-export src/index.ts. The types come from src/index.ts alone, so
 // both hosts share one public surface.
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -58,6 +59,30 @@ function copy_dts_to_dcts() {
   };
 }
 
+/**
+ * Write dist/trollius.browser.iife.d.ts, the types of the `./iife` and `./iife.min` subpaths:
+ * the global `trollius` that the IIFE defines, typed as the package's module, for page
+ * scripts that say `/// <reference types="trollius/iife" />`.
+ */
+function write_iife_dts() {
+  const text = `${banner}
+// The global \`trollius\` that dist/trollius.browser.iife.js and .iife.min.js define in a page.
+import type * as trollius_module from './trollius.js';
+
+declare global {
+  var trollius: typeof trollius_module;
+}
+
+export {};
+`;
+  return {
+    name: 'write-iife-dts',
+    async writeBundle() {
+      await writeFile('dist/trollius.browser.iife.d.ts', text);
+    },
+  };
+}
+
 export default [
   // Node: ESM + CJS; node: built-ins and ws stay runtime imports.
   {
@@ -76,7 +101,7 @@ export default [
       },
     ],
   },
-  // Browser: ESM + IIFE (global `trollius`); no externals at all.
+  // Browser: ESM + IIFE (global `trollius`, plain and minified); no externals at all.
   {
     input: 'platform/browser/index.ts',
     onwarn,
@@ -90,13 +115,23 @@ export default [
         sourcemap: true,
         banner,
       },
+      // The same IIFE minified, for <script> tags from a CDN (package.json unpkg/jsdelivr).
+      {
+        file: 'dist/trollius.browser.iife.min.js',
+        format: 'iife',
+        name: 'trollius',
+        sourcemap: true,
+        banner,
+        // Names kept: reprs and messages use class and function names (`<Lock [unlocked]>`).
+        plugins: [terser({ keep_classnames: true, keep_fnames: true })],
+      },
     ],
   },
   // Types: one bundled declaration file for both hosts, from the core's public surface.
   {
     input: 'src/index.ts',
     onwarn,
-    plugins: [dts({ tsconfig: 'tsconfig.src.json' }), copy_dts_to_dcts()],
+    plugins: [dts({ tsconfig: 'tsconfig.src.json' }), copy_dts_to_dcts(), write_iife_dts()],
     output: { file: 'dist/trollius.d.ts', format: 'es', banner },
   },
 ];

@@ -14,6 +14,8 @@ export default defineConfig({
           setupFiles: ['test/support/setup.ts'],
           // lets the "exception was never retrieved" tests force a collection
           execArgv: ['--expose-gc'],
+          // the seeded property storms take seconds in debug mode on a busy machine
+          testTimeout: 15_000,
         },
       },
       {
@@ -30,6 +32,8 @@ export default defineConfig({
           name: 'dist',
           include: ['test/dist/**/*.test.ts'],
           environment: 'node',
+          // compiling consumers with tsc and starting Node scripts takes seconds on a busy machine
+          testTimeout: 30_000,
         },
       },
       {

@@ -43,6 +43,9 @@ npm run -s format:check || failed_steps+=('format:check')
 step 'build (rollup -c)'
 npm run -s build || abort 'build'
 
+step 'package (scripts/check-package.mjs: npm pack, publint, attw)'
+npm run -s lint:package || failed_steps+=('lint:package')
+
 step 'tests (vitest: unit, node, dist, browser)'
 mkdir -p build
 rm -f build/vitest.json

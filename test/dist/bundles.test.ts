@@ -1,6 +1,7 @@
 // Smoke tests of the built bundles in dist/: export lists, package exports, browser hygiene, and the .d.ts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
 
 import { parseAst } from 'rollup/parseAst';
@@ -21,6 +22,9 @@ import { REPO_ROOT } from '../support/static_server.js';
 import { EXPECTED_EXPORTS } from './expected_exports.js';
 
 const expected = [...EXPECTED_EXPORTS].sort();
+
+/** The minified IIFE (for CDNs: package.json unpkg/jsdelivr and the ./iife.min subpath). */
+const BROWSER_IIFE_MIN = 'trollius.browser.iife.min.js';
 
 describe('the five fixed bundle files', () => {
   it.each(Object.values(BUNDLES))('dist/%s exists', (file) => {
@@ -62,7 +66,7 @@ describe('node bundles', () => {
 });
 
 describe('browser bundles', () => {
-  it.each([BUNDLES.browser_esm, BUNDLES.browser_iife])(
+  it.each([BUNDLES.browser_esm, BUNDLES.browser_iife, BROWSER_IIFE_MIN])(
     'dist/%s imports nothing from Node or ws and never calls require()',
     (file) => {
       const code = readFileSync(dist_path(file), 'utf8');
@@ -74,6 +78,28 @@ describe('browser bundles', () => {
       expect(code).not.toMatch(/\bfrom\s*['"]ws['"]/);
     },
   );
+});
+
+describe('the minified IIFE', () => {
+  it(`dist/${BROWSER_IIFE_MIN} is well under the IIFE's size and its source map leads back to the TypeScript sources`, () => {
+    const code = readFileSync(dist_path(BROWSER_IIFE_MIN), 'utf8');
+    expect(code.length).toBeLessThan(statSync(dist_path(BUNDLES.browser_iife)).size / 2);
+    expect(code).toMatch(/\n\/\/# sourceMappingURL=trollius\.browser\.iife\.min\.js\.map\n?$/);
+    const payload = JSON.parse(
+      readFileSync(dist_path(`${BROWSER_IIFE_MIN}.map`), 'utf8'),
+    ) as SourceMapPayload;
+    expect(payload.file).toBe(BROWSER_IIFE_MIN);
+    expect(payload.sourcesContent).toHaveLength(payload.sources.length);
+    // A constant of src/constants.ts, found in the minified code, maps back to its line there.
+    const lines = code.split('\n');
+    const line = lines.findIndex((text) => text.includes('"FIRST_COMPLETED"'));
+    expect(line).toBeGreaterThanOrEqual(0);
+    const entry = new SourceMap(payload).findEntry(line, lines[line]!.indexOf('"FIRST_COMPLETED"'));
+    expect('originalSource' in entry && entry.originalSource).toBe('../src/constants.ts');
+    const source = payload.sourcesContent[payload.sources.indexOf('../src/constants.ts')]!;
+    const original_line = 'originalLine' in entry ? entry.originalLine : -1;
+    expect(source.split('\n')[original_line]).toContain("'FIRST_COMPLETED'");
+  });
 });
 
 describe('type declarations', () => {

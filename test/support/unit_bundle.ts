@@ -14,6 +14,9 @@ export async function build_unit_bundle(): Promise<string> {
     input: path.join(REPO_ROOT, 'test/browser/unit/entry.ts'),
     platform: 'browser',
     resolve: { alias: { vitest: path.join(REPO_ROOT, 'test/browser/unit/vitest_shim.ts') } },
+    // The test files are imported for their side effects (registering tests), which
+    // package.json's `sideEffects` (about the published bundles) would drop.
+    treeshake: { moduleSideEffects: [{ test: /./, sideEffects: true }] },
     // keepNames: reprs use constructor names, which the bundle must not rename (Event -> Event$1).
     output: { file: UNIT_BUNDLE, format: 'es', keepNames: true },
     logLevel: 'warn',
