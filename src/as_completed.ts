@@ -1,7 +1,9 @@
 // as_completed(): the futures' outcomes in completion order, as an iterator and an async iterator (asyncio 3.13 tasks.py).
 
 import type { Awaitable } from './coroutines.js';
-import { get_event_loop, type AbstractEventLoop, type TimerHandle } from './events.js';
+import type { AbstractEventLoop } from './events.js';
+import { get_event_loop } from './event_loop_policy.js';
+import type { TimerHandle } from './handles.js';
 import { TimeoutError } from './exceptions.js';
 import { Future, type DoneCallback, type Waiter } from './futures.js';
 import { check_options } from './options.js';

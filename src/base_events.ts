@@ -10,70 +10,39 @@ import { iscoroutine, iscoroutinefunction } from './coroutines.js';
 import { Deque } from './deque.js';
 import {
   AbstractEventLoop,
-  BaseDefaultEventLoopPolicy,
-  Handle,
-  TimerHandle,
-  type Runnable,
-  _mark_running,
-  _set_default_policy_factory,
-  _set_running_loop,
   type CreateTaskOptions,
   type ExceptionContext,
   type ExceptionHandler,
   type Executor,
   type TaskFactory,
 } from './events.js';
+import {
+  BaseDefaultEventLoopPolicy,
+  _mark_running,
+  _set_default_policy_factory,
+  _set_running_loop,
+} from './event_loop_policy.js';
+import { Handle, TimerHandle, type Runnable } from './handles.js';
 import * as io from './base_events_net.js';
-import type {
-  CreateConnectionOptions,
-  CreateServerOptions,
-  CreateUnixConnectionOptions,
-  CreateUnixServerOptions,
-  GetAddrInfoOptions,
-  GetNameInfoOptions,
-} from './net_options.js';
-import {
-  subprocess_exec,
-  subprocess_shell,
-  type SubprocessExecArgs,
-  type SubprocessOptions,
-} from './base_subprocess.js';
-import {
-  create_datagram_endpoint,
-  type CreateDatagramEndpointOptions,
-} from './datagram_transport.js';
+import { subprocess_exec, subprocess_shell } from './base_subprocess.js';
+import { create_datagram_endpoint } from './datagram_transport.js';
 import { RuntimeError } from './exceptions.js';
-import type { Server } from './server.js';
+import { call_exception_handler, log_exception_context } from './exception_handler.js';
 import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
-import type { SSLContext } from './ssl.js';
 import { LOOP_INTERNALS, type _LoopInternals } from './loop_internals.js';
 import { StalledAwaits } from './stalled_awaits.js';
-import { start_tls, type StartTlsOptions } from './start_tls.js';
+import { start_tls } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, isfuture, wrap_future } from './futures.js';
 import { TimerHeap } from './heap.js';
 import { logger } from './log.js';
 import { connect_message_port } from './message_port.js';
-import {
-  get_platform,
-  type AddrInfo,
-  type Platform,
-  type SockAddr,
-  type TimerToken,
-} from './platform.js';
-import type { BaseProtocol } from './protocols.js';
+import { get_platform, type Platform, type TimerToken } from './platform.js';
 import type { HostResource } from './raw_transport.js';
 import { ensure_future } from './task_helpers.js';
 import { Task, awaiting } from './tasks.js';
-import type {
-  DatagramTransport,
-  ReadTransport,
-  SubprocessTransport,
-  Transport,
-  WriteTransport,
-} from './transports.js';
 
 const CREATE_TASK_OPTIONS: OptionSpec = { name: ['string', 'number', 'null'] };
 
@@ -149,10 +118,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
 
   // ---- running and stopping ------------------------------------------------
 
-  /**
-   * Run the loop until `stop()` is called. Returns a Promise that settles when
-   * the loop has stopped: `await loop.run_forever()`.
-   */
   override run_forever(): Promise<void> {
     this._check_closed();
     if (this._running) throw new RuntimeError('This event loop is already running');
@@ -164,14 +129,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     });
   }
 
-  /**
-   * Run the loop until `future` is done and resolve to its result, or reject
-   * with its exception. A coroutine is wrapped in a Task, a Promise in a Future.
-   *
-   * @example
-   * const loop = get_event_loop();
-   * const answer = await loop.run_until_complete(main());
-   */
   override run_until_complete<T>(
     future: Future<T> | PromiseLike<T> | Generator<unknown, T, unknown>,
   ): Promise<T> {
@@ -188,10 +145,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     });
   }
 
-  /**
-   * Stop the loop: the current iteration finishes, then `run_forever()`
-   * settles. Called before `run_forever()`, the next run does one iteration.
-   */
   override stop(): void {
     this._stopping = true;
     if (this._running && !this._awake) this._wake();
@@ -205,10 +158,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return this._closed;
   }
 
-  /**
-   * Close the loop: pending callbacks and timers are dropped, the default
-   * executor is shut down. Idempotent; refused while the loop runs.
-   */
   override close(): void {
     if (this._running) throw new RuntimeError('Cannot close a running event loop');
     if (this._closed) return;
@@ -228,13 +177,11 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
 
   // ---- scheduling -----------------------------------------------------------
 
-  /** Run `callback(...args)` on the next iteration, after what is already queued. */
   override call_soon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
     this._check_callback(callback, 'call_soon');
     return this._call_soon(callback, args);
   }
 
-  /** Like `call_soon`; the loop is single-threaded in JavaScript, so they are the same. */
   override call_soon_threadsafe<A extends unknown[]>(
     callback: (...args: A) => unknown,
     ...args: A
@@ -243,7 +190,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return this._call_soon(callback, args);
   }
 
-  /** Run `callback(...args)` in `delay` seconds (negative: as soon as possible). */
   override call_later<A extends unknown[]>(
     delay: number,
     callback: (...args: A) => unknown,
@@ -256,7 +202,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return this._call_at(this.time() + delay, callback, args);
   }
 
-  /** Run `callback(...args)` when `time()` reaches `when`. */
   override call_at<A extends unknown[]>(
     when: number,
     callback: (...args: A) => unknown,
@@ -269,7 +214,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return this._call_at(when, callback, args);
   }
 
-  /** The loop's clock: seconds on a monotonic clock with an unspecified epoch. */
   override time(): number {
     return this._platform.monotonic();
   }
@@ -312,18 +256,10 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
 
   // ---- futures and tasks ----------------------------------------------------
 
-  /** A new Future attached to this loop. */
   override create_future<T = unknown>(): Future<T> {
     return new Future<T>(this);
   }
 
-  /**
-   * Wrap a coroutine in a Task (or what the task factory makes) and schedule
-   * its first step. A Future or Promise is accepted too, wrapped in a
-   * coroutine that awaits it: `sleep()`, `wait_for()` and friends return
-   * Futures here where asyncio has coroutines, so that ported code such as
-   * `loop.create_task(sleep(1))` works.
-   */
   override create_task<T>(
     coro: Generator<unknown, T, unknown> | Future<T> | PromiseLike<T>,
     options?: CreateTaskOptions,
@@ -338,7 +274,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return task;
   }
 
-  /** Set how `create_task` makes tasks: `factory(loop, coro)`; `null` restores `Task`. */
   override set_task_factory(factory: TaskFactory | null): void {
     if (factory !== null && typeof factory !== 'function') {
       throw new TypeError('task factory must be a callable or None');
@@ -352,10 +287,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
 
   // ---- executor ---------------------------------------------------------------
 
-  /**
-   * Run `func(...args)` in `executor` (default: the default executor) and
-   * return a Future of its result.
-   */
   override run_in_executor<A extends unknown[], R>(
     executor: Executor | null,
     func: (...args: A) => R,
@@ -372,7 +303,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return wrap_future(executor.submit(func, ...args), { loop: this }) as Future<Awaited<R>>;
   }
 
-  /** Replace the executor `run_in_executor(null, ...)` uses. */
   override set_default_executor(executor: Executor | null): void {
     if (executor !== null && typeof executor?.submit !== 'function') {
       throw new TypeError('executor must have a submit(fn, ...args) method');
@@ -380,11 +310,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     this._default_executor = executor;
   }
 
-  /**
-   * Shut the default executor down and resolve once its running work is done
-   * (asyncio 3.9); `run_in_executor(null, …)` is refused afterwards. `run()`
-   * calls it before closing its loop.
-   */
   override shutdown_default_executor(): Future<null> {
     this._executor_shutdown_called = true;
     const executor = this._default_executor;
@@ -395,141 +320,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     if (done === null) result.set_result(null);
     else done.add_done_callback(() => result.set_result(null));
     return result;
-  }
-
-  // ---- networking: the bodies are in the files base_events_net.ts gathers as `io` -----------
-
-  override create_connection<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    host?: string | null,
-    port?: number | string | null,
-    options?: CreateConnectionOptions,
-  ): Future<[Transport, P]> {
-    return io.create_connection(this, protocol_factory, host, port, options);
-  }
-
-  override create_server(
-    protocol_factory: () => BaseProtocol,
-    host?: string | readonly string[] | null,
-    port?: number | string | null,
-    options?: CreateServerOptions,
-  ): Future<Server> {
-    return io.create_server(this, protocol_factory, host, port, options);
-  }
-
-  override create_unix_connection<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    path?: string | null,
-    options?: CreateUnixConnectionOptions,
-  ): Future<[Transport, P]> {
-    return io.create_unix_connection(this, protocol_factory, path, options);
-  }
-
-  override create_unix_server(
-    protocol_factory: () => BaseProtocol,
-    path?: string | null,
-    options?: CreateUnixServerOptions,
-  ): Future<Server> {
-    return io.create_unix_server(this, protocol_factory, path, options);
-  }
-
-  override connect_read_pipe<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    pipe: unknown,
-  ): Future<[ReadTransport, P]> {
-    return io.connect_pipe(this, protocol_factory, pipe, 'read');
-  }
-
-  override connect_write_pipe<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    pipe: unknown,
-  ): Future<[WriteTransport, P]> {
-    return io.connect_pipe(this, protocol_factory, pipe, 'write');
-  }
-
-  override connect_message_port<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    port: unknown,
-  ): Future<[Transport, P]> {
-    return connect_message_port(this, protocol_factory, port);
-  }
-
-  override create_datagram_endpoint<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    options?: CreateDatagramEndpointOptions,
-  ): Future<[DatagramTransport, P]> {
-    return create_datagram_endpoint(this, protocol_factory, options);
-  }
-
-  override start_tls(
-    transport: Transport,
-    protocol: BaseProtocol,
-    sslcontext: SSLContext,
-    options?: StartTlsOptions,
-  ): Future<Transport> {
-    return start_tls(this, transport, protocol, sslcontext, options);
-  }
-
-  override subprocess_exec<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    program: string | Uint8Array,
-    ...args: SubprocessExecArgs
-  ): Future<[SubprocessTransport, P]> {
-    return subprocess_exec(this, protocol_factory, program, args);
-  }
-
-  override subprocess_shell<P extends BaseProtocol>(
-    protocol_factory: () => P,
-    cmd: string | Uint8Array,
-    options?: SubprocessOptions,
-  ): Future<[SubprocessTransport, P]> {
-    return subprocess_shell(this, protocol_factory, cmd, options);
-  }
-
-  override getaddrinfo(
-    host: string | null,
-    port: number | string | null,
-    options?: GetAddrInfoOptions,
-  ): Future<AddrInfo[]> {
-    return io.getaddrinfo(this, host, port, options);
-  }
-
-  override getnameinfo(
-    sockaddr: SockAddr,
-    flags: number | GetNameInfoOptions = 0,
-  ): Future<[string, string]> {
-    return io.getnameinfo(this, sockaddr, flags);
-  }
-
-  // ---- signals: signals.ts holds the bodies --------------------------------------------------
-
-  override add_signal_handler<A extends unknown[]>(
-    sig: number | string,
-    callback: (...args: A) => unknown,
-    ...args: A
-  ): void {
-    signals.add_signal_handler(this, sig, callback, args);
-  }
-
-  override remove_signal_handler(sig: number | string): boolean {
-    return signals.remove_signal_handler(this, sig);
-  }
-
-  /** Not available: JavaScript hosts have no raw sockets (NotImplementedError says what to use). */
-  override sock_recv(_sock: unknown, _nbytes: number): Future<Uint8Array> {
-    return io.sock_not_implemented('sock_recv');
-  }
-
-  override sock_sendall(_sock: unknown, _data: Uint8Array): Future<null> {
-    return io.sock_not_implemented('sock_sendall');
-  }
-
-  override sock_connect(_sock: unknown, _address: SockAddr): Future<null> {
-    return io.sock_not_implemented('sock_connect');
-  }
-
-  override sock_accept(_sock: unknown): Future<[unknown, SockAddr]> {
-    return io.sock_not_implemented('sock_accept');
   }
 
   // ---- errors -------------------------------------------------------------------
@@ -545,57 +335,12 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return this._exception_handler;
   }
 
-  /**
-   * Log the context through `logger.error`: the message, then every other
-   * key sorted, one `key: value` line each, and the exception's stack.
-   */
   override default_exception_handler(context: ExceptionContext): void {
-    const lines = [context.message || 'Unhandled exception in event loop'];
-    for (const key of Object.keys(context).sort()) {
-      if (key === 'message' || key === 'exception') continue;
-      const value = context[key];
-      if (key === 'source_traceback')
-        lines.push(`Object created at (most recent call last):\n${String(value)}`);
-      else if (key === 'handle_traceback')
-        lines.push(`Handle created at (most recent call last):\n${String(value)}`);
-      else lines.push(`${key}: ${repr(value)}`);
-    }
-    logger.error(
-      lines.join('\n'),
-      context.exception === undefined ? undefined : { exc_info: context.exception },
-    );
+    log_exception_context(context);
   }
 
-  /**
-   * Report an error that has no caller to go to: to the custom handler if one
-   * is set, else to `default_exception_handler`. Never throws.
-   */
   override call_exception_handler(context: ExceptionContext): void {
-    const handler = this._exception_handler;
-    if (handler === null) {
-      try {
-        this.default_exception_handler(context);
-      } catch (exc) {
-        logger.error('Exception in default exception handler', { exc_info: exc });
-      }
-      return;
-    }
-    try {
-      handler(this, context);
-    } catch (exc) {
-      try {
-        this.default_exception_handler({
-          message: 'Unhandled error in exception handler',
-          exception: exc,
-          context,
-        });
-      } catch (exc2) {
-        logger.error(
-          'Exception in default exception handler while handling an unexpected error in custom exception handler',
-          { exc_info: exc2 },
-        );
-      }
-    }
+    call_exception_handler(this, this._exception_handler, context);
   }
 
   // ---- debug ----------------------------------------------------------------------
@@ -604,7 +349,6 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
     return this._debug;
   }
 
-  /** Turn debug mode on or off: source tracebacks and slow-callback warnings. */
   override set_debug(enabled: boolean): void {
     this._debug = Boolean(enabled);
   }
@@ -782,6 +526,113 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
   _check_closed(): void {
     if (this._closed) throw new RuntimeError('Event loop is closed');
   }
+}
+
+// ---- the I/O methods: networking, pipes, processes, signals -------------------------------------
+//
+// Typed and documented once, on AbstractEventLoop (events.ts); each body is in the file of its job
+// (base_events_net.ts lists them). As overrides in the class body every signature would be written
+// a third time, so each method is one entry here, installed on the prototype as the class body
+// would install it (writable, configurable, not enumerable). The bodies take the loop first.
+
+const IO_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
+  create_connection(protocol_factory, host, port, options) {
+    return io.create_connection(this, protocol_factory, host, port, options);
+  },
+  create_server(protocol_factory, host, port, options) {
+    return io.create_server(this, protocol_factory, host, port, options);
+  },
+  create_unix_connection(protocol_factory, path, options) {
+    return io.create_unix_connection(this, protocol_factory, path, options);
+  },
+  create_unix_server(protocol_factory, path, options) {
+    return io.create_unix_server(this, protocol_factory, path, options);
+  },
+  connect_read_pipe(protocol_factory, pipe) {
+    return io.connect_pipe(this, protocol_factory, pipe, 'read');
+  },
+  connect_write_pipe(protocol_factory, pipe) {
+    return io.connect_pipe(this, protocol_factory, pipe, 'write');
+  },
+  connect_message_port(protocol_factory, port) {
+    return connect_message_port(this, protocol_factory, port);
+  },
+  create_datagram_endpoint(protocol_factory, options) {
+    return create_datagram_endpoint(this, protocol_factory, options);
+  },
+  start_tls(transport, protocol, sslcontext, options) {
+    return start_tls(this, transport, protocol, sslcontext, options);
+  },
+  subprocess_exec(protocol_factory, program, ...args) {
+    return subprocess_exec(this, protocol_factory, program, args);
+  },
+  subprocess_shell(protocol_factory, cmd, options) {
+    return subprocess_shell(this, protocol_factory, cmd, options);
+  },
+  getaddrinfo(host, port, options) {
+    return io.getaddrinfo(this, host, port, options);
+  },
+  getnameinfo(sockaddr, flags = 0) {
+    return io.getnameinfo(this, sockaddr, flags);
+  },
+  add_signal_handler(sig, callback, ...args) {
+    signals.add_signal_handler(this, sig, callback, args);
+  },
+  remove_signal_handler(sig) {
+    return signals.remove_signal_handler(this, sig);
+  },
+  sock_recv(_sock, _nbytes) {
+    return io.sock_not_implemented('sock_recv');
+  },
+  sock_sendall(_sock, _data) {
+    return io.sock_not_implemented('sock_sendall');
+  },
+  sock_connect(_sock, _address) {
+    return io.sock_not_implemented('sock_connect');
+  },
+  sock_accept(_sock) {
+    return io.sock_not_implemented('sock_accept');
+  },
+  sock_recv_into(_sock, _buf) {
+    return io.sock_not_implemented('sock_recv_into');
+  },
+  sock_recvfrom(_sock, _bufsize) {
+    return io.sock_not_implemented('sock_recvfrom');
+  },
+  sock_recvfrom_into(_sock, _buf, _nbytes) {
+    return io.sock_not_implemented('sock_recvfrom_into');
+  },
+  sock_sendto(_sock, _data, _address) {
+    return io.sock_not_implemented('sock_sendto');
+  },
+  sock_sendfile(_sock, _file, _offset, _count, _options) {
+    return io.sock_not_implemented('sock_sendfile');
+  },
+  add_reader(_fd, _callback, ..._args) {
+    io.fd_not_implemented('add_reader');
+  },
+  remove_reader(_fd) {
+    return io.fd_not_implemented('remove_reader');
+  },
+  add_writer(_fd, _callback, ..._args) {
+    io.fd_not_implemented('add_writer');
+  },
+  remove_writer(_fd) {
+    return io.fd_not_implemented('remove_writer');
+  },
+  sendfile(transport, file, offset, count, options) {
+    return io.sendfile(this, transport, file, offset, count, options);
+  },
+  connect_accepted_socket(protocol_factory, sock, options) {
+    return io.connect_accepted_socket(this, protocol_factory, sock, options);
+  },
+};
+for (const [name, value] of Object.entries(IO_METHODS)) {
+  Object.defineProperty(BaseEventLoop.prototype, name, {
+    value,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** The default policy: one loop per JavaScript realm, a `BaseEventLoop`. */

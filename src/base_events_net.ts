@@ -2,6 +2,10 @@
 //
 // Nothing is defined here: each method lives in the file of its job, and
 // this file gathers them (and the names other modules import from here).
+// Each method is documented once, on AbstractEventLoop (events.ts); the
+// IO_METHODS table in base_events.ts binds it to its body here, or in
+// datagram_transport.ts, base_subprocess.ts, start_tls.ts, message_port.ts
+// and signals.ts, which it imports directly.
 //
 //   net_options.ts        the options objects of the methods, and their specs
 //   net_helpers.ts        host_future(), argument checks, _make_transport()
@@ -10,9 +14,15 @@
 //   create_server.ts      create_server() (server.ts: Server, ServerSocket)
 //   unix_events.ts        create_unix_connection(), create_unix_server(), pipes
 //   signals.ts            add_signal_handler(), remove_signal_handler()
+//   sendfile.ts           sendfile()
+//   connect_accepted_socket.ts  connect_accepted_socket()
 //
 // The files above never import this one, so no import cycle goes through it.
 
+export {
+  connect_accepted_socket,
+  type ConnectAcceptedSocketOptions,
+} from './connect_accepted_socket.js';
 export { create_connection, _interleave_addrinfos } from './create_connection.js';
 export { create_server } from './create_server.js';
 export { getaddrinfo, getnameinfo } from './getaddrinfo.js';
@@ -20,8 +30,11 @@ export {
   _make_transport,
   check_factory,
   check_ssl_timeouts,
+  fd_not_implemented,
   host_future,
   sock_not_implemented,
+  type FdMethod,
+  type SockMethod,
 } from './net_helpers.js';
 export {
   SSL_SHUTDOWN_TIMEOUT,
@@ -33,5 +46,11 @@ export {
   type GetNameInfoOptions,
   type ProtocolFactory,
 } from './net_options.js';
+export {
+  SENDFILE_FALLBACK_READBUFFER_SIZE,
+  sendfile,
+  type BinaryFile,
+  type SendfileOptions,
+} from './sendfile.js';
 export { Server, ServerSocket } from './server.js';
 export { connect_pipe, create_unix_connection, create_unix_server } from './unix_events.js';

@@ -13,7 +13,6 @@ import {
   host_future,
   is_none,
   refuse_with,
-  type TlsListenOptions,
 } from './net_helpers.js';
 import {
   CREATE_SERVER_OPTIONS,
@@ -24,7 +23,7 @@ import {
 } from './net_options.js';
 import { check_options } from './options.js';
 import { OSError, os_error_from_code } from './os_errors.js';
-import type { AddrInfo, RawServer } from './platform.js';
+import type { AddrInfo, RawServer, StreamListenOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { Server } from './server.js';
 import { socket, _format_sockaddr } from './sockets.js';
@@ -74,7 +73,7 @@ export function create_server(
     refuse_with(opts, modifiers, 'websocket.server');
     loop._check_closed();
     const backlog = 100;
-    const listen_opts: TlsListenOptions = {
+    const listen_opts: StreamListenOptions = {
       websocket,
       backlog,
       ssl,
@@ -137,7 +136,7 @@ function* bind_server(
   const backlog = server._backlog;
   const { ssl, ssl_handshake_timeout, on_handshake_error } = plan;
   if (!is_none(plan.sock)) {
-    const listen_opts: TlsListenOptions = {
+    const listen_opts: StreamListenOptions = {
       sock: plan.sock,
       backlog,
       ssl,
@@ -170,7 +169,7 @@ function* bind_server(
     }
     for (const [family, , , , address] of infos) {
       const [addr_host, addr_port] = address as [string, number];
-      const listen_opts: TlsListenOptions = {
+      const listen_opts: StreamListenOptions = {
         host: addr_host,
         port: addr_port,
         family,

@@ -272,3 +272,25 @@ export class BrokenBarrierError extends RuntimeError {
     _set_error_name(this, 'BrokenBarrierError');
   }
 }
+
+/**
+ * The host cannot send a file natively (asyncio 3.7's
+ * `SendfileNotAvailableError`, a `RuntimeError` as in asyncio). Raised by
+ * `loop.sendfile(transport, file, offset, count, {fallback: false})` on a
+ * transport whose socket could take a native `sendfile(2)`, which no
+ * JavaScript host offers: leave `fallback` on (the default) and the file is
+ * read and written in chunks, with flow control.
+ *
+ * @example
+ * try {
+ *   yield From(loop.sendfile(transport, file, 0, null, { fallback: false }));
+ * } catch (e) {
+ *   if (!(e instanceof SendfileNotAvailableError)) throw e;
+ *   yield From(loop.sendfile(transport, file)); // chunks, read by the loop
+ * }
+ */
+export class SendfileNotAvailableError extends RuntimeError {
+  static {
+    _set_error_name(this, 'SendfileNotAvailableError');
+  }
+}

@@ -12,13 +12,14 @@ export {
   type GetNameInfoOptions,
   type ProtocolFactory,
 } from './net_options.js';
-export type { StdioSpec, SubprocessExecArgs, SubprocessOptions } from './base_subprocess.js';
+export type { StdioSpec, SubprocessExecArgs, SubprocessOptions } from './subprocess_options.js';
 export {
   Condition,
   type ConditionOptions,
   type ConditionWaitForOptions,
   type NotifyOptions,
 } from './condition.js';
+export type { ConnectAcceptedSocketOptions } from './connect_accepted_socket.js';
 export { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 export {
   From,
@@ -32,22 +33,22 @@ export {
 export type { CreateDatagramEndpointOptions } from './datagram_transport.js';
 export {
   AbstractEventLoop,
-  AbstractEventLoopPolicy,
   AbstractServer,
-  Handle,
-  TimerHandle,
-  get_event_loop,
-  get_event_loop_policy,
-  get_running_loop,
-  new_event_loop,
-  set_event_loop,
-  set_event_loop_policy,
   type CreateTaskOptions,
   type ExceptionContext,
   type ExceptionHandler,
   type Executor,
   type TaskFactory,
 } from './events.js';
+export {
+  AbstractEventLoopPolicy,
+  get_event_loop,
+  get_event_loop_policy,
+  get_running_loop,
+  new_event_loop,
+  set_event_loop,
+  set_event_loop_policy,
+} from './event_loop_policy.js';
 export { BaseExceptionGroup, ExceptionGroup } from './exception_group.js';
 export {
   BrokenBarrierError,
@@ -60,6 +61,7 @@ export {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  SendfileNotAvailableError,
   TimeoutError,
   ValueError,
 } from './exceptions.js';
@@ -72,6 +74,7 @@ export {
   type FutureOptions,
   type YieldFrom,
 } from './futures.js';
+export { Handle, TimerHandle } from './handles.js';
 export { Event, Lock, LockGuard, type LockOptions } from './locks.js';
 export {
   logger,
@@ -133,6 +136,7 @@ export {
   type QueueStorage,
 } from './queues.js';
 export { BoundedSemaphore, Semaphore, type SemaphoreOptions } from './semaphores.js';
+export type { BinaryFile, SendfileOptions } from './sendfile.js';
 export { Server, ServerSocket } from './server.js';
 export {
   ensure_future,
@@ -170,6 +174,7 @@ export {
   type StreamLoopOption,
   type StreamOptions,
   type StreamReaderOptions,
+  type StreamWriterStartTlsOptions,
 } from './streams.js';
 export {
   Process,

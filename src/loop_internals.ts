@@ -1,12 +1,8 @@
 // The loop's internal contract: what Futures, Tasks, locks, streams and transports use of their loop, and the one checked way to get it.
 
-import {
-  get_event_loop,
-  type AbstractEventLoop,
-  type Handle,
-  type HandleOwner,
-  type Runnable,
-} from './events.js';
+import type { AbstractEventLoop } from './events.js';
+import { get_event_loop } from './event_loop_policy.js';
+import type { Handle, HandleOwner, Runnable } from './handles.js';
 import { repr } from './format_helpers.js';
 import type { Platform } from './platform.js';
 import type { HostResource } from './raw_transport.js';

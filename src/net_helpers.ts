@@ -7,7 +7,7 @@ import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import type { ProtocolFactory } from './net_options.js';
 import { OSError } from './os_errors.js';
-import type { RawServer, RawStream, StreamListenOptions } from './platform.js';
+import type { RawServer, RawStream } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { _StreamTransport, type Direction } from './stream_transport.js';
 
@@ -39,19 +39,6 @@ export const destroy_raw = (raw: RawStream): void => raw.destroy();
 
 /** Release a listening server nobody wants (the `orphan` of {@link host_future}). @internal */
 export const close_raw_server = (raw: RawServer): void => raw.close();
-
-/**
- * The `StreamListenOptions` of a TLS server, plus how the backend reports a
- * connection whose TLS handshake failed or timed out: it has closed that
- * socket already, and calls `on_handshake_error` (from a host callback) with
- * the mapped error. A backend without TLS servers ignores it.
- * TODO(seam): a member of `StreamListenOptions` in platform.ts, which this
- * change could not edit; until then the core passes it alongside.
- * @internal
- */
-export interface TlsListenOptions extends StreamListenOptions {
-  on_handshake_error?: ((exc: Error) => void) | null;
-}
 
 /**
  * The `on_handshake_error` of a TLS server on `loop`: report the failure in a
@@ -161,12 +148,69 @@ export function* _make_transport<P extends BaseProtocol>(
   return [transport, protocol];
 }
 
-// ---- sock_* -----------------------------------------------------------------------------------
+// ---- what no JavaScript host can do: raw sockets and descriptor readiness ------------------------
 
-/** The `sock_*` methods: JavaScript hosts have no raw socket objects. @internal */
-export function sock_not_implemented(method: string): never {
+const NO_RAW_SOCKETS = 'needs a raw socket object, which JavaScript hosts do not expose';
+const STREAM_SOCK =
+  'loop.create_connection(factory, null, null, {sock}) for a socket connected elsewhere';
+const RECEIVE = `receive through a transport instead: Protocol.data_received() of loop.create_connection(factory, host, port) (or ${STREAM_SOCK}), or StreamReader.read() of open_connection()`;
+const DATAGRAMS =
+  'use loop.create_datagram_endpoint(factory, {local_addr, remote_addr}) (or {sock} for a host UDP socket) instead: DatagramTransport.sendto() and DatagramProtocol.datagram_received()';
+
+/**
+ * What to use instead of each `sock_*` method, named in its
+ * `NotImplementedError` (STYLE: unsupported hosts fail loudly and say what
+ * to use instead).
+ */
+const SOCK_ALTERNATIVES = {
+  sock_recv: RECEIVE,
+  sock_recv_into: RECEIVE,
+  sock_recvfrom: DATAGRAMS,
+  sock_recvfrom_into: DATAGRAMS,
+  sock_sendall: `send through a transport instead: transport.write() then StreamWriter.drain() (open_connection()), or ${STREAM_SOCK}`,
+  sock_sendto: DATAGRAMS,
+  sock_connect:
+    'connect with loop.create_connection(factory, host, port) or open_connection(host, port) instead',
+  sock_accept:
+    'accept with loop.create_server(factory, host, port) or start_server() instead, or hand a socket a host server accepted to loop.connect_accepted_socket(factory, sock)',
+  sock_sendfile: 'send a file over a transport with loop.sendfile(transport, file) instead',
+} as const;
+
+/** The `sock_*` methods of asyncio's loop, none of which a JavaScript host can provide. @internal */
+export type SockMethod = keyof typeof SOCK_ALTERNATIVES;
+
+/**
+ * The `sock_*` methods: throw `NotImplementedError` naming the method and
+ * what to use instead, e.g. `loop.sock_connect(): needs a raw socket object,
+ * which JavaScript hosts do not expose; connect with
+ * loop.create_connection(…)`.
+ * @internal
+ */
+export function sock_not_implemented(method: SockMethod): never {
   throw new NotImplementedError(
-    `${method}() needs a raw socket object, which JavaScript hosts do not expose; ` +
-      'use loop.create_connection() / loop.create_server() with a Protocol, or open_connection() / start_server() streams',
+    `loop.${method}(): ${NO_RAW_SOCKETS}; ${SOCK_ALTERNATIVES[method]}`,
+  );
+}
+
+/** What to use instead of watching a descriptor's readiness, by method. */
+const FD_ALTERNATIVES = {
+  add_reader: `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`,
+  remove_reader: `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`,
+  add_writer: `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`,
+  remove_writer: `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`,
+} as const;
+
+/** asyncio's readiness callbacks on raw file descriptors. @internal */
+export type FdMethod = keyof typeof FD_ALTERNATIVES;
+
+/**
+ * `add_reader()`/`remove_reader()`/`add_writer()`/`remove_writer()`: Node
+ * (libuv) and browsers report no readiness of raw descriptors, so throw
+ * `NotImplementedError` naming the transport to use instead.
+ * @internal
+ */
+export function fd_not_implemented(method: FdMethod): never {
+  throw new NotImplementedError(
+    `loop.${method}(): needs the readiness of raw file descriptors, which JavaScript hosts do not expose; wrap the descriptor in a transport instead: ${FD_ALTERNATIVES[method]}`,
   );
 }

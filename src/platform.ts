@@ -93,6 +93,15 @@ export interface Platform {
   open_pipe(pipe: unknown, mode: 'read' | 'write'): RawStream;
 
   /**
+   * Wrap a host file object for `loop.sendfile()` (asyncio reads it in an
+   * executor): Node takes a `FileHandle` (`fs.promises.open(path)`), a file
+   * descriptor or a `Blob`; browsers a `Blob` or `File`. Throws `TypeError`,
+   * naming what the host takes, for anything else. Opens nothing: the caller
+   * owns the file and closes it.
+   */
+  open_file(file: unknown): RawFile;
+
+  /**
    * The canonical name (`'SIGINT'`) of signal `sig`, given as a name or as the
    * host's signal number. Throws `TypeError` for anything else, `ValueError`
    * for an unknown signal, and `NotImplementedError` on a host without signals.
@@ -227,6 +236,12 @@ export interface StreamListenOptions {
   /** Seconds a client's TLS handshake may take (default 60): then the connection is dropped. */
   ssl_handshake_timeout?: number | null;
   /**
+   * Called (from a host callback) with the mapped error of a connection whose
+   * TLS handshake failed or timed out; the backend has closed its socket. A
+   * backend without TLS servers ignores it.
+   */
+  on_handshake_error?: ((exc: Error) => void) | null;
+  /**
    * Serve WebSocket clients instead of plain sockets: on `host`/`port` (an
    * HTTP server of its own), or on the host HTTP server `server` (no `host`/`port`).
    * Only upgrade requests for `path` (any path when `null`) are accepted.
@@ -298,6 +313,20 @@ export interface RawStream {
   destroy(): void;
   /** Transport extra info: `peername`, `sockname`, `socket`, `pipe`, … */
   readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A file as `loop.sendfile()` reads it: positional reads that leave the host
+ * object's own position alone (Node has no `lseek()`), so concurrent users
+ * of a descriptor do not disturb each other.
+ */
+export interface RawFile {
+  /**
+   * Read up to `size` bytes starting at byte `position`: fewer at the end of
+   * the file, none past it. Resolves to fresh bytes the caller keeps (a
+   * transport holds written chunks until sent); rejects with a mapped `OSError`.
+   */
+  read(position: number, size: number): Promise<Uint8Array>;
 }
 
 /** A listening socket as the host holds it. */

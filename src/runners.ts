@@ -2,13 +2,13 @@
 
 import { iscoroutine } from './coroutines.js';
 import { ASYNC_DISPOSE } from './disposal.js';
+import { AbstractEventLoop } from './events.js';
 import {
-  AbstractEventLoop,
   BaseDefaultEventLoopPolicy,
   _any_loop_running,
   get_event_loop_policy,
   new_event_loop,
-} from './events.js';
+} from './event_loop_policy.js';
 import { RuntimeError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable } from './futures.js';

@@ -2,7 +2,7 @@
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import { iscoroutine } from './coroutines.js';
-import { _get_running_loop } from './events.js';
+import { _get_running_loop } from './event_loop_policy.js';
 import { RuntimeError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { is_thenable } from './futures.js';

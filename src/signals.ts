@@ -2,7 +2,7 @@
 
 import type { _LoopInternals } from './loop_internals.js';
 import { iscoroutine, iscoroutinefunction } from './coroutines.js';
-import { Handle } from './events.js';
+import { Handle } from './handles.js';
 import { repr } from './format_helpers.js';
 
 const signal_handlers = new WeakMap<_LoopInternals, Map<string, Handle>>();

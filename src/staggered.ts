@@ -2,7 +2,7 @@
 
 import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
-import type { TimerHandle } from './events.js';
+import type { TimerHandle } from './handles.js';
 import { OSError } from './os_errors.js';
 import type { Task } from './tasks.js';
 

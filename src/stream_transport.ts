@@ -1,7 +1,7 @@
 // _StreamTransport: asyncio's socket-transport semantics (selector_events.py) over a platform RawStream.
 
 import type { _LoopInternals } from './loop_internals.js';
-import type { TimerHandle } from './events.js';
+import type { TimerHandle } from './handles.js';
 import { RuntimeError, TimeoutError } from './exceptions.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
@@ -423,6 +423,19 @@ export class _StreamTransport extends _RawTransport {
   override _force_close(exc: Error | null): void {
     this._held = null;
     super._force_close(exc);
+  }
+
+  /**
+   * @internal A `close()` under way with nothing left to send ends by itself,
+   * soon (a WebSocket waits for its peer's close frame): cutting it short would
+   * turn a clean close into a reset. Anything else is released now.
+   */
+  override _close_at_loop_close(): void {
+    if (this._closing && !this._host_released && this.get_write_buffer_size() === 0) {
+      this._loop._host_resources.delete(this);
+      return;
+    }
+    super._close_at_loop_close();
   }
 
   /** @internal */

@@ -13,9 +13,12 @@ import type { AbstractEventLoop } from './events.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable } from './futures.js';
+import { check_ssl_timeouts } from './net_helpers.js';
 import { check_options, type OptionSpec } from './options.js';
 import { ConnectionResetError } from './os_errors.js';
 import { Protocol } from './protocols.js';
+import { SSLContext } from './ssl.js';
+import type { StartTlsOptions } from './start_tls.js';
 import { StreamReader, _DEFAULT_LIMIT } from './stream_reader.js';
 import type { Task } from './tasks.js';
 import type { Transport } from './transports.js';
@@ -34,7 +37,15 @@ export interface StreamOptions extends StreamLoopOption {
   limit?: number | null;
 }
 
+/** Options of `StreamWriter.start_tls()` (asyncio 3.11's keyword arguments): `loop.start_tls()`'s but `server_side`, which the stream decides. */
+export type StreamWriterStartTlsOptions = Omit<StartTlsOptions, 'server_side'>;
+
 const LOOP_OPTION: OptionSpec = { loop: ['object', 'null'] };
+const WRITER_START_TLS_OPTIONS: OptionSpec = {
+  server_hostname: ['string', 'null'],
+  ssl_handshake_timeout: ['number', 'null'],
+  ssl_shutdown_timeout: ['number', 'null'],
+};
 const STREAM_OPTIONS: OptionSpec = { limit: ['number', 'null'], loop: ['object', 'null'] };
 
 /** Options of `open_connection()`: `limit`, `loop`, and those of `loop.create_connection()`. */
@@ -239,6 +250,22 @@ export class StreamReaderProtocol extends FlowControlMixin {
     }
   }
 
+  /**
+   * The connection was upgraded to TLS (`StreamWriter.start_tls()`): the new
+   * transport replaces the plain one, which is inert from now on, so the
+   * reader pauses and resumes the new one (asyncio 3.13's `_replace_transport`).
+   * @internal
+   */
+  _replace_transport(transport: Transport): void {
+    this._transport = transport;
+    this._over_ssl = transport.get_extra_info('sslcontext') != null;
+    const reader = this._stream_reader;
+    if (reader === null) return;
+    reader._transport = transport;
+    // A reader holding more than it may keeps the new transport paused too.
+    if (reader._paused && !transport.is_closing()) transport.pause_reading();
+  }
+
   private readonly _on_task_done = (task: Future<unknown>): void => {
     this._task = null;
     if (task.cancelled()) {
@@ -310,7 +337,7 @@ function settle_closed(waiter: Future<void>, exc: Error | null): void {
  * yield From(writer.wait_closed());
  */
 export class StreamWriter {
-  /** @internal */ readonly _transport: Transport;
+  /** @internal Replaced by the TLS transport after `start_tls()`. */ _transport: Transport;
   /** @internal */ readonly _protocol: FlowControlMixin;
   /** @internal */ readonly _reader: StreamReader | null;
   /** @internal */ readonly _loop: _LoopInternals;
@@ -411,6 +438,87 @@ export class StreamWriter {
     }
     return this._protocol._drain_helper();
   }
+
+  /**
+   * Upgrade the connection to TLS in place (asyncio 3.11's
+   * `StreamWriter.start_tls`): wait for `drain()`, run the TLS handshake
+   * (the server side when the writer came from `start_server()`, the client
+   * side otherwise), then carry on over TLS. The writer, its `StreamReader`
+   * and their protocol stay the same: writes are encrypted from then on,
+   * reads return decrypted data, and `get_extra_info('sslcontext')` and
+   * `transport` are the TLS transport's.
+   *
+   * Bad arguments throw at the call (`TypeError` for a non-`SSLContext` or a
+   * writer without a `StreamReaderProtocol`, `ValueError` for a timeout that is
+   * not a positive number); a failed handshake fails the Future with the
+   * mapped `SSLError` and closes the connection. When nothing waits for
+   * `drain()`, the upgrade starts within the call, as asyncio's does, so no
+   * byte sent after the peer's cue is read as plaintext.
+   *
+   * @example
+   * writer.write(new TextEncoder().encode('STARTTLS\n'));
+   * yield From(reader.readline());                              // '+OK\n'
+   * yield From(writer.start_tls(ctx, { server_hostname: 'mail.example.com' }));
+   * writer.write(new TextEncoder().encode('EHLO me\n'));          // encrypted
+   */
+  start_tls(sslcontext: SSLContext, options?: StreamWriterStartTlsOptions | null): Task<void> {
+    const opts = check_options('start_tls', options, WRITER_START_TLS_OPTIONS);
+    if (!(sslcontext instanceof SSLContext)) {
+      throw new TypeError(
+        `sslcontext is expected to be an instance of ssl.SSLContext, got ${repr(sslcontext)}`,
+      );
+    }
+    check_ssl_timeouts(true, opts);
+    const protocol = this._protocol;
+    if (!(protocol instanceof StreamReaderProtocol)) {
+      throw new TypeError(
+        `start_tls() needs the StreamReaderProtocol of open_connection() or start_server(), got ${repr(protocol)}`,
+      );
+    }
+    const loop = this._loop;
+    const tls_options: StartTlsOptions = {
+      ...opts,
+      server_side: protocol._client_connected_cb !== null,
+    };
+    const drained = this.drain();
+    // asyncio's `await self.drain()` does not yield unless writing is paused,
+    // so its loop.start_tls() pauses reading before anything more is read.
+    const upgrade: TlsUpgrade = {
+      start: () => loop.start_tls(this._transport, protocol, sslcontext, tls_options),
+      drain:
+        drained.done() && !drained.cancelled() && drained.exception() === null ? null : drained,
+      future: null,
+    };
+    if (upgrade.drain === null) upgrade.future = upgrade.start();
+    const task = loop.create_task(finish_start_tls(this, protocol, upgrade));
+    // Cancelled, even before its first step: the handshake is abandoned and the connection closed.
+    task.add_done_callback(() => {
+      if (task.cancelled()) upgrade.future?.cancel();
+    });
+    return task;
+  }
+}
+
+/** A `StreamWriter.start_tls()` under way: the `loop.start_tls()` Future once started. */
+interface TlsUpgrade {
+  start: () => Future<Transport>;
+  /** The `drain()` to wait for before starting, or `null` when started at the call. */
+  drain: Future<void> | null;
+  future: Future<Transport> | null;
+}
+
+function* finish_start_tls(
+  writer: StreamWriter,
+  protocol: StreamReaderProtocol,
+  upgrade: TlsUpgrade,
+): Generator<unknown, void, unknown> {
+  if (upgrade.drain !== null) {
+    yield From(upgrade.drain);
+    upgrade.future = upgrade.start();
+  }
+  const transport = yield* From(upgrade.future!);
+  writer._transport = transport;
+  protocol._replace_transport(transport);
 }
 
 function drain_after_yield(protocol: FlowControlMixin, waiter: Future<void>): void {

@@ -1,14 +1,14 @@
 // Child processes with streams: create_subprocess_exec/shell, Process, SubprocessStreamProtocol (asyncio subprocess.py).
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import type { BaseSubprocessTransport } from './base_subprocess.js';
 import {
   DEVNULL,
   PIPE,
   STDOUT,
   _split_exec_args,
-  type BaseSubprocessTransport,
   type SubprocessOptions,
-} from './base_subprocess.js';
+} from './subprocess_options.js';
 import { From } from './coroutines.js';
 import type { AbstractEventLoop } from './events.js';
 import type { Future } from './futures.js';
@@ -26,7 +26,7 @@ export {
   STDOUT,
   type StdioSpec,
   type SubprocessOptions,
-} from './base_subprocess.js';
+} from './subprocess_options.js';
 
 /**
  * Options of `create_subprocess_exec()` / `create_subprocess_shell()`: those

@@ -2,7 +2,9 @@
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
 import { FromWrapper, iscoroutine, type Awaitable } from './coroutines.js';
-import { AbstractEventLoop, get_event_loop, type Runnable, type TimerHandle } from './events.js';
+import { AbstractEventLoop } from './events.js';
+import { get_event_loop } from './event_loop_policy.js';
+import type { Runnable, TimerHandle } from './handles.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, wrap_future, type DoneCallback, type Waiter } from './futures.js';

@@ -2,12 +2,8 @@
 
 import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.js';
 import { FromWrapper, Return, iscoroutine } from './coroutines.js';
-import {
-  AbstractEventLoop,
-  get_running_loop,
-  type CreateTaskOptions,
-  type ExceptionContext,
-} from './events.js';
+import { AbstractEventLoop, type CreateTaskOptions, type ExceptionContext } from './events.js';
+import { get_running_loop } from './event_loop_policy.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
 import {

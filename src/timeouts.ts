@@ -1,6 +1,6 @@
 // Timeout, timeout() and timeout_at(): cancel a body at a deadline and raise TimeoutError (asyncio 3.11 timeouts.py).
 
-import type { Handle } from './events.js';
+import type { Handle } from './handles.js';
 import { CancelledError, RuntimeError, TimeoutError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';

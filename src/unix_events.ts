@@ -16,7 +16,6 @@ import {
   host_future,
   is_none,
   refuse_with,
-  type TlsListenOptions,
 } from './net_helpers.js';
 import {
   CREATE_UNIX_CONNECTION_OPTIONS,
@@ -28,7 +27,7 @@ import {
 } from './net_options.js';
 import { check_options } from './options.js';
 import { OSError, os_error_from_code } from './os_errors.js';
-import type { RawServer, StreamConnectOptions } from './platform.js';
+import type { RawServer, StreamConnectOptions, StreamListenOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { Server } from './server.js';
 import { socket } from './sockets.js';
@@ -122,7 +121,7 @@ export function create_unix_server(
   const backlog = opts.backlog ?? 100;
   const server = new Server(loop, protocol_factory, backlog, ssl_shutdown_timeout);
   const on_handshake_error = ssl === null ? null : handshake_error_reporter(loop);
-  const listen_opts: TlsListenOptions = is_none(path)
+  const listen_opts: StreamListenOptions = is_none(path)
     ? { sock: opts.sock, backlog, ssl, ssl_handshake_timeout, on_handshake_error }
     : { path, backlog, ssl, ssl_handshake_timeout, on_handshake_error };
   return make_server(

@@ -2,12 +2,9 @@
 
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION } from './constants.js';
 import type { Awaitable } from './coroutines.js';
-import {
-  get_event_loop,
-  type AbstractEventLoop,
-  type Runnable,
-  type TimerHandle,
-} from './events.js';
+import type { AbstractEventLoop } from './events.js';
+import { get_event_loop } from './event_loop_policy.js';
+import type { Runnable, TimerHandle } from './handles.js';
 import { TimeoutError, ValueError } from './exceptions.js';
 import { Future } from './futures.js';
 import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';

@@ -1,6 +1,7 @@
 // Browser backend: assembles the Platform object from the browser host adapters beside it.
 
-import type { Platform, RawStream, StreamConnectOptions } from '../../src/platform.js';
+import { repr } from '../../src/format_helpers.js';
+import type { Platform, RawFile, RawStream, StreamConnectOptions } from '../../src/platform.js';
 
 import {
   clear_timer,
@@ -35,6 +36,25 @@ function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
 }
 
 /**
+ * `loop.sendfile()`'s file in a browser: a `Blob` or `File` (an `<input
+ * type=file>` pick, `await response.blob()`), read in slices. Browsers have
+ * no file descriptors; anything else is a `TypeError` saying so.
+ */
+function open_file(file: unknown): RawFile {
+  if (!(file instanceof Blob)) {
+    throw new TypeError(
+      'file must be a Blob or a File (an <input type=file> pick, await response.blob()), or an ' +
+        `object with read(size) and seek(offset) (a Python-style binary file), got ${repr(file)}`,
+    );
+  }
+  return {
+    async read(position: number, size: number): Promise<Uint8Array> {
+      return new Uint8Array(await file.slice(position, position + size).arrayBuffer());
+    },
+  };
+}
+
+/**
  * The browser implementation of the core's `Platform` interface (windows and workers).
  *
  * Installed by `platform/browser/index.ts`, the entry of
@@ -55,6 +75,7 @@ export const browser_platform: Platform = {
   connect_stream,
   listen_stream,
   open_pipe,
+  open_file,
   open_datagram,
   spawn,
   start_tls,

@@ -6,7 +6,6 @@
 import net from 'node:net';
 
 import { NotImplementedError, ValueError } from '../../src/exceptions.js';
-import type { TlsListenOptions } from '../../src/net_helpers.js';
 import type {
   RawServer,
   RawStream,
@@ -238,7 +237,7 @@ export function listen_stream(
   return new Promise<RawServer>((resolve, reject) => {
     const ssl = is_ssl_context(opts.ssl) ? opts.ssl : null;
     const ssl_handshake_timeout = opts.ssl_handshake_timeout ?? null;
-    const on_handshake_error = (opts as TlsListenOptions).on_handshake_error ?? null;
+    const on_handshake_error = (opts as StreamListenOptions).on_handshake_error ?? null;
     // A context that cannot serve TLS fails the server now, not each connection.
     if (ssl !== null) prepare_tls_server(ssl);
     if (opts.sock !== undefined && opts.sock !== null) {

@@ -20,6 +20,7 @@ import {
 import { getaddrinfo, getnameinfo } from './dns.js';
 import { open_datagram } from './dgram.js';
 import { map_error } from './errors.js';
+import { open_file } from './fs.js';
 import { connect_stream as connect_socket, listen_stream as listen_socket } from './net.js';
 import { spawn } from './child_process.js';
 import { open_pipe } from './pipe.js';
@@ -49,8 +50,8 @@ function alloc_bytes(size: number): Uint8Array {
 /**
  * The Node implementation of the core's `Platform` interface.
  *
- * Installed by `platform/node/index.ts`, the entry of `dist/trollius.node.mjs`
- * and `dist/trollius.node.cjs`.
+ * Installed at import by the Node entry, and only by the first Node build a
+ * process loads (see one_loop_world.ts).
  */
 export const node_platform: Platform = {
   name: 'node',
@@ -67,6 +68,7 @@ export const node_platform: Platform = {
   connect_stream,
   listen_stream,
   open_pipe,
+  open_file,
   open_datagram,
   spawn,
   start_tls,

@@ -70,6 +70,7 @@ export const EXPECTED_EXPORTS: readonly string[] = [
   'SSLWantWriteError',
   'SSLZeroReturnError',
   'Semaphore',
+  'SendfileNotAvailableError',
   'Server',
   'ServerSocket',
   'StreamReader',

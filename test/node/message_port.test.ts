@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import { set_event_loop } from '../../src/events.js';
+import { set_event_loop } from '../../src/event_loop_policy.js';
 import { RuntimeError } from '../../src/exceptions.js';
 import { gather } from '../../src/task_helpers.js';
 import {

@@ -14,7 +14,7 @@ import { connect_websocket as browser_connect_websocket } from '../../platform/b
 import { BaseEventLoop } from '../../src/base_events.js';
 import { _interleave_addrinfos } from '../../src/create_connection.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import { set_event_loop } from '../../src/events.js';
+import { set_event_loop } from '../../src/event_loop_policy.js';
 import { ExceptionGroup } from '../../src/exception_group.js';
 import { NotImplementedError, TimeoutError, ValueError } from '../../src/exceptions.js';
 import { accept_parent_port, open_message_port } from '../../src/message_port.js';

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaseEventLoop } from '../../src/base_events.js';
 import type { Server } from '../../src/base_events_net.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import { set_event_loop } from '../../src/events.js';
+import { set_event_loop } from '../../src/event_loop_policy.js';
 import type { Future } from '../../src/futures.js';
 import { ConnectionError, ConnectionResetError } from '../../src/os_errors.js';
 import { ValueError } from '../../src/exceptions.js';

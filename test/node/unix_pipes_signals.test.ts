@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaseEventLoop } from '../../src/base_events.js';
 import type { Server } from '../../src/base_events_net.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import { set_event_loop } from '../../src/events.js';
+import { set_event_loop } from '../../src/event_loop_policy.js';
 import { Protocol } from '../../src/protocols.js';
 import { socket } from '../../src/sockets.js';
 import {

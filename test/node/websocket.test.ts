@@ -8,7 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { BaseEventLoop } from '../../src/base_events.js';
 import type { Server } from '../../src/base_events_net.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import { set_event_loop } from '../../src/events.js';
+import { set_event_loop } from '../../src/event_loop_policy.js';
 import { NotImplementedError, ValueError } from '../../src/exceptions.js';
 import {
   ConnectionAbortedError,

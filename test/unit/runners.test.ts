@@ -24,7 +24,7 @@ import {
   type AbstractEventLoop,
   type LogRecord,
 } from '../../src/index.js';
-import { BaseDefaultEventLoopPolicy } from '../../src/events.js';
+import { BaseDefaultEventLoopPolicy } from '../../src/event_loop_policy.js';
 import { get_platform } from '../../src/platform.js';
 import { TestLoop } from '../support/test_loop.js';
 

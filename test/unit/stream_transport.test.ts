@@ -9,7 +9,6 @@ import {
   ConnectionResetError,
   NotImplementedError,
   OSError,
-  Protocol,
   ReadTransport,
   RuntimeError,
   Transport,
@@ -23,6 +22,7 @@ import {
 } from '../../src/index.js';
 import type { Server } from '../../src/server.js';
 import { b, s } from '../support/net.js';
+import { Recorder } from '../support/recorders.js';
 import {
   host_turns,
   scripted_platform,
@@ -47,52 +47,6 @@ afterEach(() => {
   logger.set_handler(null);
   logger.setLevel(logging.WARNING);
 });
-
-/** Records each protocol call as a word: `made`, `data:<text>`, `eof`, `pause`, `resume`, `lost:<null|Class>`. */
-class Recorder extends Protocol {
-  events: string[] = [];
-  transport: Transport | null = null;
-  lost_exc: Error | null | undefined = undefined;
-  /** What eof_received returns. */
-  keep_open = false;
-  /** Called after each data_received is recorded. */
-  on_data: ((data: Uint8Array) => void) | null = null;
-  /** Called inside connection_lost. */
-  on_lost: ((exc: Error | null) => void) | null = null;
-
-  override connection_made(transport: BaseTransport): void {
-    this.transport = transport as Transport;
-    this.events.push('made');
-  }
-
-  override data_received(data: Uint8Array): void {
-    this.events.push(`data:${s(data)}`);
-    this.on_data?.(data);
-  }
-
-  override eof_received(): boolean {
-    this.events.push('eof');
-    return this.keep_open;
-  }
-
-  override pause_writing(): void {
-    this.events.push('pause');
-  }
-
-  override resume_writing(): void {
-    this.events.push('resume');
-  }
-
-  override connection_lost(exc: Error | null): void {
-    this.events.push(`lost:${exc === null ? 'null' : exc.constructor.name}`);
-    this.lost_exc = exc;
-    this.on_lost?.(exc);
-  }
-
-  count(event: string): number {
-    return this.events.filter((e) => e === event).length;
-  }
-}
 
 interface Connected {
   tr: Transport;
@@ -787,89 +741,6 @@ describe('errors from the host', () => {
     tr.resume_reading();
     await settled();
     expect(proto.events).toEqual(['made', 'data:a', 'data:b', 'eof', 'lost:null']);
-  });
-});
-
-describe('pipes', () => {
-  it('connect_read_pipe(): data, then EOF, then connection_lost(null) whatever eof_received returns', async () => {
-    const pipe = { name: 'a read pipe' };
-    const proto = new Recorder();
-    proto.keep_open = true;
-    const [tr] = await loop.run_until_complete(loop.connect_read_pipe(() => proto, pipe));
-    const raw = platform.streams.at(-1)!;
-    expect(platform.pipe_calls).toEqual([[pipe, 'read']]);
-    expect(tr).toBeInstanceOf(ReadTransport);
-    expect(tr.get_extra_info('pipe')).toBe(pipe);
-    raw.feed(b('line'));
-    raw.hang_up();
-    await settled();
-    expect(proto.events).toEqual(['made', 'data:line', 'eof', 'lost:null']);
-  });
-
-  it('connect_read_pipe(): pause_reading() and resume_reading() hold the data back', async () => {
-    const proto = new Recorder();
-    const [tr] = await loop.run_until_complete(loop.connect_read_pipe(() => proto, {}));
-    const raw = platform.streams.at(-1)!;
-    tr.pause_reading();
-    raw.feed(b('held'));
-    await settled();
-    expect(proto.events).toEqual(['made']);
-    tr.resume_reading();
-    await settled();
-    expect(proto.events).toEqual(['made', 'data:held']);
-  });
-
-  it('connect_write_pipe(): writes go to the host; get_extra_info("pipe") is the pipe', async () => {
-    const pipe = { name: 'a write pipe' };
-    const proto = new Recorder();
-    const [tr] = await loop.run_until_complete(loop.connect_write_pipe(() => proto, pipe));
-    const raw = platform.streams.at(-1)!;
-    expect(platform.pipe_calls).toEqual([[pipe, 'write']]);
-    expect(tr).toBeInstanceOf(WriteTransport);
-    expect(tr.get_extra_info('pipe')).toBe(pipe);
-    expect(raw.reading).toBe(false);
-    tr.write(b('out'));
-    expect(raw.sent_text()).toBe('out');
-    tr.close();
-    await settled();
-    expect(proto.events).toEqual(['made', 'lost:null']);
-  });
-
-  it('write_eof() on a write pipe sends EOF after the buffered data, then connection_lost(null)', async () => {
-    const proto = new Recorder();
-    const [tr] = await loop.run_until_complete(loop.connect_write_pipe(() => proto, {}));
-    const raw = platform.streams.at(-1)!;
-    raw.stall();
-    tr.write(b('last words'));
-    tr.write_eof();
-    raw.unstall();
-    await settled();
-    expect(raw.sent_text()).toBe('last words');
-    expect(raw.eof_sent).toBe(true);
-    expect(proto.events).toEqual(['made', 'lost:null']);
-  });
-
-  it('write_eof() on a write pipe closes it at once, as close() does: is_closing() is true', async () => {
-    const proto = new Recorder();
-    const [tr] = await loop.run_until_complete(loop.connect_write_pipe(() => proto, {}));
-    const raw = platform.streams.at(-1)!;
-    raw.stall();
-    tr.write(b('buffered'));
-    tr.write_eof();
-    expect(tr.is_closing()).toBe(true);
-  });
-
-  it('a write pipe whose reader goes away with data still buffered is lost with BrokenPipeError', async () => {
-    const errors = capture_exceptions(loop);
-    const proto = new Recorder();
-    const [tr] = await loop.run_until_complete(loop.connect_write_pipe(() => proto, {}));
-    const raw = platform.streams.at(-1)!;
-    raw.stall();
-    tr.write(b('nobody reads this'));
-    raw.host_close(null);
-    await settled();
-    expect(proto.events).toEqual(['made', 'lost:BrokenPipeError']);
-    expect(errors).toEqual([]);
   });
 });
 
