@@ -34,6 +34,8 @@ interface TaggedStream {
   [kRaw]: _NodeStream;
 }
 
+const EMPTY = new Uint8Array(0);
+
 function noop(): void {}
 
 // The listeners are module-level functions, shared by every stream: `this` is
@@ -114,7 +116,13 @@ export class _NodeStream implements RawStream {
   }
 
   write(chunk: Uint8Array): boolean {
-    return this._stream.write!(chunk, this._write_done);
+    const stream = this._stream;
+    // Completions are watched only once data queues up, which is when
+    // want_drain() needs them: a callback on every write costs the common,
+    // unqueued case a few percent of an echo's throughput.
+    return stream.writableLength === 0
+      ? stream.write!(chunk)
+      : stream.write!(chunk, this._write_done);
   }
 
   get write_buffer_size(): number {
@@ -127,6 +135,9 @@ export class _NodeStream implements RawStream {
     this._drain_mark = mark;
     // Below the mark already: answer from a host callback, as the seam says.
     if ((stream.writableLength ?? 0) <= mark) queueMicrotask(this._write_done);
+    // The writes queued so far may carry no callback: an empty write's comes
+    // once they are all sent, if no later write reports the mark first.
+    else stream.write!(EMPTY, this._write_done);
   }
 
   write_eof(): void {
