@@ -10,7 +10,7 @@ import {
 import { From } from './coroutines.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
 import type { Future } from './futures.js';
-import { _check_sockaddr_port } from './net_options.js';
+import { _check_port, _check_sockaddr_port } from './net_options.js';
 import { check_options, type OptionSpec } from './options.js';
 import { OSError } from './os_errors.js';
 import type { RawDatagram, SockAddr } from './platform.js';
@@ -333,6 +333,9 @@ export function create_datagram_endpoint<P extends BaseProtocol>(
     }
     if (!is_none(local_addr)) check_pair(local_addr);
     if (!is_none(remote_addr)) check_pair(remote_addr);
+    // A service name is fine here too; the resolver decides (asyncio's getaddrinfo).
+    _check_port('create_datagram_endpoint', local_addr?.[1], 'local_addr port');
+    _check_port('create_datagram_endpoint', remote_addr?.[1], 'remote_addr port');
     if (is_none(local_addr) && is_none(remote_addr) && !opts.family) {
       throw new ValueError('unexpected address family');
     }

@@ -143,6 +143,40 @@ describe('loop.subprocess_exec / subprocess_shell', () => {
     await run(loop, main());
   });
 
+  it("closing stdout closes its descriptor before pipe_connection_lost(1): the child's next write fails with EPIPE (test_subprocess_close_client_stream)", async () => {
+    // echo3.py of asyncio's tests: echoes stdin as OUT:..., reports a failed write on stderr.
+    const echo3 = [
+      'import os',
+      'while True:',
+      '    buf = os.read(0, 1024)',
+      '    if not buf: break',
+      '    try: os.write(1, b"OUT:" + buf)',
+      '    except OSError as ex: os.write(2, b"ERR:" + ex.__class__.__name__.encode())',
+    ].join('\n');
+    const main = coroutine(function* () {
+      const [transport, proto] = (yield From(
+        loop.subprocess_exec(() => new Recorder(), 'python3', '-c', echo3),
+      )) as [SubprocessTransport, Recorder];
+      const until = function* (done: () => boolean) {
+        while (!done()) yield From(sleep(0.01, null, { loop }));
+      };
+      const stdin = transport.get_pipe_transport(0) as WriteTransport;
+      const stdout = transport.get_pipe_transport(1)!;
+      stdin.write(b('test'));
+      yield* until(() => proto.text(1) === 'OUT:test');
+      stdout.close();
+      yield* until(() => proto.events.includes('pipe_lost1'));
+      stdin.write(b('xxx'));
+      yield* until(() => proto.text(2) !== '');
+      expect(proto.text(2)).toBe('ERR:BrokenPipeError');
+      stdin.close();
+      yield From(proto.lost);
+      expect(transport.get_returncode()).toBe(0);
+      transport.close();
+    });
+    await run(loop, main());
+  });
+
   it('close() kills a running child', async () => {
     const main = coroutine(function* () {
       const [transport, proto] = (yield From(
