@@ -143,7 +143,13 @@ export default [
   {
     input: 'src/index.ts',
     onwarn,
-    plugins: [dts({ tsconfig: 'tsconfig.src.json' }), copy_dts_to_dcts(), write_iife_dts()],
+    plugins: [
+      // stripInternal: members tagged `@internal` are not part of the published types
+      // (api/trollius.api.md lists what is; `npm run api` regenerates it).
+      dts({ tsconfig: 'tsconfig.src.json', compilerOptions: { stripInternal: true } }),
+      copy_dts_to_dcts(),
+      write_iife_dts(),
+    ],
     output: { file: 'dist/trollius.d.ts', format: 'es', banner },
   },
 ];

@@ -40,11 +40,17 @@ npm run -s lint || failed_steps+=('lint')
 step 'format (prettier --check)'
 npm run -s format:check || failed_steps+=('format:check')
 
+step 'docs (typedoc: API reference in build/docs/; broken links and undocumented exports fail)'
+npm run -s docs || failed_steps+=('docs')
+
 step 'build (rollup -c)'
 npm run -s build || abort 'build'
 
 step 'package (scripts/check-package.mjs: npm pack, publint, attw)'
 npm run -s lint:package || failed_steps+=('lint:package')
+
+step 'API report (scripts/api-report.mjs: api/trollius.api.md lists what dist/trollius.d.ts publishes)'
+node scripts/api-report.mjs || failed_steps+=('api-report')
 
 step 'tests (vitest: unit, node, dist, browser)'
 mkdir -p build

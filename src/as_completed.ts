@@ -26,6 +26,7 @@ import {
  * sequence, so a loop that breaks off can be resumed by either kind of loop.
  */
 export interface AsCompletedIterator<T> extends IterableIterator<Future<T>> {
+  /** `for await (const fut of as_completed(fs))`: each Future once it is done, in completion order. */
   [Symbol.asyncIterator](): AsyncIterableIterator<Future<T>>;
 }
 

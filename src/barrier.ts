@@ -325,6 +325,7 @@ export class Barrier {
     return done;
   }
 
+  /** The repr, as asyncio's: `<Barrier [filling, waiters:1/3]>`. */
   toString(): string {
     const extra = this.broken
       ? this._state

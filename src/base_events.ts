@@ -30,7 +30,7 @@ import { RuntimeError } from './exceptions.js';
 import { call_exception_handler, log_exception_context } from './exception_handler.js';
 import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
-import { LOOP_INTERNALS, type _LoopInternals } from './loop_internals.js';
+import { LOOP_INTERNALS } from './loop_internals.js';
 import { StalledAwaits } from './stalled_awaits.js';
 import { start_tls } from './start_tls.js';
 import { SynchronousExecutor } from './executor.js';
@@ -59,7 +59,7 @@ function stop_loop_when_done(future: Future<unknown>): void {
  * only the callbacks that were ready when it began (those they schedule run in
  * the next one); timers run when due, equal deadlines in scheduling order.
  */
-export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
+export class BaseEventLoop extends AbstractEventLoop {
   /** @internal Carries the internal contract (see loop_internals.ts). */
   readonly [LOOP_INTERNALS] = true as const;
   /** Callbacks taking longer than this many seconds are logged in debug mode. */
@@ -104,7 +104,13 @@ export class BaseEventLoop extends AbstractEventLoop implements _LoopInternals {
   /** @internal Futures awaited while the loop was not running, until the platform's hang check. */
   readonly _stalled_awaits = new StalledAwaits(this);
 
-  /** @param platform the host backend; default: the one the bundle installed. */
+  /** A loop on the host backend the bundle installed. */
+  constructor();
+  /**
+   * @param platform the host backend; default: the one the bundle installed.
+   * @internal
+   */
+  constructor(platform?: Platform);
   constructor(platform: Platform = get_platform()) {
     super();
     this._platform = platform;

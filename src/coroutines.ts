@@ -28,6 +28,7 @@ export class Return<T = unknown> {
     this.value = (values.length === 0 ? null : values.length === 1 ? values[0] : values) as T;
   }
 
+  /** `Return(value)`. */
   toString(): string {
     return `Return(${String(this.value)})`;
   }
@@ -104,6 +105,12 @@ const IS_COROUTINE = Symbol.for('trollius.is_coroutine');
  * function. Any other function is wrapped in a generator function: its result
  * is awaited when it is a Future, a coroutine or a Promise, and becomes the
  * coroutine's result otherwise.
+ *
+ * The result type comes from the generator's `return` statements: TypeScript
+ * cannot see the value of a `throw new Return(v)`, so a body that ends in one
+ * (no reachable end) is typed `Coroutine<never>`, as one that always fails.
+ * Annotate such a function, `function* (): Coroutine<number> { ...; throw new Return(42); }`,
+ * for a typed result.
  *
  * @example
  * const add_later = coroutine(function* (a: number, b: number) {

@@ -51,7 +51,7 @@ interface ConnectPlan {
   all_errors: boolean;
 }
 
-/** `loop.create_connection()`: checks the arguments now, connects in a Task. */
+/** `loop.create_connection()`: checks the arguments now, connects in a Task. @internal */
 export function create_connection<P extends BaseProtocol>(
   loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,

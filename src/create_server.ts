@@ -45,7 +45,7 @@ interface ServePlan {
   sock: unknown;
 }
 
-/** `loop.create_server()`: checks the arguments now, binds in a Task. */
+/** `loop.create_server()`: checks the arguments now, binds in a Task. @internal */
 export function create_server(
   loop: _LoopInternals,
   protocol_factory: ProtocolFactory<BaseProtocol>,

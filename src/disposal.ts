@@ -18,8 +18,8 @@ declare global {
 
 // Node 20+ and current browsers define both symbols. Elsewhere fall back to the
 // registered symbols that Babel's and oxc's `using` helpers look up.
-/** The key `using` calls at scope exit. @internal */
+/** The key `using` calls at scope exit. */
 export const DISPOSE: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for('Symbol.dispose');
-/** The key `await using` calls at scope exit. @internal */
+/** The key `await using` calls at scope exit. */
 export const ASYNC_DISPOSE: typeof Symbol.asyncDispose =
   Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');

@@ -36,13 +36,19 @@ import type {
 export interface ExceptionContext {
   /** What went wrong, in words; always present. */
   message: string;
+  /** The exception, if there is one. */
   exception?: unknown;
+  /** The future in question (a failed future nobody retrieved, a callback's). */
   future?: Future<unknown>;
   /** The task in question; for a task collected while pending, its repr (it is gone). */
   task?: Task<unknown> | string;
+  /** The handle whose callback failed. */
   handle?: Handle;
+  /** The protocol in question. */
   protocol?: unknown;
+  /** The transport in question. */
   transport?: unknown;
+  /** The host socket in question. */
   socket?: unknown;
   /** Debug mode: where the object in question was created. */
   source_traceback?: string;
@@ -707,6 +713,7 @@ export abstract class AbstractEventLoop {
  * returns a Future or a Promise of `fn(...args)` (concurrent.futures' shape).
  */
 export interface Executor {
+  /** Start `fn(...args)` and return a Promise or Future of its result (`concurrent.futures`' `submit`). */
   submit<A extends unknown[], R>(
     fn: (...args: A) => R,
     ...args: A

@@ -12,6 +12,7 @@ import type { Executor } from './events.js';
 export class SynchronousExecutor implements Executor {
   private _shutdown = false;
 
+  /** Call `fn(...args)` now; a Promise of its result or its exception. After `shutdown()`, an `Error`. */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
     if (this._shutdown) throw new Error('cannot schedule new futures after shutdown');
     return new Promise<Awaited<R>>((resolve) => resolve(fn(...args) as Awaited<R>));

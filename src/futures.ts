@@ -12,7 +12,10 @@ type State = 'PENDING' | 'CANCELLED' | 'FINISHED';
  * is done. (Declared method-style so that `Future<number>` stays assignable
  * to `Future<unknown>`.)
  */
-export type DoneCallback<T> = { bivariant(future: Future<T>): unknown }['bivariant'];
+export type DoneCallback<T> = {
+  /** Called with the future once it is done. */
+  bivariant(future: Future<T>): unknown;
+}['bivariant'];
 
 /** Options of `new Future()`: asyncio's keyword-only `loop`. */
 export interface FutureOptions {
@@ -25,6 +28,7 @@ export interface FutureOptions {
  * object to the Task once and returns the value the Task sends back.
  */
 export interface YieldFrom<T> {
+  /** The iterator `yield*` runs: it yields the awaited object once and returns its result. */
   [Symbol.iterator](): Iterator<unknown, T, unknown>;
 }
 
@@ -118,9 +122,15 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /**
    * @param options - `loop`: the loop the future belongs to (default: the
-   *   current loop). Internal callers pass their loop itself: one Future is
-   *   made per await, so they skip checking an options object.
+   *   current loop).
    */
+  constructor(options?: FutureOptions);
+  /**
+   * Internal callers pass their loop itself: one Future is made per await,
+   * so they skip checking an options object.
+   * @internal
+   */
+  constructor(options?: FutureOptions | _LoopInternals);
   constructor(options?: FutureOptions | _LoopInternals) {
     this._loop =
       options !== undefined && options !== null && LOOP_INTERNALS in options
@@ -138,6 +148,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   get _source_traceback(): string | null {
     return this._extra === null ? null : this._extra.source_traceback;
   }
+  /** @internal */
   set _source_traceback(stack: string | null) {
     this._make_extra().source_traceback = stack;
   }
@@ -146,6 +157,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   get _cancel_message(): string | null {
     return this._extra === null ? null : this._extra.cancel_message;
   }
+  /** @internal */
   set _cancel_message(msg: string | null) {
     if (msg !== null || this._extra !== null) this._make_extra().cancel_message = msg;
   }

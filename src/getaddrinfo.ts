@@ -15,7 +15,7 @@ import {
 import { check_options } from './options.js';
 import type { AddrInfo, SockAddr } from './platform.js';
 
-/** `loop.getaddrinfo()`: a Future of `[family, type, proto, canonname, sockaddr]` entries. */
+/** `loop.getaddrinfo()`: a Future of `[family, type, proto, canonname, sockaddr]` entries. @internal */
 export function getaddrinfo(
   loop: _LoopInternals,
   host: string | null | undefined,
@@ -45,6 +45,7 @@ export function getaddrinfo(
 /**
  * `loop.getnameinfo()`: a Future of `[host, service]`. `flags` is given by
  * position (`getnameinfo(addr, socket.NI_NUMERICHOST)`) or by name (`{flags}`).
+ * @internal
  */
 export function getnameinfo(
   loop: _LoopInternals,

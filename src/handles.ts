@@ -26,7 +26,7 @@ export interface Runnable {
  * A callback scheduled with `call_soon()`; `cancel()` keeps it from running.
  * asyncio's `Handle`: the loop owns it, users only cancel it.
  */
-export class Handle implements Runnable {
+export class Handle {
   /** @internal */ _callback: ((...args: never[]) => unknown) | null;
   /** @internal */ _args: readonly unknown[] | null;
   /** @internal */ _cancelled = false;
@@ -34,6 +34,7 @@ export class Handle implements Runnable {
   /** @internal */ _repr: string | null = null;
   /** @internal */ _source_traceback: string | null = null;
 
+  /** The loop makes handles: `call_soon()`, `call_later()`, `call_at()`. @internal */
   constructor(
     callback: (...args: never[]) => unknown,
     args: readonly unknown[] | null,
@@ -98,6 +99,7 @@ export class Handle implements Runnable {
     return info;
   }
 
+  /** The repr, as asyncio's: `<Handle cb()>`, `<TimerHandle when=12.5 cb()>`, `<Handle cancelled>`. */
   toString(): string {
     if (this._repr !== null) return this._repr;
     return `<${this._repr_info().join(' ')}${created_at(this._source_traceback)}>`;
@@ -110,6 +112,7 @@ export class TimerHandle extends Handle {
   /** @internal */ _seq: number;
   /** @internal Whether the handle is still in the loop's timer heap. */ _scheduled = false;
 
+  /** The loop makes timer handles: `call_later()`, `call_at()`. @internal */
   constructor(
     when: number,
     seq: number,

@@ -132,6 +132,7 @@ export class Lock implements Releasable {
     else this._waiters.delete(waiter);
   }
 
+  /** The repr, as asyncio's: `<Lock [locked,waiters:1]>`. */
   toString(): string {
     return `<${this.constructor.name} [${_waiters_info(this._locked ? 'locked' : 'unlocked', this._waiters.size)}]>`;
   }
@@ -182,6 +183,7 @@ export class Event {
     if (!granted) this._waiters.delete(waiter as _Waiter<true>);
   }
 
+  /** The repr, as asyncio's: `<Event [set]>`. */
   toString(): string {
     return `<${this.constructor.name} [${_waiters_info(this._value ? 'set' : 'unset', this._waiters.size)}]>`;
   }

@@ -7,10 +7,15 @@ import { ValueError } from './exceptions.js';
  * ported code reads the same: `logger.setLevel(logging.DEBUG)`.
  */
 export const logging = Object.freeze({
+  /** Detail for debugging (debug mode's slow-callback and transport messages). */
   DEBUG: 10,
+  /** Routine events. */
   INFO: 20,
+  /** Something unexpected that the program survives (the default threshold). */
   WARNING: 30,
+  /** A failure: what `call_exception_handler()` logs by default. */
   ERROR: 40,
+  /** A failure the program cannot go on after. */
   CRITICAL: 50,
 } as const);
 

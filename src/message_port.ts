@@ -276,6 +276,7 @@ export function open_message_port(
 
 /** What `connect_worker()` needs of a Worker (a Web Worker or a Node `worker_threads.Worker`). */
 export interface WorkerLike {
+  /** Send `message` to the worker, transferring the objects of `transfer` (a MessagePort). */
   postMessage(message: unknown, transfer?: readonly unknown[]): void;
 }
 

@@ -98,6 +98,7 @@ export interface CreateServerOptions extends WebSocketListenOptions {
 
 /** Options of `loop.create_unix_connection()` (asyncio 3.13's keyword arguments). */
 export interface CreateUnixConnectionOptions {
+  /** TLS: an `SSLContext`, or `true` for `ssl.create_default_context()`. */
   ssl?: unknown;
   /** A connected host socket (Node: a `net.Socket`) instead of a path. */
   sock?: unknown;
@@ -115,6 +116,7 @@ export interface CreateUnixServerOptions {
   sock?: unknown;
   /** The listen queue length (default 100). */
   backlog?: number;
+  /** TLS: an `SSLContext` (`true` is refused: a server needs its certificate). */
   ssl?: unknown;
   /** Seconds a client's TLS handshake may take before the connection is dropped (default 60). */
   ssl_handshake_timeout?: number | null;
@@ -134,9 +136,13 @@ export interface CreateUnixServerOptions {
 
 /** Options of `loop.getaddrinfo()`: 0 (the default) means any. */
 export interface GetAddrInfoOptions {
+  /** The address family: `socket.AF_INET`, `socket.AF_INET6` or `socket.AF_UNSPEC`. */
   family?: number;
+  /** The socket type: `socket.SOCK_STREAM` or `socket.SOCK_DGRAM`. */
   type?: number;
+  /** The protocol: `socket.IPPROTO_TCP` or `socket.IPPROTO_UDP`. */
   proto?: number;
+  /** `socket.AI_*` flags. */
   flags?: number;
 }
 

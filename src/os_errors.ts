@@ -21,9 +21,10 @@ export interface OSErrorOptions extends ErrorOptions {
  * - `new OSError(message?, options?)`: `errno` and `strerror` are `null` and
  *   the message is the text as given.
  *
- * Unlike Python, `new OSError(104, …)` does not pick the subclass by itself;
- * use {@link os_error_from_code} for that. Host errors keep their code string
- * in `code` and the original error in `cause`.
+ * Unlike Python, `new OSError(104, …)` does not pick the subclass by itself:
+ * construct the subclass (`new ConnectionResetError(104, …)`). The errors
+ * trollius raises for host failures already have the class of their code,
+ * keep the host's code string in `code` and the original error in `cause`.
  */
 export class OSError extends Error {
   static {

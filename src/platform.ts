@@ -255,8 +255,11 @@ export interface StreamListenOptions {
  * `worker_threads` share (EventTarget-style `'message'` events carrying `data`).
  */
 export interface MessageEndpoint {
+  /** Send `message`, transferring the objects of `transfer`. */
   postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  /** Call `listener` with each message received. */
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** Stop calling `listener`. */
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   /** Ports only: start delivering queued messages (implicit with `onmessage`, needed with `addEventListener`). */
   start?(): void;

@@ -70,7 +70,6 @@ function py_eq(a: unknown, b: unknown): boolean {
 /**
  * Python's `a < b` for the values a PriorityQueue orders; a `TypeError`
  * (`'<' not supported between instances of 'string' and 'number'`) otherwise.
- * @internal
  */
 export function _py_lt(a: unknown, b: unknown): boolean {
   const kind = kind_of(a);

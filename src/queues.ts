@@ -40,6 +40,7 @@ const QUEUE_OPTIONS: OptionSpec = { maxsize: ['number', 'null'], loop: LOOP_KIND
 
 /** What a queue keeps its items in: `_init` makes it, `_put`/`_get` use it. */
 export interface QueueStorage<T> extends Iterable<T> {
+  /** How many items it holds. */
   readonly length: number;
 }
 
@@ -494,6 +495,7 @@ export class Queue<T = unknown> {
     return result;
   }
 
+  /** The repr, as asyncio's: `<Queue maxsize=0 _queue=[1, 2] tasks=2>`. */
   toString(): string {
     return `<${this.constructor.name} ${this._format()}>`;
   }

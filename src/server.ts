@@ -9,7 +9,6 @@ import type { Future } from './futures.js';
 import { logger } from './log.js';
 import type { RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
-import type { HostResource } from './raw_transport.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _StreamTransport } from './stream_transport.js';
 
@@ -45,6 +44,7 @@ export class ServerSocket {
     return this._raw.socket;
   }
 
+  /** The repr, as asyncio's: `<ServerSocket family=2 laddr=('127.0.0.1', 8888)>`. */
   toString(): string {
     return `<ServerSocket family=${this.family} laddr=${_format_sockaddr(this.getsockname())}>`;
   }
@@ -80,7 +80,7 @@ function resolve_void(future: Future<void>): void {
  * const [host, port] = server.sockets[0]!.getsockname() as [string, number];
  * yield From(server.serve_forever()); // until cancelled; then closed
  */
-export class Server extends AbstractServer implements HostResource {
+export class Server extends AbstractServer {
   /** @internal */ readonly _loop: _LoopInternals;
   /** @internal The listening sockets, or `null` once closed. */
   _sockets: ServerSocket[] | null = [];

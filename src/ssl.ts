@@ -23,35 +23,54 @@ export const CERT_REQUIRED = 2;
 
 /** OpenSSL's option bits, as Python's `ssl.OP_*`; the backend honours the `OP_NO_*` ones. */
 export const OP_ALL = 0x80000054;
+/** Python's `ssl.OP_NO_SSLv2`: always set (0; SSLv2 is gone from every host). */
 export const OP_NO_SSLv2 = 0;
+/** Refuse SSLv3 (set by default). */
 export const OP_NO_SSLv3 = 0x02000000;
+/** Refuse TLS 1.0 (prefer `minimum_version`). */
 export const OP_NO_TLSv1 = 0x04000000;
+/** Refuse TLS 1.1 (prefer `minimum_version`). */
 export const OP_NO_TLSv1_1 = 0x10000000;
+/** Refuse TLS 1.2 (prefer `minimum_version`/`maximum_version`). */
 export const OP_NO_TLSv1_2 = 0x08000000;
+/** Refuse TLS 1.3 (prefer `maximum_version`). */
 export const OP_NO_TLSv1_3 = 0x20000000;
+/** Refuse TLS compression (set by default). */
 export const OP_NO_COMPRESSION = 0x20000;
+/** Do not use session tickets. */
 export const OP_NO_TICKET = 0x4000;
 
 /** Python's `ssl.TLSVersion` (the wire values; the two bounds are OpenSSL's special values). */
 export const TLSVersion = Object.freeze({
+  /** The lowest version the host supports. */
   MINIMUM_SUPPORTED: -2,
+  /** The highest version the host supports. */
   MAXIMUM_SUPPORTED: -1,
+  /** SSL 3.0 (no host here allows it). */
   SSLv3: 0x0300,
+  /** TLS 1.0. */
   TLSv1: 0x0301,
+  /** TLS 1.1. */
   TLSv1_1: 0x0302,
+  /** TLS 1.2 (the default `minimum_version`). */
   TLSv1_2: 0x0303,
+  /** TLS 1.3. */
   TLSv1_3: 0x0304,
 });
 
 /** What a certificate is for (Python's `ssl.Purpose`). */
 export interface SSLPurpose {
+  /** The purpose's OpenSSL short name: `'serverAuth'` or `'clientAuth'`. */
   readonly shortname: string;
+  /** The purpose's object identifier (extended key usage). */
   readonly oid: string;
 }
 
 /** Python's `ssl.Purpose`: `SERVER_AUTH` for a client's context, `CLIENT_AUTH` for a server's. */
 export const Purpose = Object.freeze({
+  /** Authenticate servers: the purpose of a client's context (the default). */
   SERVER_AUTH: Object.freeze({ shortname: 'serverAuth', oid: '1.3.6.1.5.5.7.3.1' }) as SSLPurpose,
+  /** Authenticate clients: the purpose of a server's context. */
   CLIENT_AUTH: Object.freeze({ shortname: 'clientAuth', oid: '1.3.6.1.5.5.7.3.2' }) as SSLPurpose,
 });
 
@@ -219,6 +238,7 @@ export class SSLContext {
     this._check_hostname = client;
   }
 
+  /** A repr of the protocol and the verification settings: `<SSLContext protocol=16 verify_mode=2 check_hostname=true>`. */
   toString(): string {
     return `<SSLContext protocol=${this.protocol} verify_mode=${this._verify_mode} check_hostname=${this._check_hostname}>`;
   }
@@ -228,6 +248,7 @@ export class SSLContext {
     return this._options;
   }
 
+  /** Set the OpenSSL option bits. */
   set options(value: number) {
     this._options = value;
     this._revision++;
@@ -238,6 +259,7 @@ export class SSLContext {
     return this._minimum_version;
   }
 
+  /** Set the lowest TLS version allowed. */
   set minimum_version(value: number) {
     this._minimum_version = value;
     this._revision++;
@@ -248,6 +270,7 @@ export class SSLContext {
     return this._maximum_version;
   }
 
+  /** Set the highest TLS version allowed. */
   set maximum_version(value: number) {
     this._maximum_version = value;
     this._revision++;
@@ -258,6 +281,7 @@ export class SSLContext {
     return this._verify_mode;
   }
 
+  /** Set the verification mode; `CERT_NONE` while `check_hostname` is on is a `ValueError`. */
   set verify_mode(value: number) {
     if (value !== CERT_NONE && value !== CERT_OPTIONAL && value !== CERT_REQUIRED) {
       throw new ValueError('invalid value for verify_mode');
@@ -274,6 +298,7 @@ export class SSLContext {
     return this._check_hostname;
   }
 
+  /** Turn hostname checking on or off. */
   set check_hostname(value: boolean) {
     if (value && this._verify_mode === CERT_NONE) this._verify_mode = CERT_REQUIRED;
     this._check_hostname = Boolean(value);
@@ -424,6 +449,7 @@ export class SSLContext {
     return this._servername_callback;
   }
 
+  /** Set the SNI callback, as `set_servername_callback()` does. */
   set sni_callback(callback: ServernameCallback | null) {
     this.set_servername_callback(callback);
   }
@@ -431,8 +457,11 @@ export class SSLContext {
 
 /** Options of `create_default_context()` (Python's keyword-only `cafile`, `capath`, `cadata`). */
 export interface DefaultContextOptions {
+  /** A PEM file of CA certificates to trust instead of the default ones. */
   cafile?: string | null;
+  /** A directory of CA certificates to trust instead of the default ones. */
   capath?: string | null;
+  /** CA certificates to trust instead of the default ones: PEM text or DER bytes. */
   cadata?: string | Uint8Array | null;
 }
 
@@ -504,7 +533,9 @@ export function create_default_context(
  * const ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: 'ca.pem' });
  */
 export const ssl = Object.freeze({
+  /** Python's `ssl.SSLContext`: the class {@link SSLContext}. */
   SSLContext,
+  /** Python's `ssl.create_default_context()`: the function {@link create_default_context}. */
   create_default_context,
   Purpose,
   TLSVersion,

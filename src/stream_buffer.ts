@@ -10,8 +10,9 @@ import type { _LoopInternals } from './loop_internals.js';
  * feeding copies nothing and a read that lies in one chunk returns a view of it.
  *
  * `StreamReader` extends it, so that the hot read paths reach the buffer's
- * fields without an indirection. (Not `@internal` itself: the published
- * `StreamReader` declaration names it as its base class.)
+ * fields without an indirection. (Not tagged internal itself: the published
+ * `StreamReader` declaration names it as its base class, and `stripInternal`
+ * drops any declaration whose comment contains the tag's text.)
  */
 export class _StreamBuffer {
   /** @internal */ readonly _loop: _LoopInternals;

@@ -110,7 +110,6 @@ function check_callback(cb: unknown): void {
  * A protocol that turns `pause_writing()`/`resume_writing()` into the waits
  * of `StreamWriter.drain()` (asyncio's `FlowControlMixin`). Subclasses that
  * override `connection_lost()` must call `super.connection_lost(exc)`.
- * @internal
  */
 export class FlowControlMixin extends Protocol {
   /** @internal */ readonly _loop: _LoopInternals;
@@ -141,6 +140,7 @@ export class FlowControlMixin extends Protocol {
     for (const waiter of waiters) if (!waiter.done()) waiter.set_result(undefined);
   }
 
+  /** Wake every `drain()` and `wait_closed()` waiter: with `exc` if there is one. */
   override connection_lost(exc: Error | null): void {
     this._connection_lost = true;
     this._lost_exc = exc;
@@ -354,6 +354,7 @@ export class StreamWriter {
     this._loop = _loop_of(loop, 'StreamWriter()');
   }
 
+  /** The repr, as asyncio's: `<StreamWriter transport=… reader=…>`. */
   toString(): string {
     const info = [`transport=${String(this._transport)}`];
     if (this._reader !== null) info.push(`reader=${String(this._reader)}`);

@@ -173,6 +173,7 @@ export class Process {
     this.pid = transport.get_pid();
   }
 
+  /** The repr, as asyncio's: `<Process 1234>`. */
   toString(): string {
     return `<Process ${this.pid}>`;
   }
@@ -351,7 +352,10 @@ export const subprocess = Object.freeze({
   PIPE,
   STDOUT,
   DEVNULL,
+  /** The class {@link Process}. */
   Process,
+  /** The function {@link create_subprocess_exec}. */
   create_subprocess_exec,
+  /** The function {@link create_subprocess_shell}. */
   create_subprocess_shell,
 });

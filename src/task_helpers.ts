@@ -13,6 +13,7 @@ import type { Task } from './tasks.js';
 
 /** The `loop` option most helpers take (asyncio's keyword-only `loop`). */
 export interface LoopOption {
+  /** The loop to use (asyncio's deprecated `loop` keyword); default: the running or current loop. */
   loop?: AbstractEventLoop | null;
 }
 

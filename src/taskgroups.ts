@@ -108,6 +108,7 @@ export class TaskGroup {
     }
   }
 
+  /** The repr, as asyncio's: `<TaskGroup tasks=2 entered>`. */
   toString(): string {
     const info = [''];
     if (this._tasks.size > 0) info.push(`tasks=${this._tasks.size}`);

@@ -6,14 +6,7 @@ import { AbstractEventLoop, type CreateTaskOptions, type ExceptionContext } from
 import { get_running_loop } from './event_loop_policy.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
-import {
-  Future,
-  FutureExtra,
-  is_thenable,
-  wrap_future,
-  type FutureOptions,
-  type Waiter,
-} from './futures.js';
+import { Future, FutureExtra, is_thenable, wrap_future, type FutureOptions } from './futures.js';
 import { check_options, type OptionSpec } from './options.js';
 
 /** Marks "no exception to throw in" for `_step`, since any value can be thrown. */
@@ -34,6 +27,7 @@ export interface TaskOptions extends FutureOptions {
 
 /** asyncio's keyword `loop`, for the functions that also take it by position. */
 interface LoopOption {
+  /** The loop to look at; default: the running loop. */
   loop?: AbstractEventLoop | null;
 }
 
@@ -123,7 +117,7 @@ const collected_pending_tasks = new FinalizationRegistry<WeaklyHeldTask>((held) 
  * after cancelling the future it waits on. A coroutine that catches the
  * cancellation may go on and finish normally.
  */
-export class Task<T = unknown> extends Future<T> implements Waiter {
+export class Task<T = unknown> extends Future<T> {
   /** @internal Cancellation counts, weak holding and more: see `TaskExtra`. */
   declare _extra: TaskExtra | null;
   /** @internal The root coroutine. */ _coro: Gen;
@@ -146,10 +140,14 @@ export class Task<T = unknown> extends Future<T> implements Waiter {
   private _next_value: unknown = undefined;
   private _next_exc: unknown = NO_EXC;
 
+  /** @param options - `loop` and `name`. */
+  constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions);
   /**
-   * @param options - `loop` and `name`; internal callers pass their loop
-   *   itself (an unnamed task, no options object to check).
+   * Internal callers pass their loop itself (an unnamed task, no options
+   * object to check).
+   * @internal
    */
+  constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions | _LoopInternals);
   constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions | _LoopInternals) {
     if (!iscoroutine(coro)) {
       throw new TypeError(`a coroutine was expected, got ${repr(coro)}`);

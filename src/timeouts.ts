@@ -88,6 +88,7 @@ export class Timeout {
     return this._state === 'expiring' || this._state === 'expired';
   }
 
+  /** The repr, as asyncio's: `<Timeout [active] when=12.5>`. */
   toString(): string {
     const when = this._when === null ? 'null' : String(+this._when.toFixed(3));
     return `<Timeout [${this._state}]${this._state === 'active' ? ` when=${when}` : ''}>`;

@@ -37,7 +37,7 @@ import type { ReadTransport, Transport, WriteTransport } from './transports.js';
 
 // ---- Unix sockets -------------------------------------------------------------------------------
 
-/** `loop.create_unix_connection()`. */
+/** `loop.create_unix_connection()`. @internal */
 export function create_unix_connection<P extends BaseProtocol>(
   loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,
@@ -86,7 +86,7 @@ export function create_unix_connection<P extends BaseProtocol>(
   );
 }
 
-/** `loop.create_unix_server()`. */
+/** `loop.create_unix_server()`. @internal */
 export function create_unix_server(
   loop: _LoopInternals,
   protocol_factory: ProtocolFactory<BaseProtocol>,
@@ -159,7 +159,7 @@ export function create_unix_server(
 
 // ---- pipes ------------------------------------------------------------------------------------
 
-/** `loop.connect_read_pipe()` / `connect_write_pipe()`. */
+/** `loop.connect_read_pipe()` / `connect_write_pipe()`. @internal */
 export function connect_pipe<P extends BaseProtocol>(
   loop: _LoopInternals,
   protocol_factory: ProtocolFactory<P>,

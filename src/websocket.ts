@@ -30,7 +30,13 @@ export interface WebSocketConnectOptions {
    * for `host`/`port`; in Node it turns `create_connection(host, port)` into a
    * WebSocket to `ws://host:port/path`.
    */
-  websocket?: boolean | { protocols?: string[] } | null;
+  websocket?:
+    | boolean
+    | {
+        /** WebSocket subprotocols to offer (as the `protocols` option). */
+        protocols?: string[];
+      }
+    | null;
   /** The path of the WebSocket URL (default `'/'`), with its query string if any. */
   path?: string | null;
   /** A full `ws://` or `wss://` URL (`http(s)://` are accepted too), instead of `host`/`port`. */
@@ -143,8 +149,11 @@ const CLOSE_CODE_NAMES: Record<number, string> = {
 
 /** What a WebSocket close event carries; kept as the mapped error's `cause`. */
 export interface WebSocketCloseInfo {
+  /** The close code (1000 normal, 1006 abnormal closure, …). */
   code: number;
+  /** The reason the closing side gave, if any. */
   reason: string;
+  /** Whether the closing handshake completed. */
   was_clean: boolean;
 }
 
