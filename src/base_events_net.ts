@@ -1,9 +1,9 @@
-// The loop's network methods in one namespace, which base_events.ts forwards to as `io` (asyncio base_events.py and unix_events.py).
+// The loop's network methods in one namespace, which loop_io_methods.ts forwards to as `io` (asyncio base_events.py and unix_events.py).
 //
 // Nothing is defined here: each method lives in the file of its job, and
 // this file gathers them (and the names other modules import from here).
 // Each method is documented once, on AbstractEventLoop (events.ts); the
-// IO_METHODS table in base_events.ts binds it to its body here, or in
+// IO_METHODS table in loop_io_methods.ts binds it to its body here, or in
 // datagram_transport.ts, base_subprocess.ts, start_tls.ts, message_port.ts
 // and signals.ts, which it imports directly.
 //

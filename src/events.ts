@@ -362,7 +362,7 @@ export abstract class AbstractEventLoop {
     return not_implemented('shutdown_default_executor');
   }
 
-  // I/O: BaseEventLoop binds these to their bodies in base_events.ts (IO_METHODS).
+  // I/O: BaseEventLoop binds these to their bodies in loop_io_methods.ts (IO_METHODS).
   /**
    * Open a stream connection to `host`/`port` (a WebSocket with `options.url`;
    * or adopt `options.sock`) and resolve to `[transport, protocol]` once

@@ -1,18 +1,16 @@
-// Node backend: TLS over connected sockets (tls.connect / one tls.Server per SSLContext), SSLContext -> tls options, the SSLContext file loader, peercert/cipher extra info, TLS error mapping.
+// Node backend: TLS over connected sockets (tls.connect / one tls.Server per SSLContext), SSLContext -> tls options, peercert/cipher extra info.
 //
-// Usage: net.ts upgrades connected and accepted sockets with `tls_client` / `tls_server`;
-// loading this file installs the loader that reads `load_cert_chain` / `load_verify_locations` files at the call.
+// Usage: net.ts upgrades connected and accepted sockets with `tls_client` / `tls_server`.
+// Its neighbours: tls_files.ts (the SSLContext file loader, installed when this file
+// loads, and the CA certificates of a context), tls_errors.ts (Node's errors -> Python's).
 // @see https://nodejs.org/api/tls.html
 
-import { X509Certificate } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import tls from 'node:tls';
 
 import { SSL_HANDSHAKE_TIMEOUT } from '../../src/constants.js';
 import { ValueError } from '../../src/exceptions.js';
-import { ConnectionResetError, SSLCertVerificationError, SSLError } from '../../src/os_errors.js';
+import { ConnectionResetError, SSLError } from '../../src/os_errors.js';
 import {
   CERT_NONE,
   CERT_OPTIONAL,
@@ -26,14 +24,15 @@ import {
   SSLContext,
   TLSVersion,
   _handshake_timer_ms,
-  _install_ssl_file_loader,
   _ssl_handshake_timeout_error,
-  type SSLFileLoader,
 } from '../../src/ssl.js';
 import type { RawStream, StartTlsOptions } from '../../src/platform.js';
 
-import { map_error } from './errors.js';
 import { _NodeStream } from './stream.js';
+import { map_tls_error } from './tls_errors.js';
+import { ca_of, read_file } from './tls_files.js';
+
+export { is_tls_error, map_tls_error } from './tls_errors.js';
 
 const HONOURED_OPTIONS =
   OP_NO_SSLv3 |
@@ -51,21 +50,6 @@ const VERSIONS: Readonly<Record<number, tls.SecureVersion>> = {
   [TLSVersion.TLSv1_3]: 'TLSv1.3',
 };
 
-/** OpenSSL's X509_V_ERR codes and texts (what Python puts in verify_code / verify_message), by Node's code. */
-const VERIFY_ERRORS: Readonly<Record<string, readonly [number, string]>> = {
-  UNABLE_TO_GET_ISSUER_CERT: [2, 'unable to get issuer certificate'],
-  CERT_NOT_YET_VALID: [9, 'certificate is not yet valid'],
-  CERT_HAS_EXPIRED: [10, 'certificate has expired'],
-  DEPTH_ZERO_SELF_SIGNED_CERT: [18, 'self-signed certificate'],
-  SELF_SIGNED_CERT_IN_CHAIN: [19, 'self-signed certificate in certificate chain'],
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: [20, 'unable to get local issuer certificate'],
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: [21, 'unable to verify the first certificate'],
-  CERT_REVOKED: [23, 'certificate revoked'],
-  INVALID_CA: [24, 'invalid CA certificate'],
-  CERT_UNTRUSTED: [27, 'certificate not trusted'],
-  CERT_REJECTED: [28, 'certificate rejected'],
-};
-
 /** Python's `getpeercert()` keys for the X.509 name attributes Node abbreviates. */
 const NAME_KEYS: Readonly<Record<string, string>> = {
   C: 'countryName',
@@ -76,233 +60,6 @@ const NAME_KEYS: Readonly<Record<string, string>> = {
   CN: 'commonName',
   emailAddress: 'emailAddress',
 };
-
-function verify_error(
-  code: string,
-  verify_code: number,
-  verify_message: string,
-  cause: unknown,
-): SSLError {
-  return new SSLCertVerificationError(
-    1,
-    `[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${verify_message}`,
-    {
-      code,
-      cause,
-      library: 'SSL routines',
-      reason: 'CERTIFICATE_VERIFY_FAILED',
-      verify_code,
-      verify_message,
-    },
-  );
-}
-
-/**
- * Map a Node TLS error to Python's ssl errors: verification failures to
- * `SSLCertVerificationError` (with `verify_code`/`verify_message`), OpenSSL
- * errors (`ERR_SSL_*`) to `SSLError` with `library`/`reason`, anything else
- * through `map_error`. The Node error is the `cause`.
- */
-export function map_tls_error(err: unknown, server_hostname: string | null = null): Error {
-  const e = err as { code?: unknown; reason?: unknown; library?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : '';
-  if (Object.hasOwn(VERIFY_ERRORS, code)) {
-    const [verify_code, verify_message] = VERIFY_ERRORS[code]!;
-    return verify_error(code, verify_code, verify_message, err);
-  }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const host = server_hostname ?? (err as { host?: string }).host ?? '';
-    const ip = net.isIP(host) !== 0;
-    return verify_error(
-      code,
-      ip ? 64 : 62,
-      `${ip ? 'IP address' : 'Hostname'} mismatch, certificate is not valid for '${host}'.`,
-      err,
-    );
-  }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_')) {
-    const reason = typeof e.reason === 'string' ? e.reason : String(e.message);
-    let name = code.replace(/^ERR_O?SSL_/, '');
-    // Python names the OpenSSL library first: [X509: KEY_VALUES_MISMATCH], [PEM: NO_START_LINE].
-    let lib = 'SSL';
-    const library_word =
-      typeof e.library === 'string' ? e.library.split(' ')[0]!.toUpperCase() : '';
-    if (code.startsWith('ERR_OSSL_') && library_word !== '') {
-      lib = library_word;
-      if (name.startsWith(`${lib}_`)) name = name.slice(lib.length + 1);
-    }
-    return new SSLError(1, `[${lib}: ${name}] ${reason}`, {
-      code,
-      cause: err,
-      library: typeof e.library === 'string' ? e.library : null,
-      reason: name,
-    });
-  }
-  return map_error(err);
-}
-
-function read_file(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw map_error(err);
-  }
-}
-
-function der_to_pem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN CERTIFICATE-----\n${b64.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-/**
- * Split DER bytes into the certificates they hold, one after another (Python's
- * `cadata` bytes); `null` when they are not a sequence of whole DER records.
- */
-function der_certificates(der: Uint8Array): Uint8Array[] | null {
-  const out: Uint8Array[] = [];
-  let at = 0;
-  while (at < der.length) {
-    if (der[at] !== 0x30 || at + 2 > der.length) return null; // not a SEQUENCE
-    let length = der[at + 1]!;
-    let header = 2;
-    if (length & 0x80) {
-      const bytes = length & 0x7f;
-      if (bytes === 0 || bytes > 4 || at + 2 + bytes > der.length) return null;
-      length = 0;
-      for (let i = 0; i < bytes; i++) length = length * 256 + der[at + 2 + i]!;
-      header += bytes;
-    }
-    const end = at + header + length;
-    if (end > der.length) return null;
-    out.push(der.subarray(at, end));
-    at = end;
-  }
-  return out.length > 0 ? out : null;
-}
-
-/** The PEM certificate blocks of `text`. */
-function pem_certificates(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-}
-
-/** Throw the mapped OpenSSL error if `cert` (PEM or DER) does not parse as a certificate. */
-function check_certificate(cert: string | Uint8Array): void {
-  try {
-    new X509Certificate(cert);
-  } catch (err) {
-    throw map_tls_error(err);
-  }
-}
-
-/** Python's `SSLError` when `cadata` holds no certificate: `<why>: cadata does not contain a certificate`. */
-function no_cadata_certificate(why: string): SSLError {
-  return new SSLError(0, `${why}: cadata does not contain a certificate`, {
-    library: null,
-    reason: null,
-  });
-}
-
-/**
- * The loader `SSLContext` calls at `load_cert_chain` / `load_verify_locations`
- * / `set_ciphers`: read the files now and check them with OpenSSL, so that a
- * missing or broken file fails the call (Python's classes: `FileNotFoundError`
- * and the other `OSError`s of reading, `SSLError` for what does not parse).
- */
-const node_file_loader: SSLFileLoader = {
-  load_cert_chain(certfile, keyfile, password) {
-    const cert = read_file(certfile);
-    const key = keyfile === null ? cert : read_file(keyfile);
-    try {
-      // Parses both and checks that the key belongs to the certificate.
-      tls.createSecureContext(
-        password === null ? { cert, key } : { cert, key, passphrase: password },
-      );
-    } catch (err) {
-      throw map_tls_error(err);
-    }
-    return { cert, key };
-  },
-  load_cafile(cafile) {
-    const data = read_file(cafile);
-    const blocks = pem_certificates(data.toString('latin1'));
-    if (blocks.length === 0) {
-      throw new SSLError(136, '[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found', {
-        library: 'X509',
-        reason: 'NO_CERTIFICATE_OR_CRL_FOUND',
-      });
-    }
-    for (const block of blocks) check_certificate(block);
-    return data;
-  },
-  check_cadata(cadata) {
-    if (typeof cadata === 'string') {
-      const blocks = pem_certificates(cadata);
-      if (blocks.length === 0) throw no_cadata_certificate('no start line');
-      for (const block of blocks) check_certificate(block);
-    } else {
-      const certs = der_certificates(cadata);
-      if (certs === null) throw no_cadata_certificate('not enough data');
-      for (const cert of certs) check_certificate(cert);
-    }
-  },
-  check_ciphers(ciphers) {
-    try {
-      tls.createSecureContext({ ciphers });
-    } catch (err) {
-      throw new SSLError('No cipher can be selected.', {
-        cause: err,
-        code: (err as { code?: string }).code,
-      });
-    }
-  },
-};
-
-_install_ssl_file_loader(node_file_loader);
-
-/** A capath entry as a CA certificate, if it is a readable file holding one (OpenSSL skips the rest). */
-function capath_certificate(file: string): string | null {
-  try {
-    if (!fs.statSync(file).isFile()) return null;
-    const text = fs.readFileSync(file, 'latin1');
-    return text.includes('-----BEGIN CERTIFICATE-----') ? text : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The names in a capath directory; none if it is missing (Python's capath is looked in lazily). */
-function capath_entries(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/** The CA certificates `ctx` trusts, or `undefined` for Node's bundled root store alone. */
-function ca_of(ctx: SSLContext): Array<string | Buffer> | undefined {
-  const ca: Array<string | Buffer> = [];
-  ctx._cafiles.forEach((file, i) => {
-    const data = ctx._cafile_data[i];
-    ca.push(data !== null && data !== undefined ? Buffer.from(data) : read_file(file));
-  });
-  for (const dir of ctx._capaths) {
-    for (const name of capath_entries(dir)) {
-      const text = capath_certificate(path.join(dir, name));
-      if (text !== null) ca.push(text);
-    }
-  }
-  for (const data of ctx._cadata) {
-    if (typeof data === 'string') ca.push(data);
-    else for (const der of der_certificates(data) ?? [data]) ca.push(der_to_pem(der));
-  }
-  if (ctx._default_verify_paths) {
-    if (ca.length === 0) return undefined;
-    ca.push(...tls.rootCertificates);
-  }
-  // An empty list trusts nothing, as an OpenSSL context without CA certificates.
-  return ca;
-}
 
 /** The tls options of `ctx`: the certificates read by its `load_*` calls. */
 function secure_options(ctx: SSLContext): tls.SecureContextOptions {
@@ -683,18 +440,6 @@ export function tls_connect_options(
   }
   if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
   return options;
-}
-
-/** Whether `err` (from a connection Node opened itself) failed the TLS handshake or verification. */
-export function is_tls_error(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return (
-    Object.hasOwn(VERIFY_ERRORS, code) ||
-    code.startsWith('ERR_TLS_') ||
-    code.startsWith('ERR_SSL_') ||
-    code.startsWith('ERR_OSSL_')
-  );
 }
 
 /** Whether `ssl` is an SSLContext (the core passes nothing else). */

@@ -1,0 +1,117 @@
+// The loop's I/O methods (networking, pipes, processes, signals), installed on BaseEventLoop's prototype.
+//
+// Imported for its effect by index.ts, so that base_events.ts (the loop's core) reaches
+// no I/O code. Each method is typed and documented once, on AbstractEventLoop (events.ts);
+// its body is in the file of its job (base_events_net.ts lists them) and takes the loop
+// first. Written as overrides in the class, every signature would be repeated a third
+// time: here each is one entry, installed on the prototype as a class body would install
+// it (writable, configurable, not enumerable).
+
+import * as io from './base_events_net.js';
+import { BaseEventLoop } from './base_events.js';
+import { subprocess_exec, subprocess_shell } from './base_subprocess.js';
+import { create_datagram_endpoint } from './datagram_transport.js';
+import type { AbstractEventLoop } from './events.js';
+import { connect_message_port } from './message_port.js';
+import * as signals from './signals.js';
+import { start_tls } from './start_tls.js';
+
+const IO_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
+  create_connection(protocol_factory, host, port, options) {
+    return io.create_connection(this, protocol_factory, host, port, options);
+  },
+  create_server(protocol_factory, host, port, options) {
+    return io.create_server(this, protocol_factory, host, port, options);
+  },
+  create_unix_connection(protocol_factory, path, options) {
+    return io.create_unix_connection(this, protocol_factory, path, options);
+  },
+  create_unix_server(protocol_factory, path, options) {
+    return io.create_unix_server(this, protocol_factory, path, options);
+  },
+  connect_read_pipe(protocol_factory, pipe) {
+    return io.connect_pipe(this, protocol_factory, pipe, 'read');
+  },
+  connect_write_pipe(protocol_factory, pipe) {
+    return io.connect_pipe(this, protocol_factory, pipe, 'write');
+  },
+  connect_message_port(protocol_factory, port) {
+    return connect_message_port(this, protocol_factory, port);
+  },
+  create_datagram_endpoint(protocol_factory, options) {
+    return create_datagram_endpoint(this, protocol_factory, options);
+  },
+  start_tls(transport, protocol, sslcontext, options) {
+    return start_tls(this, transport, protocol, sslcontext, options);
+  },
+  subprocess_exec(protocol_factory, program, ...args) {
+    return subprocess_exec(this, protocol_factory, program, args);
+  },
+  subprocess_shell(protocol_factory, cmd, options) {
+    return subprocess_shell(this, protocol_factory, cmd, options);
+  },
+  getaddrinfo(host, port, options) {
+    return io.getaddrinfo(this, host, port, options);
+  },
+  getnameinfo(sockaddr, flags = 0) {
+    return io.getnameinfo(this, sockaddr, flags);
+  },
+  add_signal_handler(sig, callback, ...args) {
+    signals.add_signal_handler(this, sig, callback, args);
+  },
+  remove_signal_handler(sig) {
+    return signals.remove_signal_handler(this, sig);
+  },
+  sock_recv(_sock, _nbytes) {
+    return io.sock_not_implemented('sock_recv');
+  },
+  sock_sendall(_sock, _data) {
+    return io.sock_not_implemented('sock_sendall');
+  },
+  sock_connect(_sock, _address) {
+    return io.sock_not_implemented('sock_connect');
+  },
+  sock_accept(_sock) {
+    return io.sock_not_implemented('sock_accept');
+  },
+  sock_recv_into(_sock, _buf) {
+    return io.sock_not_implemented('sock_recv_into');
+  },
+  sock_recvfrom(_sock, _bufsize) {
+    return io.sock_not_implemented('sock_recvfrom');
+  },
+  sock_recvfrom_into(_sock, _buf, _nbytes) {
+    return io.sock_not_implemented('sock_recvfrom_into');
+  },
+  sock_sendto(_sock, _data, _address) {
+    return io.sock_not_implemented('sock_sendto');
+  },
+  sock_sendfile(_sock, _file, _offset, _count, _options) {
+    return io.sock_not_implemented('sock_sendfile');
+  },
+  add_reader(_fd, _callback, ..._args) {
+    io.fd_not_implemented('add_reader');
+  },
+  remove_reader(_fd) {
+    return io.fd_not_implemented('remove_reader');
+  },
+  add_writer(_fd, _callback, ..._args) {
+    io.fd_not_implemented('add_writer');
+  },
+  remove_writer(_fd) {
+    return io.fd_not_implemented('remove_writer');
+  },
+  sendfile(transport, file, offset, count, options) {
+    return io.sendfile(this, transport, file, offset, count, options);
+  },
+  connect_accepted_socket(protocol_factory, sock, options) {
+    return io.connect_accepted_socket(this, protocol_factory, sock, options);
+  },
+};
+for (const [name, value] of Object.entries(IO_METHODS)) {
+  Object.defineProperty(BaseEventLoop.prototype, name, {
+    value,
+    writable: true,
+    configurable: true,
+  });
+}
