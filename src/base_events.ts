@@ -8,14 +8,7 @@ import {
 } from './constants.js';
 import { iscoroutine, iscoroutinefunction } from './coroutines.js';
 import { Deque } from './deque.js';
-import {
-  AbstractEventLoop,
-  type CreateTaskOptions,
-  type ExceptionContext,
-  type ExceptionHandler,
-  type Executor,
-  type TaskFactory,
-} from './events.js';
+import { AbstractEventLoop, type Executor } from './events.js';
 import {
   BaseDefaultEventLoopPolicy,
   _mark_running,
@@ -24,7 +17,12 @@ import {
 } from './event_loop_policy.js';
 import { Handle, TimerHandle, type Runnable } from './handles.js';
 import { RuntimeError } from './exceptions.js';
-import { call_exception_handler, log_exception_context } from './exception_handler.js';
+import {
+  call_exception_handler,
+  log_exception_context,
+  type ExceptionContext,
+  type ExceptionHandler,
+} from './exception_handler.js';
 import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
 import { LOOP_INTERNALS } from './loop_internals.js';
@@ -37,7 +35,7 @@ import { logger } from './log.js';
 import { get_platform, type Platform, type TimerToken } from './platform.js';
 import type { HostResource } from './raw_transport.js';
 import { ensure_future } from './task_helpers.js';
-import { Task, awaiting } from './tasks.js';
+import { Task, awaiting, type CreateTaskOptions, type TaskFactory } from './tasks.js';
 
 const CREATE_TASK_OPTIONS: OptionSpec = { name: ['string', 'number', 'null'] };
 

@@ -1,6 +1,8 @@
-// The event loop interface, where every loop method is documented, and the abstract server (asyncio events.py).
+// The event loop interface, where every loop method is documented (asyncio events.py).
 // The rest of events.py: Handle, TimerHandle in handles.ts; the running loop, get_event_loop()
-// and the policies in event_loop_policy.ts. Its only runtime import is exceptions.ts: no cycles.
+// and the policies in event_loop_policy.ts; AbstractServer in server.ts; the exception
+// handler's context in exception_handler.ts; the task factory in tasks.ts.
+// Its only runtime import is exceptions.ts: no cycles.
 
 import { NotImplementedError } from './exceptions.js';
 import type {
@@ -15,6 +17,7 @@ import type {
 import type { ConnectAcceptedSocketOptions } from './connect_accepted_socket.js';
 import type { SubprocessExecArgs, SubprocessOptions } from './subprocess_options.js';
 import type { CreateDatagramEndpointOptions } from './datagram_transport.js';
+import type { ExceptionContext, ExceptionHandler } from './exception_handler.js';
 import type { Handle, TimerHandle } from './handles.js';
 import type { SendfileOptions } from './sendfile.js';
 import type { SSLContext } from './ssl.js';
@@ -22,7 +25,7 @@ import type { StartTlsOptions } from './start_tls.js';
 import type { Future } from './futures.js';
 import type { AddrInfo, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
-import type { Task } from './tasks.js';
+import type { CreateTaskOptions, Task, TaskFactory } from './tasks.js';
 import type {
   BaseTransport,
   DatagramTransport,
@@ -31,94 +34,6 @@ import type {
   Transport,
   WriteTransport,
 } from './transports.js';
-
-/** What `call_exception_handler` receives: asyncio's context dict. */
-export interface ExceptionContext {
-  /** What went wrong, in words; always present. */
-  message: string;
-  /** The exception, if there is one. */
-  exception?: unknown;
-  /** The future in question (a failed future nobody retrieved, a callback's). */
-  future?: Future<unknown>;
-  /** The task in question; for a task collected while pending, its repr (it is gone). */
-  task?: Task<unknown> | string;
-  /** The handle whose callback failed. */
-  handle?: Handle;
-  /** The protocol in question. */
-  protocol?: unknown;
-  /** The transport in question. */
-  transport?: unknown;
-  /** The host socket in question. */
-  socket?: unknown;
-  /** Debug mode: where the object in question was created. */
-  source_traceback?: string;
-  /** Debug mode: where the handle that was running was created. */
-  handle_traceback?: string;
-  [key: string]: unknown;
-}
-
-/** A custom exception handler, set with `loop.set_exception_handler()`. */
-export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
-
-/** A task factory, set with `loop.set_task_factory()`. */
-export type TaskFactory = (
-  loop: AbstractEventLoop,
-  coro: Generator<unknown, unknown, unknown>,
-) => Future<unknown>;
-
-/**
- * Options of `loop.create_task()` and `create_task()`: asyncio's keyword-only `name`.
- *
- * @example
- * const task = create_task(fetch_page(url), { name: `fetch ${url}` });
- */
-export interface CreateTaskOptions {
-  /** The task's name (`task.get_name()`); default `'Task-N'`. */
-  name?: string | null;
-}
-// `await using` keys: Node 20+ and current browsers define the symbol; elsewhere
-// the registered one that Babel's and oxc's `using` helpers look up.
-const SERVER_ASYNC_DISPOSE: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
-
-/**
- * A server returned by `create_server()` (asyncio's `AbstractServer`, 3.13):
- * stop it with `close()`, then `wait_closed()`; or let `await using` do both.
- */
-export abstract class AbstractServer {
-  /** Stop serving: close the listening sockets. Connections already accepted stay open. */
-  abstract close(): void;
-  /** Close every connection the server accepted (`transport.close()`). */
-  abstract close_clients(): void;
-  /** Abort every connection the server accepted (`transport.abort()`). */
-  abstract abort_clients(): void;
-  /** The loop the server belongs to. */
-  abstract get_loop(): AbstractEventLoop;
-  /** Whether the server accepts new connections. */
-  abstract is_serving(): boolean;
-  /** Start accepting connections (idempotent); the Future resolves after one loop iteration. */
-  abstract start_serving(): Future<void>;
-  /** Serve until cancelled; cancelling closes the server and waits for `wait_closed()`. */
-  abstract serve_forever(): Future<void>;
-  /** A Future that resolves once the server is closed and its connections are gone. */
-  abstract wait_closed(): Future<void>;
-
-  /**
-   * `await using server = ...` calls this at scope exit: `close()`, then
-   * `wait_closed()` (asyncio's `async with server:`).
-   *
-   * @example
-   * await loop.run_until_complete((async () => {
-   *   await using server = await start_server(handle, '127.0.0.1', 0);
-   *   await server.start_serving();
-   *   // ... at the end of the block the server is closed and its connections are gone
-   * })());
-   */
-  async [SERVER_ASYNC_DISPOSE](): Promise<void> {
-    this.close();
-    await this.wait_closed();
-  }
-}
 
 /** Throw `NotImplementedError` for a method this loop (or policy) lacks. @internal */
 export function not_implemented(name: string): never {

@@ -1,8 +1,39 @@
 // The loop's exception handler: what default_exception_handler() logs, and how call_exception_handler() falls back (asyncio base_events.py).
 
-import type { AbstractEventLoop, ExceptionContext, ExceptionHandler } from './events.js';
+import type { AbstractEventLoop } from './events.js';
+import type { Future } from './futures.js';
+import type { Handle } from './handles.js';
+import type { Task } from './tasks.js';
 import { repr } from './format_helpers.js';
 import { logger } from './log.js';
+
+/** What `call_exception_handler` receives: asyncio's context dict. */
+export interface ExceptionContext {
+  /** What went wrong, in words; always present. */
+  message: string;
+  /** The exception, if there is one. */
+  exception?: unknown;
+  /** The future in question (a failed future nobody retrieved, a callback's). */
+  future?: Future<unknown>;
+  /** The task in question; for a task collected while pending, its repr (it is gone). */
+  task?: Task<unknown> | string;
+  /** The handle whose callback failed. */
+  handle?: Handle;
+  /** The protocol in question. */
+  protocol?: unknown;
+  /** The transport in question. */
+  transport?: unknown;
+  /** The host socket in question. */
+  socket?: unknown;
+  /** Debug mode: where the object in question was created. */
+  source_traceback?: string;
+  /** Debug mode: where the handle that was running was created. */
+  handle_traceback?: string;
+  [key: string]: unknown;
+}
+
+/** A custom exception handler, set with `loop.set_exception_handler()`. */
+export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
 
 /**
  * `loop.default_exception_handler(context)`: log the message through

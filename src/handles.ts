@@ -1,6 +1,6 @@
 // Handle and TimerHandle: the callbacks the loop schedules, and what its ready queue holds (asyncio events.py).
 
-import type { ExceptionContext } from './events.js';
+import type { ExceptionContext } from './exception_handler.js';
 import { created_at, extract_stack, format_callback } from './format_helpers.js';
 
 /** The part of a loop that handles need. @internal */

@@ -34,15 +34,8 @@ export {
   type Coroutine,
 } from './coroutines.js';
 export type { CreateDatagramEndpointOptions } from './datagram_transport.js';
-export {
-  AbstractEventLoop,
-  AbstractServer,
-  type CreateTaskOptions,
-  type ExceptionContext,
-  type ExceptionHandler,
-  type Executor,
-  type TaskFactory,
-} from './events.js';
+export { AbstractEventLoop, type Executor } from './events.js';
+export type { ExceptionContext, ExceptionHandler } from './exception_handler.js';
 export {
   AbstractEventLoopPolicy,
   get_event_loop,
@@ -140,7 +133,7 @@ export {
 } from './queues.js';
 export { BoundedSemaphore, Semaphore, type SemaphoreOptions } from './semaphores.js';
 export type { BinaryFile, SendfileOptions } from './sendfile.js';
-export { Server, ServerSocket } from './server.js';
+export { AbstractServer, Server, ServerSocket } from './server.js';
 export {
   ensure_future,
   gather,
@@ -188,7 +181,15 @@ export {
   type CreateSubprocessOptions,
 } from './subprocess.js';
 export type { StartTlsOptions } from './start_tls.js';
-export { Task, all_tasks, create_task, current_task, type TaskOptions } from './tasks.js';
+export {
+  Task,
+  all_tasks,
+  create_task,
+  current_task,
+  type CreateTaskOptions,
+  type TaskFactory,
+  type TaskOptions,
+} from './tasks.js';
 export { TaskGroup, task_group } from './taskgroups.js';
 export { Timeout, timeout, timeout_at } from './timeouts.js';
 export {

@@ -3,7 +3,7 @@
 import type { _LoopInternals } from './loop_internals.js';
 import type { ProtocolFactory } from './base_events_net.js';
 import { From } from './coroutines.js';
-import { AbstractServer, type AbstractEventLoop } from './events.js';
+import type { AbstractEventLoop } from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
@@ -11,6 +11,50 @@ import type { RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _StreamTransport } from './stream_transport.js';
+
+// `await using` keys: Node 20+ and current browsers define the symbol; elsewhere
+// the registered one that Babel's and oxc's `using` helpers look up.
+const SERVER_ASYNC_DISPOSE: typeof Symbol.asyncDispose =
+  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
+
+/**
+ * A server returned by `create_server()` (asyncio's `AbstractServer`, 3.13):
+ * stop it with `close()`, then `wait_closed()`; or let `await using` do both.
+ */
+export abstract class AbstractServer {
+  /** Stop serving: close the listening sockets. Connections already accepted stay open. */
+  abstract close(): void;
+  /** Close every connection the server accepted (`transport.close()`). */
+  abstract close_clients(): void;
+  /** Abort every connection the server accepted (`transport.abort()`). */
+  abstract abort_clients(): void;
+  /** The loop the server belongs to. */
+  abstract get_loop(): AbstractEventLoop;
+  /** Whether the server accepts new connections. */
+  abstract is_serving(): boolean;
+  /** Start accepting connections (idempotent); the Future resolves after one loop iteration. */
+  abstract start_serving(): Future<void>;
+  /** Serve until cancelled; cancelling closes the server and waits for `wait_closed()`. */
+  abstract serve_forever(): Future<void>;
+  /** A Future that resolves once the server is closed and its connections are gone. */
+  abstract wait_closed(): Future<void>;
+
+  /**
+   * `await using server = ...` calls this at scope exit: `close()`, then
+   * `wait_closed()` (asyncio's `async with server:`).
+   *
+   * @example
+   * await loop.run_until_complete((async () => {
+   *   await using server = await start_server(handle, '127.0.0.1', 0);
+   *   await server.start_serving();
+   *   // ... at the end of the block the server is closed and its connections are gone
+   * })());
+   */
+  async [SERVER_ASYNC_DISPOSE](): Promise<void> {
+    this.close();
+    await this.wait_closed();
+  }
+}
 
 /**
  * A listening socket of a `Server` (Python's socket object, reduced to what

@@ -1,7 +1,7 @@
 // TaskGroup and task_group(): a scope whose child tasks cannot outlive it (asyncio 3.11 taskgroups.py).
 
 import type { _LoopInternals } from './loop_internals.js';
-import type { CreateTaskOptions } from './events.js';
+import type { CreateTaskOptions } from './tasks.js';
 import { ExceptionGroup } from './exception_group.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import type { Future } from './futures.js';

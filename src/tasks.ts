@@ -2,12 +2,30 @@
 
 import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.js';
 import { FromWrapper, Return, iscoroutine } from './coroutines.js';
-import { AbstractEventLoop, type CreateTaskOptions, type ExceptionContext } from './events.js';
+import { AbstractEventLoop } from './events.js';
+import type { ExceptionContext } from './exception_handler.js';
 import { get_running_loop } from './event_loop_policy.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
 import { Future, FutureExtra, is_thenable, wrap_future, type FutureOptions } from './futures.js';
 import { check_options, type OptionSpec } from './options.js';
+
+/** A task factory, set with `loop.set_task_factory()`. */
+export type TaskFactory = (
+  loop: AbstractEventLoop,
+  coro: Generator<unknown, unknown, unknown>,
+) => Future<unknown>;
+
+/**
+ * Options of `loop.create_task()` and `create_task()`: asyncio's keyword-only `name`.
+ *
+ * @example
+ * const task = create_task(fetch_page(url), { name: `fetch ${url}` });
+ */
+export interface CreateTaskOptions {
+  /** The task's name (`task.get_name()`); default `'Task-N'`. */
+  name?: string | null;
+}
 
 /** Marks "no exception to throw in" for `_step`, since any value can be thrown. */
 const NO_EXC: unknown = Symbol('no exception');

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import { AbstractServer } from '../../src/events.js';
+import { AbstractServer } from '../../src/server.js';
 import { set_event_loop } from '../../src/event_loop_policy.js';
 import { CancelledError, RuntimeError, TimeoutError } from '../../src/exceptions.js';
 import type { Future } from '../../src/futures.js';

@@ -12,7 +12,7 @@ import { connect_websocket as browser_connect_websocket } from '../../platform/b
 import { BaseEventLoop } from '../../src/base_events.js';
 import { SSL_HANDSHAKE_TIMEOUT, SSL_SHUTDOWN_TIMEOUT } from '../../src/constants.js';
 import { From, coroutine } from '../../src/coroutines.js';
-import type { ExceptionContext } from '../../src/events.js';
+import type { ExceptionContext } from '../../src/exception_handler.js';
 import { ValueError } from '../../src/exceptions.js';
 import {
   ConnectionAbortedError,
