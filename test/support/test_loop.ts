@@ -1,6 +1,7 @@
 // Virtual time for tests: a Platform whose clock jumps to the next deadline, and helpers to step a loop.
 
 import { BaseEventLoop } from '../../src/base_events.js';
+import type { Future } from '../../src/futures.js';
 import { get_platform, type Platform } from '../../src/platform.js';
 
 interface VirtualTimer {
@@ -102,4 +103,9 @@ export async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
     return e;
   }
   throw new Error('expected a rejection, but it resolved');
+}
+
+/** Run `loop` until `task` is done, swallowing its outcome (the test looks at the task itself). */
+export async function settle(loop: BaseEventLoop, task: Future<unknown>): Promise<void> {
+  await loop.run_until_complete(task).catch(() => undefined);
 }

@@ -8,7 +8,6 @@ import {
   From,
   Future,
   RuntimeError,
-  Task,
   TimeoutError,
   ValueError,
   coroutine,
@@ -31,10 +30,6 @@ afterEach(() => {
   if (!loop.is_running()) loop.close();
 });
 
-function spawn<T>(coro: Coroutine<T>): Task<T> {
-  return loop.create_task(coro);
-}
-
 /** One iteration of the loop from inside a coroutine (asyncio's `await asyncio.sleep(0)`). */
 function tick(): Future<null> {
   return sleep(0, null, { loop });
@@ -42,12 +37,12 @@ function tick(): Future<null> {
 
 /** Run `n` tasks of `body` and wait for all of them (BarrierTests.gather_tasks). */
 function gather_tasks<T>(n: number, body: () => Coroutine<T>): Future<T[]> {
-  return gather(Array.from({ length: n }, () => spawn(body())));
+  return gather(Array.from({ length: n }, () => loop.create_task(body())));
 }
 
 /** Run `main` on the loop to its end. */
 function run<T>(main: () => Coroutine<T>): Promise<T> {
-  return loop.run_until_complete(spawn(main()));
+  return loop.run_until_complete(loop.create_task(main()));
 }
 
 describe('Barrier basics', () => {
@@ -174,10 +169,10 @@ describe('Barrier filling and draining', () => {
       return yield* From(barrier.wait());
     });
     const main = coroutine(function* () {
-      const t1 = spawn(waiter());
+      const t1 = loop.create_task(waiter());
       yield From(tick());
       expect(barrier.n_waiting).toBe(0);
-      const t2 = spawn(waiter());
+      const t2 = loop.create_task(waiter());
       yield From(tick());
       expect(t1.done()).toBe(true);
       expect(t2.done()).toBe(true);
@@ -194,14 +189,14 @@ describe('Barrier filling and draining', () => {
       return yield* From(barrier.wait());
     });
     const main = coroutine(function* () {
-      const t1 = spawn(waiter());
+      const t1 = loop.create_task(waiter());
       yield From(tick());
       expect(barrier.n_waiting).toBe(1);
       expect(String(barrier)).toContain('filling');
-      const t2 = spawn(waiter());
+      const t2 = loop.create_task(waiter());
       yield From(tick());
       expect(barrier.n_waiting).toBe(2);
-      const t3 = spawn(waiter());
+      const t3 = loop.create_task(waiter());
       return yield* From(gather(t1, t2, t3));
     });
     expect(await run(main)).toEqual([0, 1, 2]);
@@ -299,20 +294,20 @@ describe('Barrier cancellation', () => {
       results.push(yield* From(barrier.wait()));
     });
     const main = coroutine(function* () {
-      const t1 = spawn(body());
+      const t1 = loop.create_task(body());
       yield From(tick());
       expect(barrier.n_waiting).toBe(1);
-      const t2 = spawn(body());
+      const t2 = loop.create_task(body());
       yield From(tick());
       expect(barrier.n_waiting).toBe(2);
       t1.cancel();
       yield From(tick());
       expect(barrier.n_waiting).toBe(1);
       expect(t1.cancelled()).toBe(true);
-      const t3 = spawn(body());
+      const t3 = loop.create_task(body());
       yield From(tick());
       expect(barrier.n_waiting).toBe(2);
-      const t4 = spawn(body());
+      const t4 = loop.create_task(body());
       yield From(gather(t2, t3, t4));
     });
     await run(main);
@@ -327,7 +322,7 @@ describe('Barrier cancellation', () => {
     const body = coroutine(function* () {
       return yield* From(barrier.wait());
     });
-    const tasks = [spawn(body()), spawn(body())];
+    const tasks = [loop.create_task(body()), loop.create_task(body())];
     await run_briefly(loop);
     const last = barrier.wait(); // trips the barrier: the two tasks are released
     expect(String(barrier)).toContain('draining');
@@ -344,7 +339,7 @@ describe('Barrier cancellation', () => {
   it('a task cancelled after its wait_for(barrier.wait()) ended, before it resumed, reports its wait cancelled', async () => {
     const barrier = new Barrier(2, { loop });
     let waiter: Future<number> | null = null;
-    const task = spawn(
+    const task = loop.create_task(
       coroutine(function* () {
         waiter = barrier.wait();
         return yield* From(wait_for(waiter, 10, { loop }));
@@ -419,9 +414,9 @@ describe('Barrier reset', () => {
       }
     });
     const main = coroutine(function* () {
-      const tasks = Array.from({ length: N - 1 }, () => spawn(body()));
+      const tasks = Array.from({ length: N - 1 }, () => loop.create_task(body()));
       yield From(tick());
-      spawn(
+      loop.create_task(
         coroutine(function* () {
           yield From(barrier.reset());
         })(),
@@ -515,15 +510,15 @@ describe('Barrier reset', () => {
       results2.push(true);
     });
     const main = coroutine(function* () {
-      const tasks = Array.from({ length: N - 1 }, () => spawn(coro1()));
+      const tasks = Array.from({ length: N - 1 }, () => loop.create_task(coro1()));
       yield From(tick());
-      spawn(
+      loop.create_task(
         coroutine(function* () {
           yield From(barrier.reset());
         })(),
       );
       yield From(tick());
-      const last = spawn(coro2());
+      const last = loop.create_task(coro2());
       yield From(gather([...tasks, last]));
     });
     await run(main);

@@ -5,19 +5,16 @@ import {
   CancelledError,
   Condition,
   From,
-  Future,
   Lock,
   LockGuard,
   RuntimeError,
   Semaphore,
-  Task,
   ValueError,
   coroutine,
   set_event_loop,
   wait_for,
-  type Coroutine,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -27,15 +24,6 @@ afterEach(() => {
   set_event_loop(null);
   if (!loop.is_running()) loop.close();
 });
-
-function spawn<T>(coro: Coroutine<T>): Task<T> {
-  return loop.create_task(coro);
-}
-
-/** Run the loop until `task` is done, swallowing its outcome. */
-async function settle(task: Future<unknown>): Promise<void> {
-  await loop.run_until_complete(task).catch(() => undefined);
-}
 
 describe('Condition', () => {
   it('uses the loop it is given (test_ctor_loop)', () => {
@@ -62,9 +50,9 @@ describe('Condition', () => {
     const cond = new Condition(null, { loop });
     const result: number[] = [];
     const c = waiter_of(cond, result, false);
-    const t1 = spawn(c(1));
-    const t2 = spawn(c(2));
-    const t3 = spawn(c(3));
+    const t1 = loop.create_task(c(1));
+    const t2 = loop.create_task(c(2));
+    const t3 = loop.create_task(c(3));
     // asyncio needs 2 iterations; here each acquire() passed on by wait() costs one more.
     await run_briefly(loop, 4);
     expect(result).toEqual([]);
@@ -122,7 +110,7 @@ describe('Condition', () => {
         throw e;
       }
     });
-    const t = spawn(waiter());
+    const t = loop.create_task(waiter());
     await run_briefly(loop, 2);
     await loop.run_until_complete(cond.acquire()); // someone else holds the lock
     t.cancel();
@@ -130,7 +118,7 @@ describe('Condition', () => {
     expect(t.done()).toBe(false); // still waiting for the lock
     expect(log).toEqual([]);
     cond.release();
-    await settle(t);
+    await settle(loop, t);
     expect(t.cancelled()).toBe(true);
     expect(log).toEqual(['cancelled, locked=true']);
     expect(cond.locked()).toBe(false);
@@ -154,7 +142,7 @@ describe('Condition', () => {
       }
       return true;
     });
-    const t = spawn(c1());
+    const t = loop.create_task(c1());
     await run_briefly(loop, 2);
     expect(result).toEqual([]);
 
@@ -197,7 +185,7 @@ describe('Condition', () => {
     const cond = new Condition(null, { loop });
     const result: number[] = [];
     const c = waiter_of(cond, result, true);
-    const tasks = [spawn(c(1)), spawn(c(2)), spawn(c(3))];
+    const tasks = [loop.create_task(c(1)), loop.create_task(c(2)), loop.create_task(c(3))];
     await run_briefly(loop, 2);
     expect(result).toEqual([]);
 
@@ -220,7 +208,7 @@ describe('Condition', () => {
     const cond = new Condition(null, { loop });
     const result: number[] = [];
     const c = waiter_of(cond, result, true);
-    const tasks = [spawn(c(1)), spawn(c(2))];
+    const tasks = [loop.create_task(c(1)), loop.create_task(c(2))];
     await run_briefly(loop, 2);
     await loop.run_until_complete(cond.acquire());
     cond.notify_all();
@@ -234,7 +222,7 @@ describe('Condition', () => {
     const cond = new Condition(null, { loop });
     const result: number[] = [];
     const c = waiter_of(cond, result, true);
-    const tasks = [0, 1, 2, 3].map((n) => spawn(c(n)));
+    const tasks = [0, 1, 2, 3].map((n) => loop.create_task(c(n)));
     await run_briefly(loop, 2);
     await loop.run_until_complete(cond.acquire());
     cond.notify(2);
@@ -327,15 +315,15 @@ describe('Condition', () => {
       const cond = new Condition(null, { loop });
       const woke: string[] = [];
       const cancelled: string[] = [];
-      const ta = spawn(recorder(cond, woke, cancelled)('A'));
-      const tb = spawn(recorder(cond, woke, cancelled)('B'));
+      const ta = loop.create_task(recorder(cond, woke, cancelled)('A'));
+      const tb = loop.create_task(recorder(cond, woke, cancelled)('B'));
       await run_briefly(loop, 2);
       await loop.run_until_complete(cond.acquire());
       cond.notify(1);
       ta.cancel();
       cond.release();
-      await settle(tb);
-      await settle(ta);
+      await settle(loop, tb);
+      await settle(loop, ta);
       expect(woke).toEqual(['B']);
       expect(cancelled).toEqual(['A:locked']);
       expect(cond.locked()).toBe(false);
@@ -345,15 +333,15 @@ describe('Condition', () => {
       const cond = new Condition(null, { loop });
       const woke: string[] = [];
       const cancelled: string[] = [];
-      const ta = spawn(recorder(cond, woke, cancelled)('A'));
-      const tb = spawn(recorder(cond, woke, cancelled)('B'));
+      const ta = loop.create_task(recorder(cond, woke, cancelled)('A'));
+      const tb = loop.create_task(recorder(cond, woke, cancelled)('B'));
       await run_briefly(loop, 2);
       await loop.run_until_complete(cond.acquire());
       cond.notify(1);
       cond.release(); // A's wait() now resolves, holding the lock
       ta.cancel(); // before A resumed
-      await settle(tb);
-      await settle(ta);
+      await settle(loop, tb);
+      await settle(loop, ta);
       expect(cancelled).toEqual(['A:locked']);
       expect(woke).toEqual(['B']);
       expect(cond.locked()).toBe(false);
@@ -363,11 +351,11 @@ describe('Condition', () => {
       const cond = new Condition(null, { loop });
       const woke: string[] = [];
       const cancelled: string[] = [];
-      const ta = spawn(recorder(cond, woke, cancelled)('A'));
-      const tb = spawn(recorder(cond, woke, cancelled)('B'));
+      const ta = loop.create_task(recorder(cond, woke, cancelled)('A'));
+      const tb = loop.create_task(recorder(cond, woke, cancelled)('B'));
       await run_briefly(loop, 2);
       ta.cancel();
-      await settle(ta);
+      await settle(loop, ta);
       expect(cancelled).toEqual(['A:locked']);
       expect(cond._waiters.size).toBe(1);
       await run_briefly(loop, 2);
@@ -375,7 +363,7 @@ describe('Condition', () => {
       await loop.run_until_complete(cond.acquire());
       cond.notify();
       cond.release();
-      await settle(tb);
+      await settle(loop, tb);
       expect(woke).toEqual(['B']);
     });
 
@@ -391,14 +379,14 @@ describe('Condition', () => {
           throw e;
         }
       });
-      const t = spawn(waiter());
+      const t = loop.create_task(waiter());
       await run_briefly(loop, 2);
       await loop.run_until_complete(cond.acquire());
       t.cancel();
       await run_briefly(loop, 2);
       expect(log).toEqual([]); // waits for the lock first
       cond.release();
-      await settle(t);
+      await settle(loop, t);
       expect(t.cancelled()).toBe(true);
       expect(log).toEqual(['CancelledError, locked=true']);
       expect(cond.locked()).toBe(false);
@@ -413,8 +401,8 @@ describe('Condition', () => {
         yield From(cond.wait_for(() => items.length > 0));
         taken.push(`${name}:${items.shift()}`);
       });
-      const ta = spawn(consumer('A'));
-      const tb = spawn(consumer('B'));
+      const ta = loop.create_task(consumer('A'));
+      const tb = loop.create_task(consumer('B'));
       await run_briefly(loop, 3);
       expect(cond._waiters.size).toBe(2);
       await loop.run_until_complete(cond.acquire());
@@ -423,8 +411,8 @@ describe('Condition', () => {
       cond.release(); // A re-acquires the lock ...
       await run_briefly(loop); // ... its predicate is true: its wait_for() resolves
       ta.cancel(); // before A resumed
-      await settle(tb);
-      await settle(ta);
+      await settle(loop, tb);
+      await settle(loop, ta);
       expect(ta.cancelled()).toBe(true);
       expect(taken).toEqual(['B:x']);
       expect(cond.locked()).toBe(false);
@@ -447,12 +435,12 @@ describe('Condition', () => {
           log.push(`${(e as Error).name}, locked=${cond.locked()}`);
         }
       });
-      const t = spawn(waiter());
+      const t = loop.create_task(waiter());
       await run_briefly(loop, 2);
       await loop.run_until_complete(cond.acquire());
       cond.notify();
       cond.release();
-      await settle(t);
+      await settle(loop, t);
       expect(log).toEqual(['RangeError, locked=true']);
       expect(cond.locked()).toBe(false);
     });
@@ -502,7 +490,7 @@ describe('keyword options are checked', () => {
       yield From(cond.wait());
       woke.push(i);
     });
-    for (let i = 0; i < 3; i++) spawn(waiter(i));
+    for (let i = 0; i < 3; i++) loop.create_task(waiter(i));
     await run_briefly(loop, 3);
     await loop.run_until_complete(cond.acquire());
     cond.notify({ n: 2 });
@@ -547,8 +535,8 @@ describe('a Condition wait whose result a cancelled task dropped passes its noti
         items.shift();
         taken.push(who);
       });
-      const a = spawn(consumer('a', true));
-      const b = spawn(consumer('b', false));
+      const a = loop.create_task(consumer('a', true));
+      const b = loop.create_task(consumer('b', false));
       await run_briefly(loop, 3);
       await loop.run_until_complete(cond.acquire());
       items.push(1);

@@ -12,16 +12,14 @@ import {
   LockGuard,
   RuntimeError,
   Semaphore,
-  Task,
   TimeoutError,
   coroutine,
   current_task,
   set_event_loop,
   sleep,
   wait_for,
-  type Coroutine,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -31,15 +29,6 @@ afterEach(() => {
   set_event_loop(null);
   if (!loop.is_running()) loop.close();
 });
-
-function spawn<T>(coro: Coroutine<T>): Task<T> {
-  return loop.create_task(coro);
-}
-
-/** Run the loop until `task` is done, swallowing its outcome. */
-async function settle(task: Future<unknown>): Promise<void> {
-  await loop.run_until_complete(task).catch(() => undefined);
-}
 
 describe('Lock', () => {
   it('uses the loop it is given (test_ctor_loop)', () => {
@@ -81,8 +70,8 @@ describe('Lock', () => {
       if (yield From(lock.acquire())) result.push(n);
       return true;
     });
-    const t1 = spawn(c(1));
-    const t2 = spawn(c(2));
+    const t1 = loop.create_task(c(1));
+    const t2 = loop.create_task(c(2));
     await run_briefly(loop);
     expect(result).toEqual([]);
 
@@ -92,7 +81,7 @@ describe('Lock', () => {
     await run_briefly(loop);
     expect(result).toEqual([1]);
 
-    const t3 = spawn(c(3));
+    const t3 = loop.create_task(c(3));
     lock.release();
     await run_briefly(loop);
     expect(result).toEqual([1, 2]);
@@ -115,7 +104,7 @@ describe('Lock', () => {
         lock.release();
       }
     });
-    const tasks = [0, 1, 2, 3, 4, 5].map((n) => spawn(worker(n)));
+    const tasks = [0, 1, 2, 3, 4, 5].map((n) => loop.create_task(worker(n)));
     await loop.run_until_complete(tasks[5]!);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
     expect(lock.locked()).toBe(false);
@@ -142,13 +131,13 @@ describe('Lock', () => {
       }
     });
     const fa = new Future<null>({ loop });
-    const ta = spawn(lockit(fa));
+    const ta = loop.create_task(lockit(fa));
     await run_briefly(loop, 2);
     expect(lock.locked()).toBe(true);
-    const tb = spawn(lockit(null));
+    const tb = loop.create_task(lockit(null));
     await run_briefly(loop);
     expect(lock._waiters.size).toBe(1);
-    const tc = spawn(lockit(null));
+    const tc = loop.create_task(lockit(null));
     await run_briefly(loop);
     expect(lock._waiters.size).toBe(2);
 
@@ -188,15 +177,15 @@ describe('Lock', () => {
       const lock = new Lock({ loop });
       const log: string[] = [];
       await loop.run_until_complete(lock.acquire());
-      const tb = spawn(holder(lock, log)('B'));
-      const tc = spawn(holder(lock, log)('C'));
+      const tb = loop.create_task(holder(lock, log)('B'));
+      const tc = loop.create_task(holder(lock, log)('C'));
       await run_briefly(loop);
       const b_waiter = [...lock._waiters][0]!;
 
       lock.release(); // hands the lock to B's waiter ...
       expect(b_waiter._state).toBe('FINISHED'); // (not done(): looking would make it final)
       tb.cancel(); // ... which B never sees
-      await settle(tc);
+      await settle(loop, tc);
 
       expect(tb.cancelled()).toBe(true);
       expect(b_waiter.cancelled()).toBe(true);
@@ -212,12 +201,12 @@ describe('Lock', () => {
         log.push(name);
       });
       await loop.run_until_complete(lock.acquire());
-      const tb = spawn(scoped('B'));
-      const tc = spawn(scoped('C'));
+      const tb = loop.create_task(scoped('B'));
+      const tc = loop.create_task(scoped('C'));
       await run_briefly(loop);
       lock.release();
       tb.cancel();
-      await settle(tc);
+      await settle(loop, tc);
       expect(tb.cancelled()).toBe(true);
       expect(log).toEqual(['C']);
       expect(lock.locked()).toBe(false);
@@ -227,11 +216,11 @@ describe('Lock', () => {
       const lock = new Lock({ loop });
       const log: string[] = [];
       await loop.run_until_complete(lock.acquire());
-      const tb = spawn(holder(lock, log)('B'));
+      const tb = loop.create_task(holder(lock, log)('B'));
       await run_briefly(loop);
       lock.release();
       tb.cancel();
-      await settle(tb);
+      await settle(loop, tb);
       expect(lock.locked()).toBe(false);
       expect(log).toEqual([]);
     });
@@ -264,12 +253,12 @@ describe('Lock', () => {
         yield From(lock.acquire());
         yield From(gate); // cancelled here, holding the lock
       });
-      const t = spawn(holding());
+      const t = loop.create_task(holding());
       await run_briefly(loop, 2);
       const fut = lock.acquire();
       expect(fut.cancel()).toBe(true); // still waiting: leaves the queue
       t.cancel();
-      await settle(t);
+      await settle(loop, t);
       expect(lock.locked()).toBe(true); // the coroutine never released it
     });
   });
@@ -335,7 +324,7 @@ describe('scoped use: yield From(lock) and hold()', () => {
       using _held = yield* From(lock);
       yield From(sleep(3600, null, { loop }));
     });
-    const t = spawn(sleeps());
+    const t = loop.create_task(sleeps());
     await run_briefly(loop, 2);
     expect(lock.locked()).toBe(true);
     t.cancel();
@@ -437,11 +426,11 @@ describe('Event', () => {
     const c = coroutine(function* (n: number) {
       if (yield From(ev.wait())) result.push(n);
     });
-    const t1 = spawn(c(1));
-    const t2 = spawn(c(2));
+    const t1 = loop.create_task(c(1));
+    const t2 = loop.create_task(c(2));
     await run_briefly(loop, 2);
     expect(result).toEqual([]);
-    const t3 = spawn(c(3));
+    const t3 = loop.create_task(c(3));
     ev.set();
     await run_briefly(loop, 2);
     // t3 finds the event set and goes on without suspending, as in asyncio's test_wait.
@@ -478,7 +467,7 @@ describe('Event', () => {
       if (yield From(ev.wait())) result.push(1);
       return true;
     });
-    const t = spawn(c1());
+    const t = loop.create_task(c1());
     await run_briefly(loop);
     expect(ev._waiters.size).toBe(1);
     ev.set();
@@ -499,12 +488,12 @@ describe('Event', () => {
       yield From(ev.wait());
       woke.push(name);
     });
-    const ta = spawn(c('a'));
-    const tb = spawn(c('b'));
+    const ta = loop.create_task(c('a'));
+    const tb = loop.create_task(c('b'));
     await run_briefly(loop);
     ev.set();
     ta.cancel();
-    await settle(tb);
+    await settle(loop, tb);
     expect(ta.cancelled()).toBe(true);
     expect(woke).toEqual(['b']);
   });
@@ -514,7 +503,7 @@ describe('a result dropped by a cancelled task goes back', () => {
     const lock = new Lock({ loop });
     await loop.run_until_complete(lock.acquire());
     let acquired = false;
-    const task = spawn(
+    const task = loop.create_task(
       coroutine(function* () {
         yield From(wait_for(lock.acquire(), 10, { loop }));
         acquired = true;

@@ -22,7 +22,7 @@ import {
   wait_for,
   type Coroutine,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -35,11 +35,6 @@ afterEach(() => {
 
 function spawn<T>(coro: Coroutine<T> | Future<T>): Task<T> | Future<T> {
   return coro instanceof Future ? coro : loop.create_task(coro);
-}
-
-/** Run the loop until `task` is done, swallowing its outcome. */
-async function settle(task: Future<unknown>): Promise<void> {
-  await loop.run_until_complete(task).catch(() => undefined);
 }
 
 describe('Queue basics', () => {
@@ -365,7 +360,7 @@ describe('Queue.put', () => {
     q.put_nowait(1);
     q.put_nowait(2);
     reader1.cancel();
-    await settle(reader1);
+    await settle(loop, reader1);
     await loop.run_until_complete(reader3);
     // reader2 was queued before reader3, so it got 2 from the second put_nowait;
     // 1, handed to reader1, went on to reader3 when reader1 was cancelled.
@@ -465,7 +460,7 @@ describe('cancellation is lossless', () => {
     await run_briefly(loop);
     q.put_nowait('x');
     getter.cancel();
-    await settle(getter);
+    await settle(loop, getter);
     expect(getter.cancelled()).toBe(true);
     expect(q.qsize()).toBe(1);
     expect(q.get_nowait()).toBe('x');
@@ -508,7 +503,7 @@ describe('cancellation is lossless', () => {
     await run_briefly(loop);
     expect(q.get_nowait()).toBe('a');
     pb.cancel();
-    await settle(pc);
+    await settle(loop, pc);
     expect(pb.cancelled()).toBe(true);
     expect([...q._queue]).toEqual(['c']);
     expect(q._unfinished_tasks).toBe(2); // a and c

@@ -5,17 +5,14 @@ import {
   BoundedSemaphore,
   CancelledError,
   From,
-  Future,
   LockGuard,
   Semaphore,
-  Task,
   ValueError,
   coroutine,
   gather,
   set_event_loop,
-  type Coroutine,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
 
 let loop: TestLoop;
 beforeEach(() => {
@@ -25,15 +22,6 @@ afterEach(() => {
   set_event_loop(null);
   if (!loop.is_running()) loop.close();
 });
-
-function spawn<T>(coro: Coroutine<T>): Task<T> {
-  return loop.create_task(coro);
-}
-
-/** Run the loop until `task` is done, swallowing its outcome. */
-async function settle(task: Future<unknown>): Promise<void> {
-  await loop.run_until_complete(task).catch(() => undefined);
-}
 
 describe('Semaphore', () => {
   it('uses the loop it is given (test_ctor_loop)', () => {
@@ -99,16 +87,16 @@ describe('Semaphore', () => {
       result.push(n);
       return true;
     });
-    const t1 = spawn(c(1));
-    const t2 = spawn(c(2));
-    const t3 = spawn(c(3));
+    const t1 = loop.create_task(c(1));
+    const t2 = loop.create_task(c(2));
+    const t3 = loop.create_task(c(3));
     await run_briefly(loop, 2);
     expect(result).toEqual([1]);
     expect(sem.locked()).toBe(true);
     expect(sem._waiters.size).toBe(2);
     expect(sem._value).toBe(0);
 
-    const t4 = spawn(c(4));
+    const t4 = loop.create_task(c(4));
     sem.release();
     sem.release();
     expect(sem._value).toBe(0); // both went straight to t2 and t3
@@ -193,13 +181,13 @@ describe('Semaphore', () => {
         log.push(name);
       });
       await loop.run_until_complete(sem.acquire());
-      const tb = spawn(worker('B'));
-      const tc = spawn(worker('C'));
+      const tb = loop.create_task(worker('B'));
+      const tc = loop.create_task(worker('C'));
       await run_briefly(loop);
       sem.release();
       tb.cancel();
       expect(sem._value).toBe(0);
-      await settle(tc);
+      await settle(loop, tc);
       expect(tb.cancelled()).toBe(true);
       expect(log).toEqual(['C']);
       expect(sem._value).toBe(1);
@@ -244,7 +232,7 @@ describe('Semaphore', () => {
 describe('a result dropped by a cancelled task goes back', () => {
   it('hands every permit back when a gather of acquires is dropped', async () => {
     const sem = new Semaphore(2, { loop });
-    const task = spawn(
+    const task = loop.create_task(
       coroutine(function* () {
         yield From(gather(sem.acquire(), sem.acquire(), { loop }));
       })(),
