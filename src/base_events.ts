@@ -93,6 +93,10 @@ export class BaseEventLoop extends AbstractEventLoop {
   private _exception_handler: ExceptionHandler | null = null;
   private _task_factory: TaskFactory | null = null;
   private _default_executor: Executor | null = null;
+  /** `set_default_executor()` chose `_default_executor` (else it is the synchronous one, made on first use). */
+  private _default_executor_chosen = false;
+  /** The worker pool `to_thread()` made for this loop. */
+  private _worker_pool: Executor | null = null;
   private _executor_shutdown_called = false;
   /** @internal Futures awaited while the loop was not running, until the platform's hang check. */
   readonly _stalled_awaits = new StalledAwaits(this);
@@ -165,9 +169,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._scheduled.clear();
     this._timer_cancelled_count = 0;
     this._disarm_host_timer();
-    const executor = this._default_executor;
-    this._default_executor = null;
-    executor?.shutdown?.(false);
+    for (const executor of this._take_executors()) executor.shutdown?.(false);
     signals._close_signal_handlers(this);
     // Nothing this loop opened may keep the process alive or leak a descriptor.
     for (const resource of [...this._host_resources]) resource._close_at_loop_close();
@@ -307,18 +309,42 @@ export class BaseEventLoop extends AbstractEventLoop {
       throw new TypeError('executor must have a submit(fn, ...args) method');
     }
     this._default_executor = executor;
+    this._default_executor_chosen = executor !== null;
+  }
+
+  /**
+   * @internal What `to_thread()` runs on: the executor `set_default_executor()`
+   * chose (asyncio's rule), else this loop's own pool, made by `make_pool` on
+   * first use and shut down with the default executor.
+   */
+  _executor_for_to_thread(make_pool: () => Executor): Executor {
+    if (this._executor_shutdown_called) throw new RuntimeError('Executor shutdown has been called');
+    if (this._default_executor_chosen) return this._default_executor!;
+    return (this._worker_pool ??= make_pool());
   }
 
   override shutdown_default_executor(): Future<null> {
     this._executor_shutdown_called = true;
-    const executor = this._default_executor;
-    this._default_executor = null;
-    const stopped = executor?.shutdown?.(true);
-    const done = is_thenable(stopped) ? wrap_future(stopped, { loop: this }) : null;
+    const stopping = this._take_executors()
+      .map((executor) => executor.shutdown?.(true))
+      .filter(is_thenable);
     const result = this.create_future<null>();
-    if (done === null) result.set_result(null);
-    else done.add_done_callback(() => result.set_result(null));
+    if (stopping.length === 0) result.set_result(null);
+    else {
+      const all = wrap_future(Promise.all(stopping), { loop: this });
+      all.add_done_callback(() => {
+        if (!result.done()) result.set_result(null);
+      });
+    }
     return result;
+  }
+
+  /** The default executor and the worker pool, forgotten by the loop, for shutting down. */
+  private _take_executors(): Executor[] {
+    const executors = [this._default_executor, this._worker_pool].filter((e) => e !== null);
+    this._default_executor = this._worker_pool = null;
+    this._default_executor_chosen = false;
+    return executors;
   }
 
   // ---- errors -------------------------------------------------------------------

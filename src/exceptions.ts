@@ -294,3 +294,17 @@ export class SendfileNotAvailableError extends RuntimeError {
     _set_error_name(this, 'SendfileNotAvailableError');
   }
 }
+
+/**
+ * The worker running a job stopped before the job ended: an uncaught error
+ * outside the job (a throwing timer callback), `process.exit()`, `close()`,
+ * or the worker could not start. The job's future fails with it and the
+ * pool starts another worker (a `RuntimeError`, as concurrent.futures'
+ * `BrokenExecutor`, but only this job is lost, not the pool). `cause` holds
+ * the worker's own error.
+ */
+export class WorkerCrashedError extends RuntimeError {
+  static {
+    _set_error_name(this, 'WorkerCrashedError');
+  }
+}

@@ -506,9 +506,35 @@ export function is_thenable(obj: unknown): obj is PromiseLike<unknown> {
 }
 
 /**
+ * What `concurrent.futures.Future` offers and `wrap_future` chains to: an
+ * executor's future (`ConcurrentFuture`), bound to no loop.
+ */
+export interface ConcurrentFutureLike<T> extends PromiseLike<T> {
+  /** Cancel the work if it has not started; whether it is now cancelled. */
+  cancel(): boolean;
+  /** Whether the work was cancelled. */
+  cancelled(): boolean;
+  /** The work's result, once done without an exception. */
+  result(): T;
+  /** The work's exception once done (`null` or `undefined` if none). */
+  exception(): unknown;
+  /** Call `fn` once the work is done. */
+  add_done_callback(fn: () => void): void;
+}
+
+function is_concurrent_future<T>(obj: PromiseLike<T>): obj is ConcurrentFutureLike<T> {
+  const candidate = obj as Partial<ConcurrentFutureLike<T>>;
+  return (
+    typeof candidate.cancel === 'function' && typeof candidate.add_done_callback === 'function'
+  );
+}
+
+/**
  * Wrap a Promise (or any thenable) in a Future of `loop`; a Future is returned
- * unchanged. Cancelling the wrapper cannot stop the Promise: its outcome is
- * then ignored.
+ * unchanged. Cancelling the wrapper cannot stop a Promise: its outcome is
+ * then ignored. An executor's future (`ConcurrentFuture`) is chained both
+ * ways, as asyncio does: cancelling the wrapper cancels it (work not yet
+ * started never runs), and its cancellation cancels the wrapper.
  */
 export function wrap_future<T>(
   future: PromiseLike<T> | Future<T>,
@@ -519,6 +545,10 @@ export function wrap_future<T>(
     throw new TypeError(`wrap_future() needs a Future or a Promise, got ${repr(future)}`);
   }
   const wrapper = new Future<T>(options);
+  if (is_concurrent_future(future)) {
+    chain_concurrent_future(future, wrapper);
+    return wrapper;
+  }
   future.then(
     (value) => {
       if (wrapper._state === 'PENDING') wrapper.set_result(value);
@@ -530,4 +560,20 @@ export function wrap_future<T>(
     },
   );
   return wrapper;
+}
+
+function chain_concurrent_future<T>(source: ConcurrentFutureLike<T>, wrapper: Future<T>): void {
+  wrapper.add_done_callback(() => {
+    if (wrapper.cancelled()) source.cancel();
+  });
+  source.add_done_callback(() => {
+    if (wrapper._state !== 'PENDING' || wrapper._loop.is_closed()) return;
+    if (source.cancelled()) {
+      wrapper.cancel();
+      return;
+    }
+    const exception = source.exception();
+    if (exception !== null && exception !== undefined) wrapper._set_exception(exception);
+    else wrapper.set_result(source.result());
+  });
 }

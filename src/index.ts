@@ -60,12 +60,15 @@ export {
   SendfileNotAvailableError,
   TimeoutError,
   ValueError,
+  WorkerCrashedError,
 } from './exceptions.js';
+export { ConcurrentFuture } from './concurrent_future.js';
 export { SynchronousExecutor } from './executor.js';
 export {
   Future,
   isfuture,
   wrap_future,
+  type ConcurrentFutureLike,
   type DoneCallback,
   type FutureOptions,
   type YieldFrom,
@@ -107,7 +110,7 @@ export {
   SSLWantWriteError,
   SSLZeroReturnError,
 } from './os_errors.js';
-export type { AddrInfo, SockAddr } from './platform.js';
+export type { AddrInfo, ModuleURL, SockAddr } from './platform.js';
 export {
   accept_parent_port,
   connect_worker,
@@ -192,6 +195,7 @@ export {
 } from './tasks.js';
 export { TaskGroup, task_group } from './taskgroups.js';
 export { Timeout, timeout, timeout_at } from './timeouts.js';
+export { to_thread } from './to_thread.js';
 export {
   BaseTransport,
   DatagramTransport,
@@ -207,3 +211,8 @@ export type {
   WebSocketServerOptions,
 } from './websocket.js';
 export { wait, wait_for, type WaitForOptions, type WaitOptions } from './wait.js';
+export {
+  WorkerPoolExecutor,
+  type ExecutorShutdownOptions,
+  type WorkerPoolExecutorOptions,
+} from './worker_pool_executor.js';

@@ -1,6 +1,6 @@
 // The loop's internal contract: what Futures, Tasks, locks, streams and transports use of their loop, and the one checked way to get it.
 
-import type { AbstractEventLoop } from './events.js';
+import type { AbstractEventLoop, Executor } from './events.js';
 import { get_event_loop } from './event_loop_policy.js';
 import type { Handle, HandleOwner, Runnable } from './handles.js';
 import { repr } from './format_helpers.js';
@@ -42,6 +42,8 @@ export interface _LoopInternals extends AbstractEventLoop, HandleOwner {
   _schedule(runnable: Runnable): void;
   /** Throw `RuntimeError('Event loop is closed')` if it is. */
   _check_closed(): void;
+  /** The executor `to_thread()` uses (see BaseEventLoop). */
+  _executor_for_to_thread(make_pool: () => Executor): Executor;
 }
 
 /**

@@ -77,7 +77,13 @@ export interface CreateServerOptions extends WebSocketListenOptions {
    * refused there, and `true` on Windows).
    */
   reuse_address?: boolean | null;
-  /** Let several sockets bind the same port (`SO_REUSEPORT`), where the host supports it. */
+  /**
+   * Let several sockets bind the same port (`SO_REUSEPORT`), the kernel
+   * spreading connections over them. Node 22.12+ and 23.1+ have it (Linux,
+   * FreeBSD and a few other systems; elsewhere binding fails with `OSError`);
+   * an older Node fails the server with a `ValueError`. `node:cluster`
+   * workers share a port without it.
+   */
   reuse_port?: boolean | null;
   /**
    * Turn `SO_KEEPALIVE` on for the accepted connections (asyncio 3.13;

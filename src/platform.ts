@@ -135,6 +135,30 @@ export interface Platform {
    */
   parent_port(): MessageEndpoint | null;
 
+  // ---- worker threads (Node) and Web Workers (browsers), for WorkerPoolExecutor ----
+
+  /** The number of CPUs the host lets this program use (`os.availableParallelism()`, `navigator.hardwareConcurrency`). */
+  cpu_count(): number;
+
+  /**
+   * Whether `start_worker` can start workers here (Node, and browsers with
+   * `Worker`); `to_thread()` falls back to the loop's own thread where not.
+   */
+  readonly has_workers: boolean;
+
+  /**
+   * Start a worker running `main` (a self-contained function's source),
+   * called with a `WorkerChannel` to its parent. Throws `NotImplementedError`
+   * where the host has no workers.
+   */
+  start_worker(main: string): RawWorker;
+
+  /**
+   * The URL a worker imports a module by: Node resolves a path against the
+   * working directory (`file:` URL); browsers against the page's base URL.
+   */
+  module_url(module: string | ModuleURL): string;
+
   /**
    * Open a UDP socket: bind `local_addr` and/or connect `remote_addr` (numeric
    * addresses; the core resolves names first), or adopt a host socket
@@ -265,6 +289,51 @@ export interface MessageEndpoint {
   start?(): void;
   /** Ports only: disentangle the port; nothing more is sent or received. */
   close?(): void;
+}
+
+/** A `URL` object, or anything with its `href` (the type names no DOM or Node global). */
+export interface ModuleURL {
+  /** The whole URL. */
+  readonly href: string;
+}
+
+/**
+ * What a worker's `main` function receives: the host's message channel to the
+ * parent, the same in a Node worker thread and in a Web Worker.
+ */
+export interface WorkerChannel {
+  /** Send `message` (structured clone) to the parent; throws the host's `DataCloneError` when it cannot be cloned. */
+  post(message: unknown): void;
+  /** Call `listener` with each message from the parent. */
+  listen(listener: (message: unknown) => void): void;
+  /**
+   * `import(href)`, written in the backend's program text: the worker's code
+   * is sent as source, and bundlers and test runners rewrite an `import()`
+   * they see (a `new Function` would need CSP's `'unsafe-eval'`).
+   */
+  import(href: string): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A worker as the host runs it: the core assigns `on_message` and `on_exit`.
+ * A worker starts unreferenced (it does not keep a Node process alive) and
+ * takes messages at once; they queue until its `main` listens.
+ */
+export interface RawWorker {
+  /** Each message the worker posts. */
+  on_message: (message: unknown) => void;
+  /**
+   * The worker stopped by itself, once: an uncaught error, `process.exit()`,
+   * `close()`, or it could not start. Not called after `terminate()`.
+   */
+  on_exit: (reason: Error) => void;
+  /** Send `message` (structured clone); throws the host's error (a `DataCloneError`) when it cannot be cloned. */
+  post(message: unknown): void;
+  /** While working, keep the host (a Node process) alive; `unref()` when idle. */
+  ref(): void;
+  unref(): void;
+  /** Stop the worker now; resolves once it has stopped. */
+  terminate(): Promise<void>;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 } from './unsupported.js';
 import { connect_websocket } from './websocket.js';
 import { parent_port } from './worker.js';
+import { cpu_count, has_workers, module_url, start_worker } from './workers.js';
 
 /** Open a WebSocket for a `url` (the core builds one from host/port); anything else is unsupported. */
 function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
@@ -84,5 +85,9 @@ export const browser_platform: Platform = {
   remove_signal_handler,
   host_port_websocket: true,
   parent_port,
+  cpu_count,
+  has_workers,
+  start_worker,
+  module_url,
   map_error,
 };

@@ -10,12 +10,7 @@ import type { DatagramOptions, RawDatagram, SockAddr } from '../../src/platform.
 import { socket as S, _format_sockaddr } from '../../src/sockets.js';
 
 import { map_error, map_error_with_message } from './errors.js';
-
-/** Node 22.12+ and 23.1+ have `reusePort` for UDP sockets. */
-function supports_reuse_port(): boolean {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
-}
+import { check_reuse_port } from './net.js';
 
 function sockaddr(
   info: dgram.RemoteInfo | { address: string; port: number; family: string },
@@ -178,9 +173,7 @@ export async function open_datagram(opts: DatagramOptions): Promise<RawDatagram>
     }
     return new _NodeDatagram(sock, connected);
   }
-  if (opts.reuse_port && !supports_reuse_port()) {
-    throw new ValueError('reuse_port not supported by socket module');
-  }
+  check_reuse_port(opts.reuse_port);
   const v6 = opts.family === S.AF_INET6;
   const socket_opts: dgram.SocketOptions & { reusePort?: boolean } = {
     type: v6 ? 'udp6' : 'udp4',

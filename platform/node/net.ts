@@ -35,10 +35,22 @@ function finish_stream(
   );
 }
 
-/** Node 22.12+ and 23.1+ have `reusePort` for TCP servers. */
+/** Node 22.12+ and 23.1+ have `reusePort` (`server.listen()`, `dgram.createSocket()`). */
 function supports_reuse_port(): boolean {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+/**
+ * Refuse `reuse_port` on a Node without `reusePort`, naming the Node that has
+ * it and the way to share a port that every Node has.
+ */
+export function check_reuse_port(reuse_port: boolean | undefined): void {
+  if (!reuse_port || supports_reuse_port()) return;
+  throw new ValueError(
+    `reuse_port needs Node 22.12+ or 23.1+ (this is Node ${process.versions.node}); ` +
+      'to serve one port from several processes use node:cluster',
+  );
 }
 
 /**
@@ -261,9 +273,7 @@ export function listen_stream(
       resolve(new _NodeServer(server, family));
       return;
     }
-    if (opts.reuse_port && !supports_reuse_port()) {
-      throw new ValueError('reuse_port not supported by socket module');
-    }
+    check_reuse_port(opts.reuse_port);
     check_reuse_address(opts.reuse_address);
     const unix_path = opts.path ?? null;
     const server = net.createServer({

@@ -28,6 +28,7 @@ import { start_tls } from './tls.js';
 import { add_signal_handler, remove_signal_handler, signal_name } from './signals.js';
 import { connect_websocket, listen_websocket } from './websocket.js';
 import { parent_port } from './worker_threads.js';
+import { cpu_count, module_url, start_worker } from './workers.js';
 
 /** A `url` (built by the core for the websocket option) opens a WebSocket; anything else a socket. */
 function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
@@ -77,5 +78,9 @@ export const node_platform: Platform = {
   remove_signal_handler,
   host_port_websocket: false,
   parent_port,
+  cpu_count,
+  has_workers: true,
+  start_worker,
+  module_url,
   map_error,
 };

@@ -30,6 +30,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   'udp_echo.mjs': [/^ping from port \d+$/],
   'websocket_echo.mjs': [/^OVER TCP$/, /^ws:\/\/127\.0\.0\.1:\d+\/chat$/, /^OVER A WEBSOCKET$/],
   'message_port.mjs': [/^HELLO, WORKER$/],
+  'to_thread.mjs': [/^\[ 17984, 25997 \] while the loop ticked$/, /^2cf24dba5fb0a30e$/],
 };
 
 /** Examples run in a page, not by Node (test/browser/examples.test.ts). */

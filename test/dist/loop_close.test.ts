@@ -95,6 +95,14 @@ const LEFT_OPEN: Record<string, string> = {
   'a child that would sleep for a minute': `
     yield t.From(loop.subprocess_exec(() => new t.SubprocessProtocol(), 'sleep', '60',
       { stdin: t.subprocess.DEVNULL }));`,
+  "the worker pool of to_thread()": `
+    yield t.From(t.to_thread((x) => x + 1, 1));`,
+  'a worker pool made the default executor': `
+    loop.set_default_executor(new t.WorkerPoolExecutor({ max_workers: 2 }));
+    yield t.From(loop.run_in_executor(null, (x) => x, 1));`,
+  'a worker pool the program never shut down (its idle workers do not hold the process)': `
+    const pool = new t.WorkerPoolExecutor({ max_workers: 2 });
+    yield t.From(Promise.all([pool.submit((x) => x, 1), pool.submit((x) => x, 2)]));`,
 };
 
 describe('loop.close() lets the process exit', () => {
