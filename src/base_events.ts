@@ -8,7 +8,7 @@ import {
 } from './constants.js';
 import { iscoroutine, iscoroutinefunction } from './coroutines.js';
 import { Deque } from './deque.js';
-import { AbstractEventLoop, type Executor } from './events.js';
+import { AbstractEventLoop } from './events.js';
 import {
   BaseDefaultEventLoopPolicy,
   _mark_running,
@@ -27,9 +27,10 @@ import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
 import { LOOP_INTERNALS } from './loop_internals.js';
 import { StalledAwaits } from './stalled_awaits.js';
-import { SynchronousExecutor } from './executor.js';
+import { SynchronousExecutor, type Executor } from './executor.js';
 import { repr } from './format_helpers.js';
 import { Future, is_thenable, isfuture, wrap_future } from './futures.js';
+import { queue_microtask } from './microtask.js';
 import { TimerHeap } from './heap.js';
 import { logger } from './log.js';
 import { get_platform, type Platform, type TimerToken } from './platform.js';
@@ -444,7 +445,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     // Promise) is running in a host task of its own: start the turn right
     // after it, as a microtask, rather than a whole host turn later. The
     // turn's budget still hands the thread back to the host when spent.
-    queueMicrotask(this._host_turn);
+    queue_microtask(this._host_turn);
   }
 
   /** A host turn: run iterations until idle, stopped, or the turn's budget is spent. */
@@ -473,7 +474,7 @@ export class BaseEventLoop extends AbstractEventLoop {
         if (this._stopping) return this._finish_run();
         if (this._yield_to_microtasks) {
           this._yield_to_microtasks = false;
-          queueMicrotask(this._microtask_turn);
+          queue_microtask(this._microtask_turn);
           return;
         }
         if (this._ready.length === 0) {

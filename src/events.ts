@@ -1,7 +1,8 @@
 // The event loop interface, where every loop method is documented (asyncio events.py).
 // The rest of events.py: Handle, TimerHandle in handles.ts; the running loop, get_event_loop()
 // and the policies in event_loop_policy.ts; AbstractServer in server.ts; the exception
-// handler's context in exception_handler.ts; the task factory in tasks.ts.
+// handler's context in exception_handler.ts; the task factory in tasks.ts; the Executor
+// interface in executor.ts.
 // Its only runtime import is exceptions.ts: no cycles.
 
 import { NotImplementedError } from './exceptions.js';
@@ -18,6 +19,7 @@ import type { ConnectAcceptedSocketOptions } from './connect_accepted_socket.js'
 import type { SubprocessExecArgs, SubprocessOptions } from './subprocess_options.js';
 import type { CreateDatagramEndpointOptions } from './datagram_transport.js';
 import type { ExceptionContext, ExceptionHandler } from './exception_handler.js';
+import type { Executor } from './executor.js';
 import type { Handle, TimerHandle } from './handles.js';
 import type { SendfileOptions } from './sendfile.js';
 import type { SSLContext } from './ssl.js';
@@ -622,17 +624,3 @@ export abstract class AbstractEventLoop {
   }
 }
 /* eslint-enable @typescript-eslint/no-unused-vars */
-
-/**
- * What `run_in_executor` accepts: any object whose `submit(fn, ...args)`
- * returns a Future or a Promise of `fn(...args)` (concurrent.futures' shape).
- */
-export interface Executor {
-  /** Start `fn(...args)` and return a Promise or Future of its result (`concurrent.futures`' `submit`). */
-  submit<A extends unknown[], R>(
-    fn: (...args: A) => R,
-    ...args: A
-  ): PromiseLike<Awaited<R>> | Future<Awaited<R>>;
-  /** Stop taking work; with `wait`, the returned Promise (if any) settles once running work is done. */
-  shutdown?(wait?: boolean): void | PromiseLike<void>;
-}

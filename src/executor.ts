@@ -1,6 +1,20 @@
-// The default executor: runs the function at once, in the loop's own thread (Trollius' fallback executor).
+// Executors for run_in_executor: the Executor interface, and the default one that runs the function at once, in the loop's own thread (Trollius' fallback executor).
 
-import type { Executor } from './events.js';
+import type { Future } from './futures.js';
+
+/**
+ * What `run_in_executor` accepts: any object whose `submit(fn, ...args)`
+ * returns a Future or a Promise of `fn(...args)` (concurrent.futures' shape).
+ */
+export interface Executor {
+  /** Start `fn(...args)` and return a Promise or Future of its result (`concurrent.futures`' `submit`). */
+  submit<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    ...args: A
+  ): PromiseLike<Awaited<R>> | Future<Awaited<R>>;
+  /** Stop taking work; with `wait`, the returned Promise (if any) settles once running work is done. */
+  shutdown?(wait?: boolean): void | PromiseLike<void>;
+}
 
 /**
  * Run each submitted function synchronously and return a Promise of its

@@ -4,6 +4,7 @@ import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.
 import type { AbstractEventLoop } from './events.js';
 import { CancelledError, InvalidStateError } from './exceptions.js';
 import { created_at, extract_stack, repr } from './format_helpers.js';
+import { queue_microtask } from './microtask.js';
 
 type State = 'PENDING' | 'CANCELLED' | 'FINISHED';
 
@@ -375,16 +376,22 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return new Promise<R1 | R2>((resolve, reject) => {
-      const reaction = new ThenReaction(this, onfulfilled, onrejected, resolve, reject);
-      if (this._state !== 'PENDING') {
-        queueMicrotask(() => reaction._settle());
-      } else {
-        this._push_callback(reaction);
-        // Only a running loop settles it: with none, the await may wait forever.
-        if (!this._loop.is_running()) this._loop._stalled_awaits.add(this);
-      }
-    });
+    const promise = new Promise<R1 | R2>(capture_settlers);
+    const reaction = new ThenReaction(
+      this,
+      onfulfilled,
+      onrejected,
+      captured.resolve,
+      captured.reject,
+    );
+    if (this._state !== 'PENDING') {
+      queue_microtask(() => reaction._settle());
+    } else {
+      this._push_callback(reaction);
+      // Only a running loop settles it: with none, the await may wait forever.
+      if (!this._loop.is_running()) this._loop._stalled_awaits.add(this);
+    }
+    return promise;
   }
 
   /** `yield* fut` inside a coroutine waits for the future and evaluates to its result. */
@@ -419,6 +426,20 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   toString(): string {
     return `<${this.constructor.name} ${this._repr_info().join(' ')}${created_at(this._source_traceback)}>`;
   }
+}
+
+// Every `await fut` calls then(): its Promise's settlers are captured by one
+// shared executor rather than a closure made per call.
+const captured: {
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+} = { resolve: () => {}, reject: () => {} };
+function capture_settlers(
+  resolve: (value: never) => void,
+  reject: (reason: unknown) => void,
+): void {
+  captured.resolve = resolve as (value: unknown) => void;
+  captured.reject = reject;
 }
 
 /**

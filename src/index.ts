@@ -34,7 +34,7 @@ export {
   type Coroutine,
 } from './coroutines.js';
 export type { CreateDatagramEndpointOptions } from './datagram_transport.js';
-export { AbstractEventLoop, type Executor } from './events.js';
+export { AbstractEventLoop } from './events.js';
 export type { ExceptionContext, ExceptionHandler } from './exception_handler.js';
 export {
   AbstractEventLoopPolicy,
@@ -63,7 +63,7 @@ export {
   WorkerCrashedError,
 } from './exceptions.js';
 export { ConcurrentFuture } from './concurrent_future.js';
-export { SynchronousExecutor } from './executor.js';
+export { SynchronousExecutor, type Executor } from './executor.js';
 export {
   Future,
   isfuture,
@@ -158,18 +158,20 @@ export {
   type ServernameCallback,
 } from './ssl.js';
 export {
-  StreamReader,
-  StreamReaderProtocol,
-  StreamWriter,
   open_connection,
   open_unix_connection,
   start_server,
   start_unix_server,
-  type ClientConnectedCallback,
   type OpenConnectionOptions,
   type OpenUnixConnectionOptions,
   type StartServerOptions,
   type StartUnixServerOptions,
+} from './stream_functions.js';
+export {
+  StreamReader,
+  StreamReaderProtocol,
+  StreamWriter,
+  type ClientConnectedCallback,
   type StreamLoopOption,
   type StreamOptions,
   type StreamReaderOptions,

@@ -1,6 +1,7 @@
 // The loop's internal contract: what Futures, Tasks, locks, streams and transports use of their loop, and the one checked way to get it.
 
-import type { AbstractEventLoop, Executor } from './events.js';
+import type { AbstractEventLoop } from './events.js';
+import type { Executor } from './executor.js';
 import { get_event_loop } from './event_loop_policy.js';
 import type { Handle, HandleOwner, Runnable } from './handles.js';
 import { repr } from './format_helpers.js';

@@ -3,7 +3,7 @@
 import { ConcurrentFuture } from './concurrent_future.js';
 import { ASYNC_DISPOSE, DISPOSE } from './disposal.js';
 import { Deque } from './deque.js';
-import type { Executor } from './events.js';
+import type { Executor } from './executor.js';
 import { RuntimeError, ValueError, WorkerCrashedError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { get_platform, type ModuleURL, type Platform, type RawWorker } from './platform.js';

@@ -12,7 +12,7 @@ import { set_event_loop } from '../../src/event_loop_policy.js';
 import { ValueError } from '../../src/exceptions.js';
 import { Protocol } from '../../src/protocols.js';
 import type { Server } from '../../src/server.js';
-import { start_server } from '../../src/streams.js';
+import { start_server } from '../../src/stream_functions.js';
 import { dist_path } from '../support/bundles.js';
 import { run } from '../support/net.js';
 import { REPO_ROOT } from '../support/static_server.js';

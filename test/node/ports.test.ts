@@ -6,7 +6,7 @@ import { From, coroutine } from '../../src/coroutines.js';
 import { ValueError } from '../../src/exceptions.js';
 import { DatagramProtocol, Protocol } from '../../src/protocols.js';
 import type { Server } from '../../src/server.js';
-import { open_connection, start_server } from '../../src/streams.js';
+import { open_connection, start_server } from '../../src/stream_functions.js';
 import { sleep } from '../../src/task_helpers.js';
 import type { DatagramTransport } from '../../src/transports.js';
 import { b, run } from '../support/net.js';

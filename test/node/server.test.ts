@@ -14,13 +14,12 @@ import type { Future } from '../../src/futures.js';
 import { Protocol } from '../../src/protocols.js';
 import { Server, ServerSocket } from '../../src/server.js';
 import {
-  StreamReader,
-  StreamWriter,
   open_connection,
   open_unix_connection,
   start_server,
   start_unix_server,
-} from '../../src/streams.js';
+} from '../../src/stream_functions.js';
+import { StreamReader, StreamWriter } from '../../src/streams.js';
 import { sleep } from '../../src/task_helpers.js';
 import { wait_for } from '../../src/wait.js';
 import type { Transport } from '../../src/transports.js';

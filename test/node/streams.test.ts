@@ -13,14 +13,12 @@ import type { Future } from '../../src/futures.js';
 import { ConnectionError, ConnectionResetError } from '../../src/os_errors.js';
 import { ValueError } from '../../src/exceptions.js';
 import {
-  StreamReader,
-  StreamReaderProtocol,
-  StreamWriter,
   open_connection,
   open_unix_connection,
   start_server,
   start_unix_server,
-} from '../../src/streams.js';
+} from '../../src/stream_functions.js';
+import { StreamReader, StreamReaderProtocol, StreamWriter } from '../../src/streams.js';
 import { sleep } from '../../src/task_helpers.js';
 import { b, concat, run, s } from '../support/net.js';
 import { capture_exceptions } from '../support/test_loop.js';

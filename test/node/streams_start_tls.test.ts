@@ -12,13 +12,9 @@ import { From, coroutine } from '../../src/coroutines.js';
 import { ValueError } from '../../src/exceptions.js';
 import { SSLCertVerificationError } from '../../src/os_errors.js';
 import type { SSLContext } from '../../src/ssl.js';
+import { open_connection, start_server } from '../../src/stream_functions.js';
 import type { StreamReader } from '../../src/stream_reader.js';
-import {
-  FlowControlMixin,
-  StreamWriter,
-  open_connection,
-  start_server,
-} from '../../src/streams.js';
+import { FlowControlMixin, StreamWriter } from '../../src/streams.js';
 import { b, run, s } from '../support/net.js';
 import { make_test_certificates, type TestCertificates } from '../support/tls_certs.js';
 

@@ -21,12 +21,12 @@ import type { Future } from '../../src/futures.js';
 import { Protocol } from '../../src/protocols.js';
 import { StreamReader } from '../../src/stream_reader.js';
 import {
-  StreamWriter,
   open_connection,
   open_unix_connection,
   start_server,
   start_unix_server,
-} from '../../src/streams.js';
+} from '../../src/stream_functions.js';
+import { StreamWriter } from '../../src/streams.js';
 import { Process, create_subprocess_exec, subprocess } from '../../src/subprocess.js';
 import type { _StreamTransport } from '../../src/stream_transport.js';
 import type { Transport } from '../../src/transports.js';

@@ -28,12 +28,12 @@ import type { Server } from '../../src/server.js';
 import { SSLContext, create_default_context, ssl } from '../../src/ssl.js';
 import type { StreamReader } from '../../src/stream_reader.js';
 import {
-  StreamWriter,
   open_connection,
   open_unix_connection,
   start_server,
   start_unix_server,
-} from '../../src/streams.js';
+} from '../../src/stream_functions.js';
+import { StreamWriter } from '../../src/streams.js';
 import { sleep } from '../../src/task_helpers.js';
 import type { Transport } from '../../src/transports.js';
 import { b, run, s } from '../support/net.js';

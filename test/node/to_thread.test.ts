@@ -3,9 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { From, coroutine } from '../../src/coroutines.js';
 import { get_running_loop } from '../../src/event_loop_policy.js';
-import type { Executor } from '../../src/events.js';
 import { RuntimeError } from '../../src/exceptions.js';
-import { SynchronousExecutor } from '../../src/executor.js';
+import { SynchronousExecutor, type Executor } from '../../src/executor.js';
 import { run } from '../../src/runners.js';
 import { to_thread } from '../../src/to_thread.js';
 

@@ -12,13 +12,8 @@ import { From, coroutine } from '../../src/coroutines.js';
 import { set_event_loop } from '../../src/event_loop_policy.js';
 import { Protocol } from '../../src/protocols.js';
 import { socket } from '../../src/sockets.js';
-import {
-  StreamReader,
-  StreamReaderProtocol,
-  StreamWriter,
-  open_unix_connection,
-  start_unix_server,
-} from '../../src/streams.js';
+import { open_unix_connection, start_unix_server } from '../../src/stream_functions.js';
+import { StreamReader, StreamReaderProtocol, StreamWriter } from '../../src/streams.js';
 import type { Transport, WriteTransport } from '../../src/transports.js';
 import { RecordingProtocol, b, run, s } from '../support/net.js';
 

@@ -15,7 +15,8 @@ import {
   ConnectionRefusedError,
   ConnectionResetError,
 } from '../../src/os_errors.js';
-import { StreamReader, StreamWriter, open_connection, start_server } from '../../src/streams.js';
+import { open_connection, start_server } from '../../src/stream_functions.js';
+import { StreamReader, StreamWriter } from '../../src/streams.js';
 import { sleep } from '../../src/task_helpers.js';
 import { RecordingProtocol, b, run, s } from '../support/net.js';
 
