@@ -84,6 +84,8 @@ export class BaseEventLoop extends AbstractEventLoop {
   /** A host turn is running or requested: no need to wake the loop. */
   private _awake = false;
   private _turn_started = 0;
+  /** When the loop last ran out of work (the clock's reading). */
+  private _idle_since = -Infinity;
   private _iterations_this_turn = 0;
   /** The iteration count of this turn at which to look at the clock again. */
   private _next_clock_check = 1;
@@ -129,6 +131,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     _mark_running(this, true);
     return new Promise<void>((resolve) => {
       this._on_stopped = resolve;
+      this._idle_since = -Infinity; // a new run starts a new turn
       this._wake();
     });
   }
@@ -443,22 +446,52 @@ export class BaseEventLoop extends AbstractEventLoop {
     this._awake = true;
     // The loop was idle, so whatever woke it (host I/O, a timer, a settled
     // Promise) is running in a host task of its own: start the turn right
-    // after it, as a microtask, rather than a whole host turn later. The
-    // turn's budget still hands the thread back to the host when spent.
-    queue_microtask(this._host_turn);
+    // after it, as a microtask, rather than a whole host turn later.
+    queue_microtask(this._woken_turn);
   }
+
+  /**
+   * The turn of a loop that something woke. After a real pause it is a new
+   * turn. A loop that idled only briefly was woken by its own chain of
+   * microtasks (an `async` function awaiting `sleep(0)` again and again):
+   * that chain goes on with the turn's budget, so that it cannot starve host
+   * timers and I/O, which only run once the microtasks are done.
+   */
+  private readonly _woken_turn = (): void => {
+    const now = this._platform.monotonic();
+    if (now - this._idle_since >= MAX_SECONDS_PER_TURN) this._start_turn(now);
+    else if (now - this._turn_started >= MAX_SECONDS_PER_TURN) {
+      this._platform.schedule(this._host_turn);
+      return;
+    }
+    this._run_iterations();
+  };
 
   /** A host turn: run iterations until idle, stopped, or the turn's budget is spent. */
   private readonly _host_turn = (): void => {
-    this._turn_started = this._platform.monotonic();
-    this._iterations_this_turn = 0;
-    this._next_clock_check = 1;
+    this._start_turn(this._platform.monotonic());
     this._run_iterations();
   };
+
+  private _start_turn(now: number): void {
+    this._turn_started = now;
+    this._iterations_this_turn = 0;
+    this._next_clock_check = 1;
+  }
 
   /** Resume a turn after letting Promise reactions run. */
   private readonly _microtask_turn = (): void => {
     this._run_iterations();
+  };
+
+  /**
+   * Wait one microtask more before resuming: code resumed by a settled
+   * Promise that awaits a Future at once gets its `then()` call from the
+   * engine one tick later, and the loop should see that registration (else
+   * it goes idle and is woken again by it).
+   */
+  private readonly _microtask_hop = (): void => {
+    queue_microtask(this._microtask_turn);
   };
 
   private _run_iterations(): void {
@@ -472,15 +505,22 @@ export class BaseEventLoop extends AbstractEventLoop {
         this._run_once();
         this._iterations_this_turn++;
         if (this._stopping) return this._finish_run();
+        const budget_spent =
+          this._iterations_this_turn >= this._next_clock_check && this._turn_budget_spent();
         if (this._yield_to_microtasks) {
           this._yield_to_microtasks = false;
-          queue_microtask(this._microtask_turn);
+          if (budget_spent) this._platform.schedule(this._host_turn);
+          else queue_microtask(this._microtask_hop);
           return;
         }
         if (this._ready.length === 0) {
-          if (this._scheduled.next_when() >= this.time() + this._clock_resolution) break;
+          const now = this.time();
+          if (this._scheduled.next_when() >= now + this._clock_resolution) {
+            this._idle_since = now;
+            break;
+          }
         }
-        if (this._iterations_this_turn >= this._next_clock_check && this._turn_budget_spent()) {
+        if (budget_spent) {
           this._platform.schedule(this._host_turn);
           return;
         }

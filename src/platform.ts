@@ -349,7 +349,14 @@ export interface RawWorker {
  * mapped error or `null`.
  */
 export interface RawStream {
-  on_data: (chunk: Uint8Array) => void;
+  /**
+   * The peer sent `chunk`. It is the transport's to keep, unless `lent` is
+   * true: then it is a view of memory the stream reads into again, so the
+   * transport copies it out, and the stream has stopped reading (as after
+   * `pause_reading()`) until the transport's next `resume_reading()`, which
+   * hands the memory back. Chunks are lent only while `lend_chunks` is true.
+   */
+  on_data: (chunk: Uint8Array, lent?: boolean) => void;
   /** The peer will send nothing more (a FIN, or the end of a pipe). */
   on_eof: () => void;
   /** The stream is closed (`err` already mapped by `map_error`), or `null` after a clean close. */
@@ -385,6 +392,15 @@ export interface RawStream {
   destroy(): void;
   /** Transport extra info: `peername`, `sockname`, `socket`, `pipe`, … */
   readonly extra: Readonly<Record<string, unknown>>;
+  /**
+   * Set by the transport, before `start()` and whenever its protocol changes:
+   * `true` while the protocol copies each chunk out at once (a
+   * `BufferedProtocol`), so chunks may be lent (see `on_data`). A host that
+   * can read into memory of its own (Node's `onread`, on the client sockets
+   * the Node backend connects) then saves an allocation per read; any other
+   * stream leaves it unread, since owned chunks are always correct.
+   */
+  lend_chunks?: boolean;
 }
 
 /**

@@ -46,6 +46,9 @@ function set_waiter_result(waiter: Future<null>): void {
  *   instead of piling up.
  * - `pause_reading()` pauses the host socket; chunks already queued for
  *   delivery are held back and delivered, in order, after `resume_reading()`.
+ * - A BufferedProtocol's transport lets the host lend it chunks (see
+ *   `RawStream.on_data`): the host stops reading after each, and is resumed
+ *   only once the bytes are copied into the protocol's buffers.
  * - Writes go straight to the host; the buffer size is the host's, compared
  *   with the water marks after each write (`pause_writing`) and when the host
  *   reports progress (`resume_writing`).
@@ -71,6 +74,15 @@ export class _StreamTransport extends _RawTransport {
   _close_after_held = false;
   /** @internal Chunks (and EOF) that arrived for delivery while reading was paused. */
   _held: Held[] | null = null;
+  /**
+   * @internal The host lent a chunk that is not yet copied out: the host
+   * stream stays paused until it is, since resuming hands its memory back.
+   */
+  _lent = false;
+  /** @internal The lent chunk is still in the loop's ready queue, not yet delivered or held. */
+  _lent_queued = false;
+  /** @internal The memory of the lent chunk (a data_received() protocol gets a copy of it). */
+  _lent_buffer: ArrayBufferLike | null = null;
   /**
    * @internal Seconds `close()` may take to flush before the stream is aborted
    * (asyncio's `ssl_shutdown_timeout`; TLS streams only), or `null`.
@@ -98,6 +110,7 @@ export class _StreamTransport extends _RawTransport {
     raw.on_eof = this._on_raw_eof;
     raw.on_close = this._on_raw_close;
     raw.on_drain = this._on_raw_drain;
+    raw.lend_chunks = this._buffered;
     loop._call_soon(call_connection_made, [this]);
     loop._call_soon(this._start_reading, null);
     if (waiter !== null) loop._call_soon(set_waiter_result, [waiter]);
@@ -118,13 +131,20 @@ export class _StreamTransport extends _RawTransport {
   // ---- host events (called from host callbacks; each becomes one call_soon) --------------
 
   /** @internal The host delivered a chunk: schedule its delivery (the hot path). */
-  readonly _on_raw_data = (chunk: Uint8Array): void => {
+  readonly _on_raw_data = (chunk: Uint8Array, lent?: boolean): void => {
     const loop = this._loop;
+    if (lent === true) {
+      // The host stopped reading by itself; it reads again at our resume_reading().
+      this._raw_reading = false;
+      this._lent = true;
+      this._lent_queued = true;
+      this._lent_buffer = chunk.buffer;
+    }
     if (!loop.is_running()) {
       if (loop.is_closed()) return this._raw.destroy();
       this._pause_for_stopped_loop();
     }
-    loop._call_soon(this._deliver_data, [chunk]);
+    loop._call_soon(this._deliver_data, [chunk, lent === true]);
   };
 
   private readonly _on_raw_eof = (): void => {
@@ -188,7 +208,8 @@ export class _StreamTransport extends _RawTransport {
       !this._eof_received &&
       !this._raw_closed &&
       this._direction !== 'write' &&
-      this._held === null;
+      this._held === null &&
+      !this._lent;
     if (want === this._raw_reading) return;
     this._raw_reading = want;
     if (want) this._raw.resume_reading();
@@ -196,18 +217,39 @@ export class _StreamTransport extends _RawTransport {
   }
 
   /** @internal Deliver one chunk to the protocol (scheduled by `_on_raw_data`). */
-  readonly _deliver_data = (chunk: Uint8Array): void => {
+  readonly _deliver_data = (chunk: Uint8Array, lent = false): void => {
+    if (lent) this._lent_queued = false;
     if (this._closing) return;
     if (this._paused || this._held !== null) {
       (this._held ??= []).push(chunk);
       return;
     }
     this._data_to_protocol(chunk);
+    if (this._lent) this._return_lent();
   };
+
+  /**
+   * Once the lent chunk is copied out (the host lends one at a time and sends
+   * nothing after it, so that is when nothing is queued or held), the host
+   * may read into its memory again.
+   */
+  private _return_lent(): void {
+    if (!this._lent_queued && this._held === null) {
+      this._lent = false;
+      this._lent_buffer = null;
+    }
+    this._update_reading();
+  }
 
   /** Hand one chunk to the protocol: `data_received()`, or a BufferedProtocol's buffers. */
   private _data_to_protocol(chunk: Uint8Array): void {
     if (this._buffered) return this._fill_buffers(chunk);
+    // A protocol switched from buffers to data_received() keeps its chunks: not lent memory.
+    if (this._lent && chunk.buffer === this._lent_buffer) {
+      const copy = this._loop._platform.alloc_bytes(chunk.length);
+      copy.set(chunk);
+      chunk = copy;
+    }
     try {
       this._protocol.data_received(chunk);
     } catch (exc) {
@@ -289,6 +331,7 @@ export class _StreamTransport extends _RawTransport {
     }
     if (this._held !== null && this._held.length === 0) this._held = null;
     if (this._held === null && this._close_after_held) this._force_close(null);
+    else if (this._lent) this._return_lent();
     else this._update_reading();
   };
 
@@ -341,6 +384,7 @@ export class _StreamTransport extends _RawTransport {
   override set_protocol(protocol: BaseProtocol): void {
     super.set_protocol(protocol);
     this._buffered = protocol instanceof BufferedProtocol;
+    this._raw.lend_chunks = this._buffered;
   }
 
   override get_write_buffer_size(): number {

@@ -56,6 +56,40 @@ export const variants = {
     return { seconds, ops: n };
   },
 
+  // Two async functions hand an item back and forth through two Queues: n round trips.
+  async 'trollius async/await Queue'({ n }) {
+    const loop = trollius.new_event_loop();
+    const to_a = new trollius.Queue({ loop });
+    const to_b = new trollius.Queue({ loop });
+    const a = async () => {
+      for (let i = 0; i < n; i++) {
+        to_b.put_nowait(i);
+        await to_a.get();
+      }
+    };
+    const b = async () => {
+      for (let i = 0; i < n; i++) to_a.put_nowait(await to_b.get());
+    };
+    const t0 = performance.now();
+    await loop.run_until_complete(Promise.all([a(), b()]));
+    const seconds = (performance.now() - t0) / 1000;
+    loop.close();
+    return { seconds, ops: n };
+  },
+
+  // Two async functions each await sleep(0) n times: as many awaits as n round trips.
+  async 'trollius async/await sleep(0)'({ n }) {
+    const loop = trollius.new_event_loop();
+    const side = async () => {
+      for (let i = 0; i < n; i++) await trollius.sleep(0, null, { loop });
+    };
+    const t0 = performance.now();
+    await loop.run_until_complete(Promise.all([side(), side()]));
+    const seconds = (performance.now() - t0) / 1000;
+    loop.close();
+    return { seconds, ops: n };
+  },
+
   async 'native async/await'({ n }) {
     return native_task_switch(n);
   },

@@ -17,7 +17,7 @@ import type { SSLContext } from '../../src/ssl.js';
 import { socket as S, _format_sockaddr } from '../../src/sockets.js';
 
 import { map_error, map_error_with_message } from './errors.js';
-import { _NodeStream } from './stream.js';
+import { SOCKET_ONREAD, _NodeStream } from './stream.js';
 import { is_ssl_context, prepare_tls_server, tls_client, tls_extra, tls_server } from './tls.js';
 
 /** Upgrade a connected socket to TLS when `ssl` is given, and wrap it as a RawStream. */
@@ -133,9 +133,11 @@ export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
       return;
     }
     const unix_path = opts.path ?? null;
+    // Node reads a plain socket into our buffers (see SOCKET_ONREAD); TLS reads its own.
+    const onread = is_ssl_context(opts.ssl) ? undefined : SOCKET_ONREAD;
     const socket =
       unix_path !== null
-        ? net.connect({ path: unix_path, allowHalfOpen: true })
+        ? net.connect({ path: unix_path, allowHalfOpen: true, onread })
         : net.connect({
             host: opts.host!,
             port: opts.port!,
@@ -145,7 +147,11 @@ export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
             allowHalfOpen: true,
             // asyncio (3.7+) sets TCP_NODELAY on every TCP transport.
             noDelay: true,
+            onread,
           });
+    // With onread nothing holds the bytes Node reads: it must not read before
+    // the transport resumes the socket (a 'data' socket buffers them instead).
+    if (onread !== undefined) socket.pause();
     const on_error = (err: NodeJS.ErrnoException): void => {
       socket.removeListener('connect', on_connect);
       socket.destroy();

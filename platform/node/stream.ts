@@ -4,6 +4,7 @@
 // @see https://nodejs.org/api/stream.html
 
 import type { EventEmitter } from 'node:events';
+import type { OnReadOpts } from 'node:net';
 
 import type { RawStream } from '../../src/platform.js';
 
@@ -37,6 +38,59 @@ interface TaggedStream {
 const EMPTY = new Uint8Array(0);
 
 function noop(): void {}
+
+/** The most a socket reads at once: libuv's suggested size for a TCP read. */
+const READ_SIZE = 64 * 1024;
+
+/**
+ * From this size on, an owned chunk is the memory Node read it into (a fresh
+ * buffer each such read, as Node's own `'data'` path allocates): copying it
+ * out would cost more than the memory it leaves unused (at most a quarter).
+ */
+const HAND_OVER_SIZE = (READ_SIZE * 3) / 4;
+
+/**
+ * Where an `onread` socket reads while its reads are small: one buffer for
+ * all of them, since each read is copied out inside its callback, before
+ * libuv reads again. (Node's `'data'` path allocates 64 KiB per read instead.)
+ */
+let shared_read_buffer: Buffer | null = null;
+
+/** The buffer for the next read, chosen by `socket_on_read` for `socket_read_buffer`. */
+let next_read_buffer: Buffer | null = null;
+
+/**
+ * `onread.buffer`: Node calls it when it creates the socket's handle, then
+ * right after each `onread.callback`, and reads into what it returns until
+ * the next call (resuming a paused socket does not call it again).
+ */
+function socket_read_buffer(): Buffer {
+  const buffer = next_read_buffer ?? (shared_read_buffer ??= Buffer.allocUnsafeSlow(READ_SIZE));
+  next_read_buffer = null;
+  return buffer;
+}
+
+/** `onread.callback` (`this` is the socket): `nread` bytes arrived in `buffer`; `false` stops reading. */
+function socket_on_read(this: TaggedStream, nread: number, buffer: Buffer): boolean {
+  const raw = this[kRaw];
+  const go_on = raw._on_read(nread, buffer);
+  next_read_buffer = raw._next_read_buffer();
+  return go_on;
+}
+
+/**
+ * The `onread` option of the client sockets net.ts connects: Node reads into
+ * buffers of ours, and skips the per-read allocation and the Readable stream
+ * of its `'data'` path. The socket must be paused before it connects (Node
+ * reads at once otherwise) and wrapped in a `_NodeStream` before it is resumed.
+ * Accepted sockets cannot have it: `net.Server` takes no `onread`.
+ *
+ * @see https://nodejs.org/api/net.html#new-netsocketoptions
+ */
+export const SOCKET_ONREAD: OnReadOpts = {
+  buffer: socket_read_buffer,
+  callback: socket_on_read as unknown as OnReadOpts['callback'],
+};
 
 // The listeners are module-level functions, shared by every stream: `this` is
 // the Node stream, and its RawStream hangs off it.
@@ -75,20 +129,30 @@ function stream_on_finish(this: NodeStream): void {
  * stream); the `'data'` listener is attached at the first `resume_reading()`,
  * so the stream does not flow before the core wants data.
  *
+ * A socket made with `SOCKET_ONREAD` emits no `'data'`: its reads come to
+ * `_on_read`, which lends them while `lend_chunks` is set (from a buffer of
+ * the stream's own, reading one chunk at a time) and copies or hands them
+ * over otherwise.
+ *
  * @internal
  */
 export class _NodeStream implements RawStream {
-  on_data: (chunk: Uint8Array) => void = noop;
+  on_data: (chunk: Uint8Array, lent?: boolean) => void = noop;
   on_eof: () => void = noop;
   on_close: (err: Error | null) => void = noop;
   on_drain: () => void = noop;
   readonly extra: Readonly<Record<string, unknown>>;
   readonly can_write_eof: boolean;
+  lend_chunks = false;
   /** @internal */ readonly _stream: NodeStream;
   /** @internal */ _started = false;
   /** @internal */ _closed = false;
   /** @internal The first error the stream reported, mapped. */ _error: Error | null = null;
   private _data_listener = false;
+  /** An `onread` socket's own read buffer: the one it lends from, or a big read's. */
+  private _read_buffer: Buffer | null = null;
+  /** The last read filled most of a buffer: read the next one into a buffer to hand over. */
+  private _big_reads = false;
   /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
   private _drain_mark = -1;
   /** Every write's callback: the buffer shrank, maybe to the mark. */
@@ -108,6 +172,37 @@ export class _NodeStream implements RawStream {
     stream.on('close', stream_on_close);
     stream.on('drain', stream_on_drain);
     if (stream.destroyed) this._closed = true;
+  }
+
+  /**
+   * @internal An `onread` socket read `nread` bytes into `buffer`: lend them
+   * and stop reading, or hand over a chunk the transport keeps (the buffer
+   * itself when a big read filled it, else a copy). `false` stops reading.
+   */
+  _on_read(nread: number, buffer: Buffer): boolean {
+    if (buffer === this._read_buffer) {
+      if (this.lend_chunks) {
+        this.on_data(buffer.subarray(0, nread), true);
+        return false;
+      }
+      this._read_buffer = null;
+      if (nread >= HAND_OVER_SIZE) {
+        this._big_reads = true;
+        this.on_data(buffer.subarray(0, nread));
+        return true;
+      }
+    }
+    this._big_reads = nread >= HAND_OVER_SIZE;
+    const chunk = Buffer.allocUnsafe(nread);
+    chunk.set(buffer.subarray(0, nread));
+    this.on_data(chunk);
+    return true;
+  }
+
+  /** @internal The buffer an `onread` socket reads into next. */
+  _next_read_buffer(): Buffer | null {
+    if (!this.lend_chunks && !this._big_reads) return null;
+    return (this._read_buffer ??= Buffer.allocUnsafeSlow(READ_SIZE));
   }
 
   start(): void {

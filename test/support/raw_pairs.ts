@@ -100,9 +100,15 @@ export interface ScriptedStreamOptions {
  *   `want_drain()`. `fail_writes(err)` makes sending fail (`on_close(err)`).
  *
  * Paired with another end (`raw_stream_pair()`), what one sends the other receives.
+ *
+ * While the transport sets `lend_chunks`, each data chunk is lent, as Node's
+ * `onread` client sockets lend them: copied into one memory the stream
+ * owns, delivered as a view of it with `lent` = true, and reading stops by
+ * itself. The next `resume_reading()` overwrites that memory (with 0xEE), so
+ * a transport that resumes before copying the bytes out hands on garbage.
  */
 export class ScriptedStream implements RawStream {
-  on_data: (chunk: Uint8Array) => void = unassigned('on_data');
+  on_data: (chunk: Uint8Array, lent?: boolean) => void = unassigned('on_data');
   on_eof: () => void = unassigned('on_eof');
   on_close: (err: Error | null) => void = unassigned('on_close');
   on_drain: () => void = unassigned('on_drain');
@@ -110,6 +116,7 @@ export class ScriptedStream implements RawStream {
   readonly extra: Readonly<Record<string, unknown>>;
   readonly can_write_eof: boolean;
   readonly direction: 'both' | 'read' | 'write';
+  lend_chunks = false;
   /** The other end, when paired. */
   peer: ScriptedStream | null = null;
 
@@ -122,8 +129,14 @@ export class ScriptedStream implements RawStream {
   readonly dropped: Uint8Array[] = [];
   /** What went out to the peer, in order (parts of chunks after partial sends). */
   readonly sent: Uint8Array[] = [];
-  /** Chunks handed to `on_data`, in order. */
+  /** Chunks handed to `on_data`, in order (a copy of the bytes of lent ones). */
   readonly delivered: Uint8Array[] = [];
+  /** How many chunks were lent. */
+  lent = 0;
+  /** The memory chunks are lent from (grown when a chunk does not fit). */
+  lend_memory = new Uint8Array(64);
+  /** A lent chunk is out: the next `resume_reading()` overwrites `lend_memory`. */
+  private _lent_out = false;
 
   // ---- state --------------------------------------------------------------------------------
   started = false;
@@ -227,6 +240,10 @@ export class ScriptedStream implements RawStream {
 
   resume_reading(): void {
     this.calls.push('resume_reading');
+    if (this._lent_out) {
+      this._lent_out = false;
+      this.lend_memory.fill(0xee);
+    }
     if (this.closed) return;
     this.reading = true;
     this._schedule_pump();
@@ -382,6 +399,8 @@ export class ScriptedStream implements RawStream {
       if (event === 'eof') {
         this.eof_delivered = true;
         this.on_eof();
+      } else if (this.lend_chunks) {
+        this._lend(event);
       } else {
         this.delivered.push(event);
         this.on_data(event);
@@ -390,6 +409,17 @@ export class ScriptedStream implements RawStream {
     if (group.length === 0 && this._inbound[0] === group) this._inbound.shift();
     this._schedule_pump();
   };
+
+  /** Lend `chunk` from `lend_memory`, and stop reading until `resume_reading()`. */
+  private _lend(chunk: Uint8Array): void {
+    if (this.lend_memory.length < chunk.length) this.lend_memory = new Uint8Array(chunk.length);
+    this.lend_memory.set(chunk);
+    this.delivered.push(chunk.slice());
+    this.lent++;
+    this._lent_out = true;
+    this.reading = false;
+    this.on_data(this.lend_memory.subarray(0, chunk.length), true);
+  }
 
   private _transmit(chunk: Uint8Array): void {
     this.sent.push(chunk);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
   BaseEventLoop,
+  type Future,
   RuntimeError,
   Task,
   type AbstractEventLoop,
@@ -551,6 +552,45 @@ describe('host turns', () => {
     // 5 ms of 1 ms callbacks, plus the one that crosses the limit.
     expect(Math.max(...per_turn)).toBeLessThanOrEqual(MAX_SECONDS_PER_TURN * 1000 + 1);
     expect(per_turn.slice(1).every((n) => n > 0)).toBe(true);
+  });
+
+  // Each await resumes its function in a microtask, which wakes the idle loop again at once:
+  // without a budget kept across such wakes, the host would never get a turn.
+  it('lets a host timer fire while an async function awaits sleep(0) again and again', async () => {
+    const real = new BaseEventLoop();
+    let host_timer_fired = false;
+    setTimeout(() => (host_timer_fired = true), 1);
+    let sleeps = 0;
+    const spin = async (): Promise<void> => {
+      while (!host_timer_fired && sleeps < 2_000_000) {
+        await sleep(0, null, { loop: real });
+        sleeps++;
+      }
+    };
+    await real.run_until_complete(spin());
+    expect(host_timer_fired).toBe(true);
+    real.close();
+  });
+
+  it('lets a host timer fire while two async functions hand a Future back and forth', async () => {
+    const real = new BaseEventLoop();
+    let host_timer_fired = false;
+    setTimeout(() => (host_timer_fired = true), 1);
+    const waiting: { a: Future<null> | null; b: Future<null> | null } = { a: null, b: null };
+    let rounds = 0;
+    const side = async (mine: 'a' | 'b', theirs: 'a' | 'b'): Promise<void> => {
+      while (!host_timer_fired && rounds++ < 2_000_000) {
+        const future = real.create_future<null>();
+        waiting[mine] = future;
+        waiting[theirs]?.set_result(null);
+        waiting[theirs] = null;
+        await future;
+      }
+      waiting[theirs]?.set_result(null);
+    };
+    await real.run_until_complete(Promise.all([side('a', 'b'), side('b', 'a')]));
+    expect(host_timer_fired).toBe(true);
+    real.close();
   });
 
   it('wakes for a timer scheduled from outside the loop while it idles', async () => {
