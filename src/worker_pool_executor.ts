@@ -31,6 +31,8 @@ export interface WorkerPoolExecutorOptions {
 
 /** Options of `shutdown()`. */
 export interface ExecutorShutdownOptions {
+  /** In the object form, `shutdown({wait, cancel_futures})`: the positional `wait` (default `true`). */
+  wait?: boolean;
   /** Cancel the work that has not started (with `cancel_running`, stop the running work too). */
   cancel_futures?: boolean;
 }
@@ -168,10 +170,18 @@ export class WorkerPoolExecutor implements Executor, Disposable, AsyncDisposable
 
   /**
    * Take no more work and stop the workers once the queued work is done.
-   * `cancel_futures` cancels the queued work instead. The returned Promise
+   * `cancel_futures` cancels the queued work instead. Also callable as
+   * `shutdown({wait, cancel_futures})`. The returned Promise
    * resolves once every worker has stopped; with `wait` false it resolves at once.
    */
-  shutdown(wait = true, options: ExecutorShutdownOptions = {}): Promise<void> {
+  shutdown(
+    wait: boolean | ExecutorShutdownOptions = true,
+    options: ExecutorShutdownOptions = {},
+  ): Promise<void> {
+    if (typeof wait === 'object' && wait !== null) {
+      options = wait;
+      wait = wait.wait ?? true;
+    }
     this._shutdown = true;
     if (options.cancel_futures) {
       while (this._queue.length > 0) this._queue.shift()!.future.cancel();

@@ -343,6 +343,19 @@ describe('WorkerPoolExecutor: shutdown', () => {
     expect(Atomics.load(cells, 2)).toBe(0);
   });
 
+  it('takes its options as one object too: shutdown({wait, cancel_futures})', async () => {
+    const cells = shared_cells();
+    const executor = pool({ max_workers: 1 });
+    const first = executor.submit(wait_for_gate, cells, 1);
+    const queued = executor.submit(count_run, cells);
+    const returned = executor.shutdown({ wait: false, cancel_futures: true });
+    expect(queued.cancelled()).toBe(true);
+    await returned; // wait: false resolves at once, while the first job still runs
+    expect(first.done()).toBe(false);
+    open_gate(cells);
+    expect(await first).toBe(1);
+  });
+
   it('await using shuts the pool down at scope exit', async () => {
     let kept: WorkerPoolExecutor;
     {
