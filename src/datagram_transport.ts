@@ -16,7 +16,7 @@ import { OSError } from './os_errors.js';
 import type { RawDatagram, SockAddr } from './platform.js';
 import type { BaseProtocol, DatagramProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
-import { _RawTransport, type_name } from './raw_transport.js';
+import { _RawTransport, maybe_resume_protocol, type_name } from './raw_transport.js';
 import type { Task } from './tasks.js';
 import { _register_datagram_transport, type DatagramTransport } from './transports.js';
 
@@ -201,7 +201,7 @@ export class _DatagramTransport extends _RawTransport implements DatagramTranspo
       return;
     }
     if (this._protocol_paused && !loop.is_closed()) {
-      loop._call_soon(this._maybe_resume_protocol, null);
+      loop._call_soon(maybe_resume_protocol, [this]);
     }
   }
 

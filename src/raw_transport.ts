@@ -50,6 +50,11 @@ function call_connection_lost(transport: _RawTransport, exc: Error | null): void
   transport._call_connection_lost(exc);
 }
 
+/** `transport._maybe_resume_protocol()`, as a loop callback: `loop._call_soon(maybe_resume_protocol, [transport])`. */
+export function maybe_resume_protocol(transport: _RawTransport): void {
+  transport._maybe_resume_protocol();
+}
+
 /**
  * What the loop closes when it is closed itself: a transport, server or child
  * process still holding a host handle (a socket, a pipe), which would keep
@@ -156,7 +161,7 @@ export abstract class _RawTransport extends Transport implements HostResource {
   }
 
   /** @internal The host made progress: resume the protocol once at or below the low mark. */
-  readonly _maybe_resume_protocol = (): void => {
+  _maybe_resume_protocol(): void {
     if (!this._protocol_paused) return;
     if (this.get_write_buffer_size() > this._low) {
       if (!this._host_released) this._writing_paused();
@@ -164,7 +169,7 @@ export abstract class _RawTransport extends Transport implements HostResource {
     }
     this._protocol_paused = false;
     this._call_flow_control('resume_writing');
-  };
+  }
 
   /** An exception of `pause_writing()`/`resume_writing()` goes to the exception handler (asyncio). */
   private _call_flow_control(method: 'pause_writing' | 'resume_writing'): void {

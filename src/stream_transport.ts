@@ -8,7 +8,7 @@ import { logger } from './log.js';
 import { BrokenPipeError } from './os_errors.js';
 import type { RawStream } from './platform.js';
 import { BufferedProtocol, type BaseProtocol, type Protocol } from './protocols.js';
-import { _RawTransport, type_name } from './raw_transport.js';
+import { _RawTransport, maybe_resume_protocol, type_name } from './raw_transport.js';
 
 /** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
 export interface ServerLike {
@@ -30,6 +30,38 @@ function call_connection_made(transport: _StreamTransport): void {
 
 function set_waiter_result(waiter: Future<null>): void {
   if (!waiter.done()) waiter.set_result(null);
+}
+
+// The transport's loop callbacks: module-level functions scheduled with the
+// transport as their first argument, not arrow-function fields, which would
+// cost every connection a closure each (idle connections are mostly this).
+
+function start_reading(transport: _StreamTransport): void {
+  transport._start_reading();
+}
+
+function deliver_data(transport: _StreamTransport, chunk: Uint8Array, lent: boolean): void {
+  transport._deliver_data(chunk, lent);
+}
+
+function deliver_eof(transport: _StreamTransport): void {
+  transport._deliver_eof();
+}
+
+function handle_raw_close(transport: _StreamTransport, err: Error | null): void {
+  transport._handle_raw_close(err);
+}
+
+function loop_resumed(transport: _StreamTransport): void {
+  transport._loop_resumed();
+}
+
+function flush_held(transport: _StreamTransport): void {
+  transport._flush_held();
+}
+
+function shutdown_timed_out(transport: _StreamTransport): void {
+  transport._shutdown_timed_out();
 }
 
 /**
@@ -100,19 +132,26 @@ export class _StreamTransport extends _RawTransport {
     server: ServerLike | null = null,
     direction: Direction = 'both',
   ) {
-    super(loop, protocol, { ...raw.extra, ...extra });
+    // With nothing to add, the host's extra info is the transport's: neither changes it.
+    super(
+      loop,
+      protocol,
+      extra === null ? (raw.extra as Record<string, unknown>) : { ...raw.extra, ...extra },
+    );
     this._buffered = protocol instanceof BufferedProtocol;
     this._raw = raw;
     this._server = server;
     this._direction = direction;
     server?._attach(this);
-    raw.on_data = this._on_raw_data;
-    raw.on_eof = this._on_raw_eof;
-    raw.on_close = this._on_raw_close;
-    raw.on_drain = this._on_raw_drain;
+    // The host's handlers are closures (the seam calls plain functions), held
+    // by the host stream only: the transport has no fields for them.
+    raw.on_data = (chunk, lent) => this._on_raw_data(chunk, lent);
+    raw.on_eof = () => this._on_raw_eof();
+    raw.on_close = (err) => this._on_raw_close(err);
+    raw.on_drain = () => this._on_raw_drain();
     raw.lend_chunks = this._buffered;
     loop._call_soon(call_connection_made, [this]);
-    loop._call_soon(this._start_reading, null);
+    loop._call_soon(start_reading, [this]);
     if (waiter !== null) loop._call_soon(set_waiter_result, [waiter]);
     raw.start();
   }
@@ -131,7 +170,7 @@ export class _StreamTransport extends _RawTransport {
   // ---- host events (called from host callbacks; each becomes one call_soon) --------------
 
   /** @internal The host delivered a chunk: schedule its delivery (the hot path). */
-  readonly _on_raw_data = (chunk: Uint8Array, lent?: boolean): void => {
+  _on_raw_data(chunk: Uint8Array, lent?: boolean): void {
     const loop = this._loop;
     if (lent === true) {
       // The host stopped reading by itself; it reads again at our resume_reading().
@@ -144,27 +183,27 @@ export class _StreamTransport extends _RawTransport {
       if (loop.is_closed()) return this._raw.destroy();
       this._pause_for_stopped_loop();
     }
-    loop._call_soon(this._deliver_data, [chunk, lent === true]);
-  };
+    loop._call_soon(deliver_data, [this, chunk, lent === true]);
+  }
 
-  private readonly _on_raw_eof = (): void => {
+  private _on_raw_eof(): void {
     if (this._loop.is_closed()) return this._raw.destroy();
-    this._loop._call_soon(this._deliver_eof, null);
-  };
+    this._loop._call_soon(deliver_eof, [this]);
+  }
 
-  private readonly _on_raw_close = (err: Error | null): void => {
+  private _on_raw_close(err: Error | null): void {
     this._raw_closed = true;
     this._raw_reading = false;
     this._host_closed();
     if (this._loop.is_closed()) return;
-    this._loop._call_soon(this._handle_raw_close, [err]);
-  };
+    this._loop._call_soon(handle_raw_close, [this, err]);
+  }
 
-  private readonly _on_raw_drain = (): void => {
+  private _on_raw_drain(): void {
     if (this._protocol_paused && !this._loop.is_closed()) {
-      this._loop._call_soon(this._maybe_resume_protocol, null);
+      this._loop._call_soon(maybe_resume_protocol, [this]);
     }
-  };
+  }
 
   // ---- what the base needs --------------------------------------------------------------------
 
@@ -183,20 +222,22 @@ export class _StreamTransport extends _RawTransport {
     this._loop_paused = true;
     this._update_reading();
     // Runs as soon as the loop runs again, after the chunks already queued.
-    this._loop._call_soon(this._loop_resumed, null);
+    this._loop._call_soon(loop_resumed, [this]);
   }
 
-  private readonly _loop_resumed = (): void => {
+  /** @internal */
+  _loop_resumed(): void {
     this._loop_paused = false;
     this._update_reading();
-  };
+  }
 
   // ---- loop callbacks ---------------------------------------------------------------------
 
-  private readonly _start_reading = (): void => {
+  /** @internal */
+  _start_reading(): void {
     this._reading_started = true;
     this._update_reading();
-  };
+  }
 
   /** Keep the host's reading state in line with what the protocol and the loop want. */
   private _update_reading(): void {
@@ -217,7 +258,7 @@ export class _StreamTransport extends _RawTransport {
   }
 
   /** @internal Deliver one chunk to the protocol (scheduled by `_on_raw_data`). */
-  readonly _deliver_data = (chunk: Uint8Array, lent = false): void => {
+  _deliver_data(chunk: Uint8Array, lent = false): void {
     if (lent) this._lent_queued = false;
     if (this._closing) return;
     if (this._paused || this._held !== null) {
@@ -226,7 +267,7 @@ export class _StreamTransport extends _RawTransport {
     }
     this._data_to_protocol(chunk);
     if (this._lent) this._return_lent();
-  };
+  }
 
   /**
    * Once the lent chunk is copied out (the host lends one at a time and sends
@@ -291,14 +332,15 @@ export class _StreamTransport extends _RawTransport {
     }
   }
 
-  private readonly _deliver_eof = (): void => {
+  /** @internal Deliver EOF to the protocol (scheduled by `_on_raw_eof`). */
+  _deliver_eof(): void {
     if (this._closing) return;
     if (this._paused || this._held !== null) {
       (this._held ??= []).push(EOF_MARK);
       return;
     }
     this._eof_now();
-  };
+  }
 
   private _eof_now(): void {
     this._eof_received = true;
@@ -316,8 +358,8 @@ export class _StreamTransport extends _RawTransport {
     else if (!keep_open) this.close();
   }
 
-  /** Deliver what was held while reading was paused, until paused again. */
-  private readonly _flush_held = (): void => {
+  /** @internal Deliver what was held while reading was paused, until paused again. */
+  _flush_held(): void {
     const held = this._held;
     if (held === null) return;
     while (held.length > 0 && !this._paused && !this._closing) {
@@ -333,9 +375,10 @@ export class _StreamTransport extends _RawTransport {
     if (this._held === null && this._close_after_held) this._force_close(null);
     else if (this._lent) this._return_lent();
     else this._update_reading();
-  };
+  }
 
-  private readonly _handle_raw_close = (err: Error | null): void => {
+  /** @internal The host stream closed (scheduled by `_on_raw_close`). */
+  _handle_raw_close(err: Error | null): void {
     if (this._lost_scheduled) return;
     if (err !== null) {
       this._fatal_error(
@@ -351,7 +394,7 @@ export class _StreamTransport extends _RawTransport {
     } else {
       this._force_close(null);
     }
-  };
+  }
 
   // ---- Transport API ----------------------------------------------------------------------
 
@@ -376,7 +419,7 @@ export class _StreamTransport extends _RawTransport {
     if (!this._paused) throw new RuntimeError('Not paused');
     this._paused = false;
     if (this._closing) return;
-    if (this._held !== null) this._loop._call_soon(this._flush_held, null);
+    if (this._held !== null) this._loop._call_soon(flush_held, [this]);
     else this._update_reading();
     if (this._loop.get_debug()) logger.debug(`${this} resumes reading`);
   }
@@ -451,15 +494,17 @@ export class _StreamTransport extends _RawTransport {
       // A peer that stops reading must not hold a TLS connection open forever (asyncio).
       this._shutdown_timer = this._loop.call_later(
         this._ssl_shutdown_timeout,
-        this._shutdown_timed_out,
+        shutdown_timed_out,
+        this,
       );
     }
   }
 
-  private readonly _shutdown_timed_out = (): void => {
+  /** @internal */
+  _shutdown_timed_out(): void {
     this._shutdown_timer = null;
     this._force_close(new TimeoutError('SSL shutdown timed out'));
-  };
+  }
 
   // ---- closing ------------------------------------------------------------------------------
 

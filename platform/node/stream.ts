@@ -100,7 +100,9 @@ function stream_on_data(this: TaggedStream, chunk: Uint8Array): void {
 }
 
 function stream_on_end(this: TaggedStream): void {
-  this[kRaw].on_eof();
+  const raw = this[kRaw];
+  if (raw._started) raw.on_eof();
+  else raw._ended_before_start = true;
 }
 
 function stream_on_error(this: TaggedStream, err: unknown): void {
@@ -126,7 +128,7 @@ function stream_on_finish(this: NodeStream): void {
 /**
  * A RawStream over a Node stream. Listeners for end/error/close/drain are
  * attached at once (so nothing is missed or thrown before the core starts the
- * stream); the `'data'` listener is attached at the first `resume_reading()`,
+ * stream: an end or a close that came earlier is delivered by `start()`); the `'data'` listener is attached at the first `resume_reading()`,
  * so the stream does not flow before the core wants data.
  *
  * A socket made with `SOCKET_ONREAD` emits no `'data'`: its reads come to
@@ -146,6 +148,11 @@ export class _NodeStream implements RawStream {
   lend_chunks = false;
   /** @internal */ readonly _stream: NodeStream;
   /** @internal */ _started = false;
+  /**
+   * @internal The stream ended before the core started it: a TLS socket can
+   * read its peer's EOF between the handshake and the core taking it over.
+   */
+  _ended_before_start = false;
   /** @internal */ _closed = false;
   /** @internal The first error the stream reported, mapped. */ _error: Error | null = null;
   private _data_listener = false;
@@ -155,12 +162,11 @@ export class _NodeStream implements RawStream {
   private _big_reads = false;
   /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
   private _drain_mark = -1;
-  /** Every write's callback: the buffer shrank, maybe to the mark. */
-  private readonly _write_done = (): void => {
-    if (this._drain_mark < 0 || this._stream.writableLength! > this._drain_mark) return;
-    this._drain_mark = -1;
-    if (!this._closed) this.on_drain();
-  };
+  /**
+   * The callback of writes that queue up, made at the first such write: a
+   * connection that never queues any (most idle ones) saves the closure.
+   */
+  private _write_done: (() => void) | null = null;
 
   constructor(stream: NodeStream, extra: Record<string, unknown>, can_write_eof = true) {
     this._stream = stream;
@@ -207,6 +213,7 @@ export class _NodeStream implements RawStream {
 
   start(): void {
     this._started = true;
+    if (this._ended_before_start) this.on_eof();
     if (this._closed) this.on_close(this._error);
   }
 
@@ -217,7 +224,16 @@ export class _NodeStream implements RawStream {
     // unqueued case a few percent of an echo's throughput.
     return stream.writableLength === 0
       ? stream.write!(chunk)
-      : stream.write!(chunk, this._write_done);
+      : stream.write!(chunk, this._write_done ?? this._make_write_done());
+  }
+
+  /** Every queued write's callback: the buffer shrank, maybe to the mark. */
+  private _make_write_done(): () => void {
+    return (this._write_done = (): void => {
+      if (this._drain_mark < 0 || this._stream.writableLength! > this._drain_mark) return;
+      this._drain_mark = -1;
+      if (!this._closed) this.on_drain();
+    });
   }
 
   get write_buffer_size(): number {
@@ -229,10 +245,11 @@ export class _NodeStream implements RawStream {
     if (stream.destroyed) return;
     this._drain_mark = mark;
     // Below the mark already: answer from a host callback, as the seam says.
-    if ((stream.writableLength ?? 0) <= mark) queueMicrotask(this._write_done);
+    const write_done = this._write_done ?? this._make_write_done();
+    if ((stream.writableLength ?? 0) <= mark) queueMicrotask(write_done);
     // The writes queued so far may carry no callback: an empty write's comes
     // once they are all sent, if no later write reports the mark first.
-    else stream.write!(EMPTY, this._write_done);
+    else stream.write!(EMPTY, write_done);
   }
 
   write_eof(): void {
