@@ -1,7 +1,8 @@
 // A Platform whose networking is the scripted world of raw_pairs.ts (and whose clock is virtual), and helpers to run a loop on it until the host is quiet.
 
-import type { BaseEventLoop } from '../../src/base_events.js';
+import { BaseEventLoop } from '../../src/base_events.js';
 import { From } from '../../src/coroutines.js';
+import { logger, logging } from '../../src/log.js';
 import { NotImplementedError } from '../../src/exceptions.js';
 import type { Future } from '../../src/futures.js';
 import { ConnectionRefusedError, OSError } from '../../src/os_errors.js';
@@ -239,4 +240,22 @@ export function settle(
 /** Let `n` host turns pass without running the loop (host callbacks fire while it is stopped). */
 export async function host_turns(platform: ScriptedPlatform, n = 1): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => platform.schedule(resolve));
+}
+
+/** A loop on a fresh scripted platform (call from `beforeEach`). */
+export function scripted_loop(): { platform: ScriptedPlatform; loop: BaseEventLoop } {
+  const platform = scripted_platform();
+  return { platform, loop: new BaseEventLoop(platform) };
+}
+
+/**
+ * Close a test's loop (call from `afterEach`) and reset the logger. Tests leave
+ * their transports open: closing the loop releases them, quietly also under
+ * TROLLIUSDEBUG=1 (loop_close.test.ts tests the debug report).
+ */
+export function close_scripted_loop(loop: BaseEventLoop): void {
+  loop.set_debug(false);
+  if (!loop.is_running()) loop.close();
+  logger.set_handler(null);
+  logger.setLevel(logging.WARNING);
 }

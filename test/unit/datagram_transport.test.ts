@@ -1,7 +1,7 @@
 // The datagram transport driven through the Platform seam alone (scripted RawDatagrams): asyncio's SelectorDatagramTransportTests cases.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { BaseEventLoop } from '../../src/base_events.js';
+import type { BaseEventLoop } from '../../src/base_events.js';
 import {
   BaseTransport,
   ConnectionRefusedError,
@@ -18,7 +18,12 @@ import {
 } from '../../src/index.js';
 import { b, s } from '../support/net.js';
 import type { ScriptedDatagram } from '../support/raw_pairs.js';
-import { scripted_platform, settle, type ScriptedPlatform } from '../support/scripted_platform.js';
+import {
+  close_scripted_loop,
+  scripted_loop,
+  settle,
+  type ScriptedPlatform,
+} from '../support/scripted_platform.js';
 import { capture_exceptions } from '../support/test_loop.js';
 
 const LOCAL: [string, number] = ['127.0.0.1', 5353];
@@ -28,19 +33,8 @@ const OTHER: [string, number] = ['127.0.0.1', 7777];
 let platform: ScriptedPlatform;
 let loop: BaseEventLoop;
 
-beforeEach(() => {
-  platform = scripted_platform();
-  loop = new BaseEventLoop(platform);
-});
-
-afterEach(() => {
-  // Tests leave their transports open: closing the loop releases them, quietly also
-  // under TROLLIUSDEBUG=1 (loop_close.test.ts tests the debug report).
-  loop.set_debug(false);
-  if (!loop.is_running()) loop.close();
-  logger.set_handler(null);
-  logger.setLevel(logging.WARNING);
-});
+beforeEach(() => ({ platform, loop } = scripted_loop()));
+afterEach(() => close_scripted_loop(loop));
 
 /** The flow-control methods the datagram transport has besides DatagramTransport's (asyncio's _FlowControlMixin). */
 type WithLimits = DatagramTransport & {

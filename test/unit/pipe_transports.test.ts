@@ -1,27 +1,23 @@
 // Pipe transports through the Platform seam (scripted RawStreams): connect_read_pipe/connect_write_pipe, asyncio's UnixReadPipeTransportTests / UnixWritePipeTransportTests cases.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { BaseEventLoop } from '../../src/base_events.js';
+import type { BaseEventLoop } from '../../src/base_events.js';
 import { ReadTransport, WriteTransport } from '../../src/index.js';
 import { b } from '../support/net.js';
 import { Recorder } from '../support/recorders.js';
-import { scripted_platform, settle, type ScriptedPlatform } from '../support/scripted_platform.js';
+import {
+  close_scripted_loop,
+  scripted_loop,
+  settle,
+  type ScriptedPlatform,
+} from '../support/scripted_platform.js';
 import { capture_exceptions } from '../support/test_loop.js';
 
 let platform: ScriptedPlatform;
 let loop: BaseEventLoop;
 
-beforeEach(() => {
-  platform = scripted_platform();
-  loop = new BaseEventLoop(platform);
-});
-
-afterEach(() => {
-  // Tests leave their transports open: closing the loop releases them, quietly also
-  // under TROLLIUSDEBUG=1 (loop_close.test.ts tests the debug report).
-  loop.set_debug(false);
-  if (!loop.is_running()) loop.close();
-});
+beforeEach(() => ({ platform, loop } = scripted_loop()));
+afterEach(() => close_scripted_loop(loop));
 
 function settled(): Promise<void> {
   return settle(loop, platform);

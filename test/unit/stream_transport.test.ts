@@ -1,7 +1,7 @@
 // The stream transport driven through the Platform seam alone (scripted RawStreams): asyncio's SelectorSocketTransportTests / SelectorTransportTests cases.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { BaseEventLoop } from '../../src/base_events.js';
+import type { BaseEventLoop } from '../../src/base_events.js';
 import {
   BaseTransport,
   BrokenPipeError,
@@ -25,7 +25,8 @@ import { b, s } from '../support/net.js';
 import { Recorder } from '../support/recorders.js';
 import {
   host_turns,
-  scripted_platform,
+  close_scripted_loop,
+  scripted_loop,
   settle,
   type ScriptedPlatform,
 } from '../support/scripted_platform.js';
@@ -37,19 +38,8 @@ const PORT = 4242;
 let platform: ScriptedPlatform;
 let loop: BaseEventLoop;
 
-beforeEach(() => {
-  platform = scripted_platform();
-  loop = new BaseEventLoop(platform);
-});
-
-afterEach(() => {
-  // Tests leave their transports open: closing the loop releases them, quietly also
-  // under TROLLIUSDEBUG=1 (loop_close.test.ts tests the debug report).
-  loop.set_debug(false);
-  if (!loop.is_running()) loop.close();
-  logger.set_handler(null);
-  logger.setLevel(logging.WARNING);
-});
+beforeEach(() => ({ platform, loop } = scripted_loop()));
+afterEach(() => close_scripted_loop(loop));
 
 interface Connected {
   tr: Transport;

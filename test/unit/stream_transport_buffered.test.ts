@@ -1,12 +1,10 @@
 // The stream transport and a BufferedProtocol through the Platform seam alone (scripted RawStreams): buffers filled in order, and chunks the host lends.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { BaseEventLoop } from '../../src/base_events.js';
+import type { BaseEventLoop } from '../../src/base_events.js';
 import {
   BufferedProtocol,
   RuntimeError,
-  logger,
-  logging,
   type BaseTransport,
   type Transport,
 } from '../../src/index.js';
@@ -14,7 +12,8 @@ import { b, s } from '../support/net.js';
 import { Recorder } from '../support/recorders.js';
 import {
   host_turns,
-  scripted_platform,
+  close_scripted_loop,
+  scripted_loop,
   settle,
   type ScriptedPlatform,
 } from '../support/scripted_platform.js';
@@ -26,17 +25,8 @@ const PORT = 4242;
 let platform: ScriptedPlatform;
 let loop: BaseEventLoop;
 
-beforeEach(() => {
-  platform = scripted_platform();
-  loop = new BaseEventLoop(platform);
-});
-
-afterEach(() => {
-  loop.set_debug(false);
-  if (!loop.is_running()) loop.close();
-  logger.set_handler(null);
-  logger.setLevel(logging.WARNING);
-});
+beforeEach(() => ({ platform, loop } = scripted_loop()));
+afterEach(() => close_scripted_loop(loop));
 
 /** A BufferedProtocol with one buffer of `size` bytes; records `data:<text>` per buffer_updated(). */
 class Filler extends BufferedProtocol {
