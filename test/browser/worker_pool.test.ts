@@ -357,7 +357,7 @@ describe('the IIFE bundle (script tag, global trollius) in a Chromium page', () 
         shutdown_resolved: boolean;
       }>(`/pages/worker_pool_iife.html?bundle=${bundle}`);
       expect(r.global).toBe('object');
-      expect(r.where).toEqual({ scope: 'DedicatedWorkerGlobalScope', has_document: false });
+      expect(r.where).toMatchObject({ scope: 'DedicatedWorkerGlobalScope', has_document: false });
       expect(r.primes).toBe(1229);
       expect(r.closure.error.is_type_error).toBe(true);
       expect(r.closure.error.message).toMatch(/secret is not defined; .*no closures/);

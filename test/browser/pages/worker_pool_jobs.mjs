@@ -48,6 +48,7 @@ export function meet_then_count_primes(channel_name, me, partner, n, give_up_ms 
   const worker = self.__test_worker_id;
   return new Promise((resolve) => {
     const channel = new BroadcastChannel(channel_name);
+    // The count is written out again: a function sent to a worker cannot call another.
     const finish = (met) => {
       clearInterval(hello);
       clearTimeout(timer);
