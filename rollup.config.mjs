@@ -119,11 +119,26 @@ export default [
     onwarn,
     plugins: [ts('platform/browser/tsconfig.json'), browser_hygiene()],
     output: [
-      { file: 'dist/trollius.browser.mjs', format: 'es', sourcemap: true, banner },
+      // The host I/O that platform/browser/index.ts imports dynamically becomes a chunk
+      // of its own (dist/trollius.browser.io.mjs): a bundler splitting the user's program
+      // keeps it out of the first chunk; a program without I/O never loads it. What both
+      // need is dist/trollius.browser.core.mjs, which the entry re-exports (an entry
+      // cannot export the io chunk's imports without adding names to the public API).
+      {
+        // dir is the root, not dist/: the TypeScript plugin wants its outDir (above) inside it.
+        dir: '.',
+        entryFileNames: 'dist/trollius.browser.mjs',
+        chunkFileNames: ({ name }) => `dist/trollius.browser.${name === 'io' ? 'io' : 'core'}.mjs`,
+        format: 'es',
+        sourcemap: true,
+        banner,
+      },
+      // A <script> is one file: the IIFEs inline the dynamic import.
       {
         file: 'dist/trollius.browser.iife.js',
         format: 'iife',
         name: 'trollius',
+        inlineDynamicImports: true,
         sourcemap: true,
         banner,
       },
@@ -132,6 +147,7 @@ export default [
         file: 'dist/trollius.browser.iife.min.js',
         format: 'iife',
         name: 'trollius',
+        inlineDynamicImports: true,
         sourcemap: true,
         banner,
         // Names kept: reprs and messages use class and function names (`<Lock [unlocked]>`).

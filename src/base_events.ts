@@ -26,6 +26,7 @@ import {
 import * as signals from './signals.js';
 import { check_options, type OptionSpec } from './options.js';
 import { LOOP_INTERNALS } from './loop_internals.js';
+import { install_io_methods } from './loop_io_forwarders.js';
 import { StalledAwaits } from './stalled_awaits.js';
 import { SynchronousExecutor, type Executor } from './executor.js';
 import { repr } from './format_helpers.js';
@@ -601,4 +602,7 @@ export class DefaultEventLoopPolicy extends BaseDefaultEventLoopPolicy {
   }
 }
 
+// The module's two effects: get_event_loop() can make a loop, and the loop
+// class carries its I/O methods (forwarders to bodies installed or loaded later).
 _set_default_policy_factory(() => new DefaultEventLoopPolicy());
+install_io_methods(BaseEventLoop.prototype);

@@ -16,6 +16,7 @@
 //   signals.ts            add_signal_handler(), remove_signal_handler()
 //   sendfile.ts           sendfile()
 //   connect_accepted_socket.ts  connect_accepted_socket()
+//   fd_readiness.ts       add_reader() and the like, which no host has (installed eagerly)
 //
 // The files above never import this one, so no import cycle goes through it.
 
@@ -30,10 +31,8 @@ export {
   _make_transport,
   check_factory,
   check_ssl_timeouts,
-  fd_not_implemented,
   host_future,
   sock_not_implemented,
-  type FdMethod,
   type SockMethod,
 } from './net_helpers.js';
 export {

@@ -279,7 +279,7 @@ export abstract class AbstractEventLoop {
     return not_implemented('shutdown_default_executor');
   }
 
-  // I/O: BaseEventLoop binds these to their bodies in loop_io_methods.ts (IO_METHODS).
+  // I/O: BaseEventLoop carries forwarders to these (loop_io_forwarders.ts), whose bodies are in loop_io_methods.ts.
   /**
    * Open a stream connection to `host`/`port` (a WebSocket with `options.url`;
    * or adopt `options.sock`) and resolve to `[transport, protocol]` once

@@ -1,8 +1,5 @@
 // The public surface of trollius: everything a user imports (asyncio's __init__.py and __all__).
 
-// Installs the loop's network, pipe, process and signal methods on BaseEventLoop.
-import './loop_io_methods.js';
-
 export { as_completed, type AsCompletedIterator, type AsCompletedOptions } from './as_completed.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { BaseEventLoop, DefaultEventLoopPolicy } from './base_events.js';

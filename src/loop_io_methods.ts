@@ -1,22 +1,22 @@
-// The loop's I/O methods (networking, pipes, processes, signals), installed on BaseEventLoop's prototype.
+// The bodies of the loop's I/O methods (networking, pipes, processes, sendfile): the table BaseEventLoop's forwarders call.
 //
-// Imported for its effect by index.ts, so that base_events.ts (the loop's core) reaches
-// no I/O code. Each method is typed and documented once, on AbstractEventLoop (events.ts);
-// its body is in the file of its job (base_events_net.ts lists them) and takes the loop
-// first. Written as overrides in the class, every signature would be repeated a third
-// time: here each is one entry, installed on the prototype as a class body would install
-// it (writable, configurable, not enumerable).
+// Each method is typed and documented once, on AbstractEventLoop (events.ts);
+// its body is in the file of its job (base_events_net.ts lists them) and takes
+// the loop first. The forwarders (loop_io_forwarders.ts) are on the loop class
+// from the start; this table reaches them through install_platform: at once
+// in Node, or loaded with the browser's host I/O on the first call, so that a
+// browser program that does no I/O carries none of this code.
 
 import * as io from './base_events_net.js';
-import { BaseEventLoop } from './base_events.js';
+import type { BaseEventLoop } from './base_events.js';
 import { subprocess_exec, subprocess_shell } from './base_subprocess.js';
 import { create_datagram_endpoint } from './datagram_transport.js';
-import type { AbstractEventLoop } from './events.js';
+import type { LoopIoMethods } from './loop_io_forwarders.js';
 import { connect_message_port } from './message_port.js';
-import * as signals from './signals.js';
 import { start_tls } from './start_tls.js';
 
-const IO_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
+/** The I/O method bodies, `this` being the loop. @internal */
+export const IO_METHODS: LoopIoMethods & ThisType<BaseEventLoop> = {
   create_connection(protocol_factory, host, port, options) {
     return io.create_connection(this, protocol_factory, host, port, options);
   },
@@ -56,12 +56,6 @@ const IO_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
   getnameinfo(sockaddr, flags = 0) {
     return io.getnameinfo(this, sockaddr, flags);
   },
-  add_signal_handler(sig, callback, ...args) {
-    signals.add_signal_handler(this, sig, callback, args);
-  },
-  remove_signal_handler(sig) {
-    return signals.remove_signal_handler(this, sig);
-  },
   sock_recv(_sock, _nbytes) {
     return io.sock_not_implemented('sock_recv');
   },
@@ -89,18 +83,6 @@ const IO_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
   sock_sendfile(_sock, _file, _offset, _count, _options) {
     return io.sock_not_implemented('sock_sendfile');
   },
-  add_reader(_fd, _callback, ..._args) {
-    io.fd_not_implemented('add_reader');
-  },
-  remove_reader(_fd) {
-    return io.fd_not_implemented('remove_reader');
-  },
-  add_writer(_fd, _callback, ..._args) {
-    io.fd_not_implemented('add_writer');
-  },
-  remove_writer(_fd) {
-    return io.fd_not_implemented('remove_writer');
-  },
   sendfile(transport, file, offset, count, options) {
     return io.sendfile(this, transport, file, offset, count, options);
   },
@@ -108,10 +90,3 @@ const IO_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
     return io.connect_accepted_socket(this, protocol_factory, sock, options);
   },
 };
-for (const [name, value] of Object.entries(IO_METHODS)) {
-  Object.defineProperty(BaseEventLoop.prototype, name, {
-    value,
-    writable: true,
-    configurable: true,
-  });
-}

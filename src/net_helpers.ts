@@ -3,6 +3,7 @@
 import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
+import { STREAM_SOCK } from './fd_readiness.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import type { ProtocolFactory } from './net_options.js';
@@ -148,11 +149,9 @@ export function* _make_transport<P extends BaseProtocol>(
   return [transport, protocol];
 }
 
-// ---- what no JavaScript host can do: raw sockets and descriptor readiness ------------------------
+// ---- what no JavaScript host can do: raw sockets ------------------------
 
 const NO_RAW_SOCKETS = 'needs a raw socket object, which JavaScript hosts do not expose';
-const STREAM_SOCK =
-  'loop.create_connection(factory, null, null, {sock}) for a socket connected elsewhere';
 const RECEIVE = `receive through a transport instead: Protocol.data_received() of loop.create_connection(factory, host, port) (or ${STREAM_SOCK}), or StreamReader.read() of open_connection()`;
 const DATAGRAMS =
   'use loop.create_datagram_endpoint(factory, {local_addr, remote_addr}) (or {sock} for a host UDP socket) instead: DatagramTransport.sendto() and DatagramProtocol.datagram_received()';
@@ -189,28 +188,5 @@ export type SockMethod = keyof typeof SOCK_ALTERNATIVES;
 export function sock_not_implemented(method: SockMethod): never {
   throw new NotImplementedError(
     `loop.${method}(): ${NO_RAW_SOCKETS}; ${SOCK_ALTERNATIVES[method]}`,
-  );
-}
-
-/** What to use instead of watching a descriptor's readiness, by method. */
-const FD_ALTERNATIVES = {
-  add_reader: `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`,
-  remove_reader: `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`,
-  add_writer: `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`,
-  remove_writer: `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`,
-} as const;
-
-/** asyncio's readiness callbacks on raw file descriptors. @internal */
-export type FdMethod = keyof typeof FD_ALTERNATIVES;
-
-/**
- * `add_reader()`/`remove_reader()`/`add_writer()`/`remove_writer()`: Node
- * (libuv) and browsers report no readiness of raw descriptors, so throw
- * `NotImplementedError` naming the transport to use instead.
- * @internal
- */
-export function fd_not_implemented(method: FdMethod): never {
-  throw new NotImplementedError(
-    `loop.${method}(): needs the readiness of raw file descriptors, which JavaScript hosts do not expose; wrap the descriptor in a transport instead: ${FD_ALTERNATIVES[method]}`,
   );
 }

@@ -1,16 +1,26 @@
 // The Platform interface and install_platform()/get_platform(): the only seam between core and host.
 
+import type { LoopIoMethods } from './loop_io_forwarders.js';
+
 /** An opaque handle for a host timer, returned by `Platform.set_timer`. */
 export type TimerToken = unknown;
 
 /**
- * Everything the core needs from the host. The core calls nothing else.
+ * Everything the core needs from the host: the loop's scheduling and the I/O
+ * behind its network, pipe, TLS and process methods. The core calls nothing else.
  *
  * A backend (platform/node, platform/browser, or the virtual-time test platform)
  * implements every member; the bundle's entry file installs exactly one with
  * `install_platform()` before any loop is created.
  */
-export interface Platform {
+export interface Platform extends PlatformCore, HostIo {}
+
+/**
+ * The part of a {@link Platform} every program needs: the loop's turns, timers
+ * and clock, bytes, signals and workers. A browser bundle installs this much at
+ * once and loads its {@link HostIo} on the first I/O call (`install_platform`).
+ */
+export interface PlatformCore {
   /** For repr and debug output only: the core never branches on it. */
   readonly name: string;
 
@@ -44,8 +54,6 @@ export interface Platform {
    */
   watch_for_hang(check: () => void): void;
 
-  // ---- networking (asyncio: the selector loop's socket, pipe and signal hooks) ----
-
   /**
    * Allocate `size` bytes of the host's preferred byte type (Node: `Buffer`,
    * browsers: `Uint8Array`), so that bytes the core builds (StreamReader
@@ -53,6 +61,62 @@ export interface Platform {
    */
   alloc_bytes(size: number): Uint8Array;
 
+  // ---- signals ----
+
+  /**
+   * The canonical name (`'SIGINT'`) of signal `sig`, given as a name or as the
+   * host's signal number. Throws `TypeError` for anything else, `ValueError`
+   * for an unknown signal, and `NotImplementedError` on a host without signals.
+   */
+  signal_name(sig: number | string): string;
+
+  /**
+   * Call `callback` (from a host callback, not inside a loop iteration) each
+   * time signal `name` (canonical, from `signal_name`) arrives, replacing an
+   * earlier callback for it. Throws `RuntimeError` if the signal cannot be caught.
+   */
+  add_signal_handler(name: string, callback: () => void): void;
+
+  /** Remove the callback of signal `name`, restoring the default action; `false` if none was set. */
+  remove_signal_handler(name: string): boolean;
+
+  // ---- worker threads (Node) and Web Workers (browsers), for WorkerPoolExecutor and accept_parent_port() ----
+
+  /**
+   * The endpoint a worker's parent talks to, for `accept_parent_port()`: a
+   * browser worker's global scope, Node's `worker_threads.parentPort`; `null`
+   * when this code does not run in a worker.
+   */
+  parent_port(): MessageEndpoint | null;
+
+  /** The number of CPUs the host lets this program use (`os.availableParallelism()`, `navigator.hardwareConcurrency`). */
+  cpu_count(): number;
+
+  /**
+   * Whether `start_worker` can start workers here (Node, and browsers with
+   * `Worker`); `to_thread()` falls back to the loop's own thread where not.
+   */
+  readonly has_workers: boolean;
+
+  /**
+   * Start a worker running `main` (a self-contained function's source),
+   * called with a `WorkerChannel` to its parent. Throws `NotImplementedError`
+   * where the host has no workers.
+   */
+  start_worker(main: string): RawWorker;
+
+  /**
+   * The URL a worker imports a module by: Node resolves a path against the
+   * working directory (`file:` URL); browsers against the page's base URL.
+   */
+  module_url(module: string | ModuleURL): string;
+}
+
+/**
+ * The host I/O behind the loop's network, pipe, TLS, file and process methods
+ * (asyncio: the selector loop's socket and pipe hooks, and the subprocess module).
+ */
+export interface HostIo {
   /**
    * Resolve `host`/`port` to socket addresses (asyncio's `getaddrinfo`, run in
    * an executor there). Rejects with an `OSError` (`platform.map_error` applied).
@@ -102,62 +166,12 @@ export interface Platform {
   open_file(file: unknown): RawFile;
 
   /**
-   * The canonical name (`'SIGINT'`) of signal `sig`, given as a name or as the
-   * host's signal number. Throws `TypeError` for anything else, `ValueError`
-   * for an unknown signal, and `NotImplementedError` on a host without signals.
-   */
-  signal_name(sig: number | string): string;
-
-  /**
-   * Call `callback` (from a host callback, not inside a loop iteration) each
-   * time signal `name` (canonical, from `signal_name`) arrives, replacing an
-   * earlier callback for it. Throws `RuntimeError` if the signal cannot be caught.
-   */
-  add_signal_handler(name: string, callback: () => void): void;
-
-  /** Remove the callback of signal `name`, restoring the default action; `false` if none was set. */
-  remove_signal_handler(name: string): boolean;
-
-  // ---- WebSocket and MessagePort transports ----
-
-  /**
    * Whether `create_connection(factory, host, port)` / `open_connection(host, port)`
    * open a WebSocket to `ws://host:port/path` (`wss://` with `ssl`) instead of a
    * TCP socket: `true` in browsers, which have no TCP; `false` in Node, where the
    * `websocket` or `url` option asks for one. A capability, not a host test.
    */
   readonly host_port_websocket: boolean;
-
-  /**
-   * The endpoint a worker's parent talks to, for `accept_parent_port()`: a
-   * browser worker's global scope, Node's `worker_threads.parentPort`; `null`
-   * when this code does not run in a worker.
-   */
-  parent_port(): MessageEndpoint | null;
-
-  // ---- worker threads (Node) and Web Workers (browsers), for WorkerPoolExecutor ----
-
-  /** The number of CPUs the host lets this program use (`os.availableParallelism()`, `navigator.hardwareConcurrency`). */
-  cpu_count(): number;
-
-  /**
-   * Whether `start_worker` can start workers here (Node, and browsers with
-   * `Worker`); `to_thread()` falls back to the loop's own thread where not.
-   */
-  readonly has_workers: boolean;
-
-  /**
-   * Start a worker running `main` (a self-contained function's source),
-   * called with a `WorkerChannel` to its parent. Throws `NotImplementedError`
-   * where the host has no workers.
-   */
-  start_worker(main: string): RawWorker;
-
-  /**
-   * The URL a worker imports a module by: Node resolves a path against the
-   * working directory (`file:` URL); browsers against the page's base URL.
-   */
-  module_url(module: string | ModuleURL): string;
 
   /**
    * Open a UDP socket: bind `local_addr` and/or connect `remote_addr` (numeric
@@ -525,19 +539,82 @@ export interface RawProcess {
 }
 
 let installed: Platform | null = null;
+/** The loop's I/O methods, once installed or loaded. */
+let loop_io: LoopIoMethods | null = null;
+/** Where a lazy backend gets its I/O from; `null` once loaded or for an eager backend. */
+let io_loader: (() => Promise<LoadedIo>) | null = null;
+/** The load under way, shared by every I/O call that waits for it. */
+let io_loading: Promise<LoopIoMethods> | null = null;
 
-/** Install the host backend. The bundle's entry file calls this once; tests may swap it. @internal */
-export function install_platform(platform: Platform): void {
-  installed = platform;
+/** What a lazy backend's loader resolves to: the host's I/O and the loop's methods over it. */
+export interface LoadedIo {
+  readonly host: HostIo;
+  readonly loop_io: LoopIoMethods;
+}
+
+/**
+ * Install the host backend; the bundle's entry file calls this once, before any
+ * loop is created (tests may swap it). Either a whole `Platform` with the loop's
+ * I/O methods (Node, tests), or a `PlatformCore` with a loader of the rest
+ * (the browser ESM bundle, so that a program that does no I/O never carries
+ * it: the first I/O method called loads it, see `load_loop_io()`).
+ * @internal
+ */
+export function install_platform(platform: Platform, methods: LoopIoMethods): void;
+export function install_platform(core: PlatformCore, load_io: () => Promise<LoadedIo>): void;
+export function install_platform(
+  platform: PlatformCore,
+  io: LoopIoMethods | (() => Promise<LoadedIo>),
+): void {
+  installed = platform as Platform;
+  io_loading = null;
+  if (typeof io === 'function') {
+    loop_io = null;
+    io_loader = io;
+  } else {
+    loop_io = io;
+    io_loader = null;
+  }
 }
 
 /** The installed backend; throws if the core was imported without a bundle entry. @internal */
 export function get_platform(): Platform {
-  if (installed === null) {
-    throw new Error(
-      'trollius: no platform backend installed; import the package entry ' +
-        "('trollius', dist/trollius.node.mjs or dist/trollius.browser.mjs), not src/ directly",
-    );
-  }
+  if (installed === null) throw no_backend();
   return installed;
+}
+
+function no_backend(): Error {
+  return new Error(
+    'trollius: no platform backend installed; import the package entry ' +
+      "('trollius', dist/trollius.node.mjs or dist/trollius.browser.mjs), not src/ directly",
+  );
+}
+
+/** The loop's I/O methods if they are here, else `null` (a lazy backend has not loaded them yet). @internal */
+export function loaded_loop_io(): LoopIoMethods | null {
+  return loop_io;
+}
+
+/**
+ * Load a lazy backend's I/O: its `HostIo` members join the installed platform
+ * object (which every loop made on it holds) and its loop methods become
+ * `loaded_loop_io()`. One load serves every caller; a failed one (the chunk
+ * could not be fetched) is tried again by the next call.
+ * @internal
+ */
+export function load_loop_io(): Promise<LoopIoMethods> {
+  if (loop_io !== null) return Promise.resolve(loop_io);
+  const loader = io_loader;
+  if (loader === null) return Promise.reject(no_backend());
+  return (io_loading ??= loader().then(
+    (loaded) => {
+      Object.assign(get_platform(), loaded.host);
+      io_loader = null;
+      return (loop_io = loaded.loop_io);
+    },
+    (error: unknown) => {
+      io_loading = null;
+      throw error;
+    },
+  ));
 }

@@ -1,7 +1,7 @@
-// Browser backend: loud stubs for what browsers cannot do (TCP and Unix sockets, pipes, DNS, signals).
+// Browser backend: loud stubs for what browsers cannot do (TCP and Unix sockets, pipes, UDP, TLS upgrades, processes, DNS).
 //
 // The ws lesson (websockets/ws browser.js): fail at once, and say what to use instead.
-// Usage: assembled into `browser_platform` by ./platform.ts.
+// Usage: assembled into `browser_io` by ./io.ts.
 
 import { NotImplementedError } from '../../src/exceptions.js';
 import { OSError } from '../../src/os_errors.js';
@@ -78,35 +78,9 @@ export function getnameinfo(): Promise<[string, string]> {
   );
 }
 
-function no_signals(): never {
-  throw new NotImplementedError(
-    'add_signal_handler() needs OS signals, which browsers do not have; listen for DOM events (pagehide, visibilitychange) instead',
-  );
-}
-
-/** Signals: browsers have none. */
-export function signal_name(): string {
-  return no_signals();
-}
-
-/** Signals: browsers have none. */
-export function add_signal_handler(): void {
-  no_signals();
-}
-
-/** Signals: browsers have none, so no handler was ever set. */
-export function remove_signal_handler(): boolean {
-  return false;
-}
-
 /** Browser errors carry no errno: an `OSError` is kept, anything else becomes one with the original as `cause`. */
 export function map_error(err: unknown): Error {
   if (err instanceof OSError) return err;
   if (err instanceof Error) return new OSError(err.message, { cause: err });
   return new OSError(String(err));
-}
-
-/** Browsers' byte type is the plain `Uint8Array`. */
-export function alloc_bytes(size: number): Uint8Array {
-  return new Uint8Array(size);
 }

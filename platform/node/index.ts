@@ -5,10 +5,11 @@
 // backend only when its build becomes the process's one trollius (an ESM and a
 // CJS build loaded together share the first one's implementation and platform).
 
+import { IO_METHODS } from '../../src/loop_io_methods.js';
 import { install_platform } from '../../src/platform.js';
 
 import { node_platform } from './platform.js';
 
-install_platform(node_platform);
+install_platform(node_platform, IO_METHODS);
 
 export * from '../../src/index.js';

@@ -24,6 +24,7 @@
 // a page loads one browser bundle, and those stay plain, tree-shakable modules.
 
 import * as own_api from '../../src/index.js';
+import { IO_METHODS } from '../../src/loop_io_methods.js';
 import { install_platform } from '../../src/platform.js';
 
 import { node_platform } from './platform.js';
@@ -67,7 +68,7 @@ export function process_api(registry_key: string, version: string): TrolliusApi 
   const registered = (globalThis as Record<symbol, unknown>)[key];
   if (is_complete_registration(registered)) return registered.api;
 
-  install_platform(node_platform);
+  install_platform(node_platform, IO_METHODS);
   if (registered === undefined) {
     const registration: RegisteredApi = Object.freeze({ version, api: own_api });
     // Not writable, enumerable or configurable: the process keeps one world for good.

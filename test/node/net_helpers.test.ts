@@ -3,12 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { BaseEventLoop } from '../../src/base_events.js';
 import { NotImplementedError } from '../../src/exceptions.js';
-import {
-  fd_not_implemented,
-  sock_not_implemented,
-  type FdMethod,
-  type SockMethod,
-} from '../../src/net_helpers.js';
+import { fd_not_implemented, type FdMethod } from '../../src/fd_readiness.js';
+import { sock_not_implemented, type SockMethod } from '../../src/net_helpers.js';
 
 let loop: BaseEventLoop;
 beforeEach(() => {

@@ -18,7 +18,8 @@ export async function build_unit_bundle(): Promise<string> {
     // package.json's `sideEffects` (about the published bundles) would drop.
     treeshake: { moduleSideEffects: [{ test: /./, sideEffects: true }] },
     // keepNames: reprs use constructor names, which the bundle must not rename (Event -> Event$1).
-    output: { file: UNIT_BUNDLE, format: 'es', keepNames: true },
+    // One file: the browser entry's dynamic import of its host I/O is inlined.
+    output: { file: UNIT_BUNDLE, format: 'es', keepNames: true, codeSplitting: false },
     logLevel: 'warn',
   });
   return UNIT_BUNDLE;

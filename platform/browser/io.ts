@@ -1,0 +1,64 @@
+// Browser backend: the host I/O (WebSocket streams, Blob files, loud stubs for what browsers lack) and the loop's I/O methods, loaded together on the first I/O call.
+//
+// Usage: platform/browser/index.ts hands `import('./io.js')` to install_platform;
+// a bundler that splits code puts this module and everything only it reaches
+// (src/loop_io_methods.ts and the transports) in a chunk of its own.
+
+import { repr } from '../../src/format_helpers.js';
+import { IO_METHODS } from '../../src/loop_io_methods.js';
+import type { LoadedIo, RawFile, RawStream, StreamConnectOptions } from '../../src/platform.js';
+
+import {
+  connect_stream as connect_socket,
+  getaddrinfo,
+  getnameinfo,
+  listen_stream,
+  map_error,
+  open_datagram,
+  open_pipe,
+  spawn,
+  start_tls,
+} from './unsupported.js';
+import { connect_websocket } from './websocket.js';
+
+/** Open a WebSocket for a `url` (the core builds one from host/port); anything else is unsupported. */
+function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
+  return opts.url !== undefined ? connect_websocket(opts) : connect_socket(opts);
+}
+
+/**
+ * `loop.sendfile()`'s file in a browser: a `Blob` or `File` (an `<input
+ * type=file>` pick, `await response.blob()`), read in slices. Browsers have
+ * no file descriptors; anything else is a `TypeError` saying so.
+ */
+function open_file(file: unknown): RawFile {
+  if (!(file instanceof Blob)) {
+    throw new TypeError(
+      'file must be a Blob or a File (an <input type=file> pick, await response.blob()), or an ' +
+        `object with read(size) and seek(offset) (a Python-style binary file), got ${repr(file)}`,
+    );
+  }
+  return {
+    async read(position: number, size: number): Promise<Uint8Array> {
+      return new Uint8Array(await file.slice(position, position + size).arrayBuffer());
+    },
+  };
+}
+
+/** The browser's `HostIo` and the loop methods over it. */
+export const browser_io: LoadedIo = {
+  host: {
+    getaddrinfo,
+    getnameinfo,
+    connect_stream,
+    listen_stream,
+    open_pipe,
+    open_file,
+    open_datagram,
+    spawn,
+    start_tls,
+    host_port_websocket: true,
+    map_error,
+  },
+  loop_io: IO_METHODS,
+};
