@@ -92,8 +92,8 @@ export function From(x: unknown): YieldFrom<unknown> {
   return new FromWrapper(x);
 }
 
-const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
-const AsyncFunction = Object.getPrototypeOf(async function () {}) as object;
+const GeneratorFunction = /* @__PURE__ */ Object.getPrototypeOf(function* () {}) as object;
+const AsyncFunction = /* @__PURE__ */ Object.getPrototypeOf(async function () {}) as object;
 
 /** Marks a function made by `coroutine()`. @internal */
 const IS_COROUTINE = Symbol.for('trollius.is_coroutine');

@@ -18,7 +18,7 @@ import type { BaseProtocol, DatagramProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _RawTransport, maybe_resume_protocol, type_name } from './raw_transport.js';
 import type { Task } from './tasks.js';
-import { _register_datagram_transport, type DatagramTransport } from './transports.js';
+import type { DatagramTransport } from './transports.js';
 
 function same_address(a: SockAddr, b: SockAddr): boolean {
   if (typeof a === 'string' || typeof b === 'string') return a === b;
@@ -74,6 +74,11 @@ export class _DatagramTransport extends _RawTransport implements DatagramTranspo
     loop._call_soon(this._start_delivery, null);
     if (waiter !== null) loop._call_soon(set_waiter_result, [waiter]);
     raw.start();
+  }
+
+  /** @internal Makes it a `DatagramTransport` for `instanceof` (see there). */
+  get _is_datagram_transport(): true {
+    return true;
   }
 
   override toString(): string {
@@ -231,8 +236,6 @@ export class _DatagramTransport extends _RawTransport implements DatagramTranspo
     super._call_connection_lost(exc);
   }
 }
-
-_register_datagram_transport(_DatagramTransport);
 
 // ---- create_datagram_endpoint ---------------------------------------------------------------
 

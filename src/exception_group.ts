@@ -1,6 +1,6 @@
 // Python 3.11's exception groups (PEP 654): BaseExceptionGroup and ExceptionGroup, with subgroup(), split() and derive().
 
-import { ValueError, _set_error_name } from './exceptions.js';
+import { ValueError, _set_own_name } from './exceptions.js';
 
 /**
  * A class a group member can be matched against with `instanceof`: an `Error`
@@ -45,8 +45,14 @@ type Matcher = (exc: unknown) => boolean;
  * const [values, others] = group.split(ValueError);
  */
 export class BaseExceptionGroup<E = unknown> extends AggregateError {
-  static {
-    _set_error_name(this, 'BaseExceptionGroup');
+  /** @internal */
+  override get name(): string {
+    return 'BaseExceptionGroup';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** The members, the same frozen array as {@link BaseExceptionGroup.exceptions}. */
@@ -244,8 +250,14 @@ export class BaseExceptionGroup<E = unknown> extends AggregateError {
  * }
  */
 export class ExceptionGroup<E = unknown> extends BaseExceptionGroup<E> {
-  static {
-    _set_error_name(this, 'ExceptionGroup');
+  /** @internal */
+  override get name(): string {
+    return 'ExceptionGroup';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /**

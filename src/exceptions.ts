@@ -1,20 +1,27 @@
 // asyncio's exceptions, and the Python builtins ValueError, RuntimeError and NotImplementedError.
 
 /**
- * Give an error class its Python name, once, on its prototype.
+ * Give an error its own `name`: the setter of every error class's `name`.
  *
- * `name` becomes a non-enumerable prototype property, like `Error.prototype.name`,
- * so `String(err)` reads `ValueError: msg`, the stack header says `ValueError`,
- * and the property does not appear among an instance's own keys. The name is
- * written out as a string rather than read from `cls.name`, because a minifier
- * (the terser pass of the IIFE bundle) renames classes.
+ * Each error class of this library answers `name` with a getter on its
+ * prototype, non-enumerable like `Error.prototype.name`, so `String(err)`
+ * reads `ValueError: msg`, the stack header says `ValueError`, and `name` is
+ * not among an instance's own keys. The getter returns the name written out
+ * as a string rather than `this.constructor.name`, because a minifier (the
+ * terser pass of the IIFE bundle) renames classes. An accessor in the class
+ * body, rather than a property set on the prototype once the class exists,
+ * leaves the module free of side effects, so a bundler drops the classes a
+ * program does not use.
  *
- * @param cls - the error class; call it from the class's `static {}` block.
- * @param name - the class's public (Python/asyncio) name.
+ * The setter calls this: assigning `err.name = 'Other'` gives that error an
+ * own writable, configurable, non-enumerable `name`, and leaves the class alone.
+ *
+ * @param error - the error being assigned a name.
+ * @param name - the name it is given.
  * @internal
  */
-export function _set_error_name(cls: { readonly prototype: Error }, name: string): void {
-  Object.defineProperty(cls.prototype, 'name', {
+export function _set_own_name(error: Error, name: string): void {
+  Object.defineProperty(error, 'name', {
     value: name,
     writable: true,
     configurable: true,
@@ -31,8 +38,14 @@ export function _set_error_name(cls: { readonly prototype: Error }, name: string
  * asyncio raises it without a message.
  */
 export class CancelledError extends Error {
-  static {
-    _set_error_name(this, 'CancelledError');
+  /** @internal */
+  override get name(): string {
+    return 'CancelledError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /**
@@ -52,8 +65,14 @@ export class CancelledError extends Error {
  * for `ETIMEDOUT`); trollius maps `ETIMEDOUT` to a plain `OSError` instead.
  */
 export class TimeoutError extends Error {
-  static {
-    _set_error_name(this, 'TimeoutError');
+  /** @internal */
+  override get name(): string {
+    return 'TimeoutError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /**
@@ -71,8 +90,14 @@ export class TimeoutError extends Error {
  * `Future.result()` on a pending Future.
  */
 export class InvalidStateError extends Error {
-  static {
-    _set_error_name(this, 'InvalidStateError');
+  /** @internal */
+  override get name(): string {
+    return 'InvalidStateError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /**
@@ -97,8 +122,14 @@ export class InvalidStateError extends Error {
  * class, so it derives directly from `Error`.
  */
 export class IncompleteReadError extends Error {
-  static {
-    _set_error_name(this, 'IncompleteReadError');
+  /** @internal */
+  override get name(): string {
+    return 'IncompleteReadError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** The bytes read before EOF. */
@@ -128,8 +159,14 @@ export class IncompleteReadError extends Error {
  * `consumed` is the number of bytes to consume to get past the overrun.
  */
 export class LimitOverrunError extends Error {
-  static {
-    _set_error_name(this, 'LimitOverrunError');
+  /** @internal */
+  override get name(): string {
+    return 'LimitOverrunError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** The number of bytes to be consumed. */
@@ -151,8 +188,14 @@ export class LimitOverrunError extends Error {
  * It carries no message, as in asyncio, so `String(err)` is `'QueueEmpty'`.
  */
 export class QueueEmpty extends Error {
-  static {
-    _set_error_name(this, 'QueueEmpty');
+  /** @internal */
+  override get name(): string {
+    return 'QueueEmpty';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** Create the error; it takes no message, as in asyncio. */
@@ -166,8 +209,14 @@ export class QueueEmpty extends Error {
  * It carries no message, as in asyncio, so `String(err)` is `'QueueFull'`.
  */
 export class QueueFull extends Error {
-  static {
-    _set_error_name(this, 'QueueFull');
+  /** @internal */
+  override get name(): string {
+    return 'QueueFull';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** Create the error; it takes no message, as in asyncio. */
@@ -191,8 +240,14 @@ export class QueueFull extends Error {
  * }
  */
 export class QueueShutDown extends Error {
-  static {
-    _set_error_name(this, 'QueueShutDown');
+  /** @internal */
+  override get name(): string {
+    return 'QueueShutDown';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** Create the error; it takes no message, as in asyncio. */
@@ -209,8 +264,14 @@ export class QueueShutDown extends Error {
  * Python's `TypeError`.
  */
 export class ValueError extends Error {
-  static {
-    _set_error_name(this, 'ValueError');
+  /** @internal */
+  override get name(): string {
+    return 'ValueError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /**
@@ -227,8 +288,14 @@ export class ValueError extends Error {
  * e.g. `Event loop is closed` or `Lock is not acquired.`.
  */
 export class RuntimeError extends Error {
-  static {
-    _set_error_name(this, 'RuntimeError');
+  /** @internal */
+  override get name(): string {
+    return 'RuntimeError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /**
@@ -248,8 +315,14 @@ export class RuntimeError extends Error {
  * "create_connection(host, port) needs TCP, which browsers do not have; …".
  */
 export class NotImplementedError extends RuntimeError {
-  static {
-    _set_error_name(this, 'NotImplementedError');
+  /** @internal */
+  override get name(): string {
+    return 'NotImplementedError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -268,8 +341,14 @@ export class NotImplementedError extends RuntimeError {
  * }
  */
 export class BrokenBarrierError extends RuntimeError {
-  static {
-    _set_error_name(this, 'BrokenBarrierError');
+  /** @internal */
+  override get name(): string {
+    return 'BrokenBarrierError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -290,8 +369,14 @@ export class BrokenBarrierError extends RuntimeError {
  * }
  */
 export class SendfileNotAvailableError extends RuntimeError {
-  static {
-    _set_error_name(this, 'SendfileNotAvailableError');
+  /** @internal */
+  override get name(): string {
+    return 'SendfileNotAvailableError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -304,7 +389,13 @@ export class SendfileNotAvailableError extends RuntimeError {
  * the worker's own error.
  */
 export class WorkerCrashedError extends RuntimeError {
-  static {
-    _set_error_name(this, 'WorkerCrashedError');
+  /** @internal */
+  override get name(): string {
+    return 'WorkerCrashedError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }

@@ -6,13 +6,21 @@ import { NotImplementedError } from './exceptions.js';
 export const STREAM_SOCK =
   'loop.create_connection(factory, null, null, {sock}) for a socket connected elsewhere';
 
-/** What to use instead of watching a descriptor's readiness, by method. */
-const FD_ALTERNATIVES = {
-  add_reader: `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`,
-  remove_reader: `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`,
-  add_writer: `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`,
-  remove_writer: `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`,
-} as const;
+/**
+ * What to use instead of watching a descriptor's readiness, by method. Built
+ * by a call marked pure: esbuild keeps a template literal that reads a
+ * constant (it cannot tell the constant is a string).
+ */
+const FD_ALTERNATIVES = /* @__PURE__ */ (() => {
+  const read = `loop.connect_read_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}`;
+  const write = `loop.connect_write_pipe(factory, pipe) for a pipe, or ${STREAM_SOCK}; a transport's pause_writing()/resume_writing() say when it can take more`;
+  return {
+    add_reader: read,
+    remove_reader: read,
+    add_writer: write,
+    remove_writer: write,
+  } as const;
+})();
 
 /** asyncio's readiness callbacks on raw file descriptors. @internal */
 export type FdMethod = keyof typeof FD_ALTERNATIVES;

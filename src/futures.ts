@@ -54,6 +54,8 @@ export class FutureExtra {
   source_traceback: string | null = null;
 }
 
+const FUTURE_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze(['loop']);
+
 /**
  * The loop of a Future's or Task's options, checked: an unknown key or a
  * `loop` that is not an event loop is a `TypeError` (asyncio's keyword-only
@@ -85,7 +87,7 @@ interface UnretrievedException {
 
 // A future whose exception was never retrieved is reported when it is
 // garbage-collected (asyncio: Future.__del__). Only failed futures register.
-const unretrieved = new FinalizationRegistry<UnretrievedException>((held) => {
+const unretrieved = /* @__PURE__ */ new FinalizationRegistry<UnretrievedException>((held) => {
   const context: Parameters<_LoopInternals['call_exception_handler']>[0] = {
     message: `${held.kind} exception was never retrieved`,
     exception: held.exception,
@@ -114,10 +116,6 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal */ _callback0: DoneCallback<T> | Waiter | null = null;
   /** @internal */ _callbacks: (DoneCallback<T> | Waiter)[] | null = null;
   /** @internal */ _log_traceback = false;
-  /** @internal See the assignment to `Future.prototype` below the class. */
-  declare _held_by_loop: boolean;
-  /** @internal The keys the constructor's options may have (set on the prototype). */
-  declare _option_keys: readonly string[];
   /** @internal State few futures need (see `FutureExtra`); `null` until one is needed. */
   _extra: FutureExtra | null = null;
 
@@ -143,6 +141,20 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   /** @internal The rare state, made on first use (a Task makes a `TaskExtra`). */
   _make_extra(): FutureExtra {
     return (this._extra ??= new FutureExtra());
+  }
+
+  /**
+   * Whether the loop itself keeps a pending future of this class alive (a
+   * sleep's timer, a task in its list): a task waiting on one needs no weak
+   * registration. Subclasses override the getter. @internal
+   */
+  get _held_by_loop(): boolean {
+    return false;
+  }
+
+  /** @internal The keys the constructor's options may have. */
+  get _option_keys(): readonly string[] {
+    return FUTURE_OPTION_KEYS;
   }
 
   /** @internal Where the future was made, in debug mode. */
@@ -503,14 +515,6 @@ class FutureIterator<T> implements Iterator<unknown, T, unknown> {
     return { done: true, value: value as T };
   }
 }
-
-/**
- * Whether the loop itself keeps a pending future of this class alive (a
- * sleep's timer, a task in its list): a task waiting on one needs no weak
- * registration. Subclasses set it on their prototype. @internal
- */
-Future.prototype._held_by_loop = false;
-Future.prototype._option_keys = Object.freeze(['loop']);
 
 /** Whether `obj` is a trollius Future (or Task). */
 export function isfuture(obj: unknown): obj is Future<unknown> {

@@ -10,7 +10,7 @@ export interface HandleOwner {
   _timer_handle_cancelled(handle: TimerHandle): void;
 }
 
-const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
+const EMPTY_ARGS: readonly unknown[] = /* @__PURE__ */ Object.freeze([]);
 
 /**
  * What the loop's ready queue holds: a Handle, or an internal object that

@@ -6,7 +6,7 @@ import { ValueError } from './exceptions.js';
  * The standard level numbers, as Python's `logging` module names them, so
  * ported code reads the same: `logger.setLevel(logging.DEBUG)`.
  */
-export const logging = Object.freeze({
+export const logging = /* @__PURE__ */ Object.freeze({
   /** Detail for debugging (debug mode's slow-callback and transport messages). */
   DEBUG: 10,
   /** Routine events. */
@@ -194,4 +194,4 @@ export class Logger {
  * logger.setLevel(logging.DEBUG);
  * logger.set_handler((record) => my_log.push(record));
  */
-export const logger: Logger = new Logger('trollius');
+export const logger: Logger = /* @__PURE__ */ new Logger('trollius');

@@ -1,6 +1,6 @@
 // queue_microtask(): a microtask at the cost of a Promise reaction, for the loop's hot paths.
 
-const settled = Promise.resolve();
+const settled = /* @__PURE__ */ Promise.resolve();
 
 /**
  * Run `callback` as a microtask, as `queueMicrotask` does. Node's

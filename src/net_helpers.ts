@@ -152,28 +152,31 @@ export function* _make_transport<P extends BaseProtocol>(
 // ---- what no JavaScript host can do: raw sockets ------------------------
 
 const NO_RAW_SOCKETS = 'needs a raw socket object, which JavaScript hosts do not expose';
-const RECEIVE = `receive through a transport instead: Protocol.data_received() of loop.create_connection(factory, host, port) (or ${STREAM_SOCK}), or StreamReader.read() of open_connection()`;
 const DATAGRAMS =
   'use loop.create_datagram_endpoint(factory, {local_addr, remote_addr}) (or {sock} for a host UDP socket) instead: DatagramTransport.sendto() and DatagramProtocol.datagram_received()';
 
 /**
  * What to use instead of each `sock_*` method, named in its
  * `NotImplementedError` (STYLE: unsupported hosts fail loudly and say what
- * to use instead).
+ * to use instead). Built by a call marked pure: esbuild keeps a template
+ * literal that reads a constant (it cannot tell the constant is a string).
  */
-const SOCK_ALTERNATIVES = {
-  sock_recv: RECEIVE,
-  sock_recv_into: RECEIVE,
-  sock_recvfrom: DATAGRAMS,
-  sock_recvfrom_into: DATAGRAMS,
-  sock_sendall: `send through a transport instead: transport.write() then StreamWriter.drain() (open_connection()), or ${STREAM_SOCK}`,
-  sock_sendto: DATAGRAMS,
-  sock_connect:
-    'connect with loop.create_connection(factory, host, port) or open_connection(host, port) instead',
-  sock_accept:
-    'accept with loop.create_server(factory, host, port) or start_server() instead, or hand a socket a host server accepted to loop.connect_accepted_socket(factory, sock)',
-  sock_sendfile: 'send a file over a transport with loop.sendfile(transport, file) instead',
-} as const;
+const SOCK_ALTERNATIVES = /* @__PURE__ */ (() => {
+  const receive = `receive through a transport instead: Protocol.data_received() of loop.create_connection(factory, host, port) (or ${STREAM_SOCK}), or StreamReader.read() of open_connection()`;
+  return {
+    sock_recv: receive,
+    sock_recv_into: receive,
+    sock_recvfrom: DATAGRAMS,
+    sock_recvfrom_into: DATAGRAMS,
+    sock_sendall: `send through a transport instead: transport.write() then StreamWriter.drain() (open_connection()), or ${STREAM_SOCK}`,
+    sock_sendto: DATAGRAMS,
+    sock_connect:
+      'connect with loop.create_connection(factory, host, port) or open_connection(host, port) instead',
+    sock_accept:
+      'accept with loop.create_server(factory, host, port) or start_server() instead, or hand a socket a host server accepted to loop.connect_accepted_socket(factory, sock)',
+    sock_sendfile: 'send a file over a transport with loop.sendfile(transport, file) instead',
+  } as const;
+})();
 
 /** The `sock_*` methods of asyncio's loop, none of which a JavaScript host can provide. @internal */
 export type SockMethod = keyof typeof SOCK_ALTERNATIVES;

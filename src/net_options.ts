@@ -169,38 +169,45 @@ const SECONDS: readonly OptionKind[] = ['number', 'null'];
 const SSL: readonly OptionKind[] = ['boolean', 'object', 'null'];
 const HOST_OBJECT: readonly OptionKind[] = ['object', 'null'];
 
+// The tables that add the WebSocket keys use Object.assign marked pure rather
+// than a spread: esbuild keeps a spread of another object (a getter could run).
+
 /** The keys and kinds of {@link CreateConnectionOptions}, for `check_options()`. @internal */
-export const CREATE_CONNECTION_OPTIONS: OptionSpec = {
-  ssl: SSL,
-  family: INT,
-  proto: INT,
-  flags: INT,
-  sock: HOST_OBJECT,
-  local_addr: ['array', 'null'],
-  server_hostname: ['string', 'null'],
-  ssl_handshake_timeout: SECONDS,
-  ssl_shutdown_timeout: SECONDS,
-  happy_eyeballs_delay: SECONDS,
-  interleave: INT,
-  all_errors: BOOL,
-  ...WEBSOCKET_CONNECT_OPTIONS,
-};
+export const CREATE_CONNECTION_OPTIONS: OptionSpec = /* @__PURE__ */ Object.assign(
+  {
+    ssl: SSL,
+    family: INT,
+    proto: INT,
+    flags: INT,
+    sock: HOST_OBJECT,
+    local_addr: ['array', 'null'],
+    server_hostname: ['string', 'null'],
+    ssl_handshake_timeout: SECONDS,
+    ssl_shutdown_timeout: SECONDS,
+    happy_eyeballs_delay: SECONDS,
+    interleave: INT,
+    all_errors: BOOL,
+  },
+  WEBSOCKET_CONNECT_OPTIONS,
+);
 
 /** The keys and kinds of {@link CreateServerOptions}, for `check_options()`. @internal */
-export const CREATE_SERVER_OPTIONS: OptionSpec = {
-  family: INT,
-  flags: INT,
-  sock: HOST_OBJECT,
-  backlog: INT,
-  ssl: SSL,
-  reuse_address: BOOL,
-  reuse_port: BOOL,
-  keep_alive: BOOL,
-  ssl_handshake_timeout: SECONDS,
-  ssl_shutdown_timeout: SECONDS,
-  start_serving: BOOL,
-  ...WEBSOCKET_LISTEN_OPTIONS,
-};
+export const CREATE_SERVER_OPTIONS: OptionSpec = /* @__PURE__ */ Object.assign(
+  {
+    family: INT,
+    flags: INT,
+    sock: HOST_OBJECT,
+    backlog: INT,
+    ssl: SSL,
+    reuse_address: BOOL,
+    reuse_port: BOOL,
+    keep_alive: BOOL,
+    ssl_handshake_timeout: SECONDS,
+    ssl_shutdown_timeout: SECONDS,
+    start_serving: BOOL,
+  },
+  WEBSOCKET_LISTEN_OPTIONS,
+);
 
 /** The keys and kinds of {@link CreateUnixConnectionOptions}, for `check_options()`. @internal */
 export const CREATE_UNIX_CONNECTION_OPTIONS: OptionSpec = {

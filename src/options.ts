@@ -28,7 +28,7 @@ function fits(value: unknown, kinds: readonly OptionKind[]): boolean {
 }
 
 /** What `check_options()` returns for no options: shared, so the common call allocates nothing. */
-const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+const NO_OPTIONS: Readonly<Record<string, never>> = /* @__PURE__ */ Object.freeze({});
 
 /**
  * Check the options object of `where()` against `spec` and return it (an empty

@@ -1,6 +1,6 @@
 // Python's OSError and ssl.SSLError trees, and ERRNO_TABLE: the one host-code -> class table.
 
-import { _set_error_name } from './exceptions.js';
+import { _set_own_name } from './exceptions.js';
 
 /** Options for {@link OSError} and its subclasses. */
 export interface OSErrorOptions extends ErrorOptions {
@@ -27,8 +27,14 @@ export interface OSErrorOptions extends ErrorOptions {
  * keep the host's code string in `code` and the original error in `cause`.
  */
 export class OSError extends Error {
-  static {
-    _set_error_name(this, 'OSError');
+  /** @internal */
+  override get name(): string {
+    return 'OSError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** The numeric error code (Linux values), or `null` when unknown. */
@@ -92,22 +98,40 @@ export class OSError extends Error {
  * (`EAGAIN`, `EWOULDBLOCK`, `EALREADY`, `EINPROGRESS`).
  */
 export class BlockingIOError extends OSError {
-  static {
-    _set_error_name(this, 'BlockingIOError');
+  /** @internal */
+  override get name(): string {
+    return 'BlockingIOError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** An operation on a child process failed (`ECHILD`). */
 export class ChildProcessError extends OSError {
-  static {
-    _set_error_name(this, 'ChildProcessError');
+  /** @internal */
+  override get name(): string {
+    return 'ChildProcessError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The base class for connection-related errors (Python's `ConnectionError`). */
 export class ConnectionError extends OSError {
-  static {
-    _set_error_name(this, 'ConnectionError');
+  /** @internal */
+  override get name(): string {
+    return 'ConnectionError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -116,22 +140,40 @@ export class ConnectionError extends OSError {
  * for writing (`EPIPE`, `ESHUTDOWN`).
  */
 export class BrokenPipeError extends ConnectionError {
-  static {
-    _set_error_name(this, 'BrokenPipeError');
+  /** @internal */
+  override get name(): string {
+    return 'BrokenPipeError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The peer aborted a connection attempt (`ECONNABORTED`). */
 export class ConnectionAbortedError extends ConnectionError {
-  static {
-    _set_error_name(this, 'ConnectionAbortedError');
+  /** @internal */
+  override get name(): string {
+    return 'ConnectionAbortedError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The peer refused a connection attempt (`ECONNREFUSED`). */
 export class ConnectionRefusedError extends ConnectionError {
-  static {
-    _set_error_name(this, 'ConnectionRefusedError');
+  /** @internal */
+  override get name(): string {
+    return 'ConnectionRefusedError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -140,57 +182,105 @@ export class ConnectionRefusedError extends ConnectionError {
  * raises after the connection was lost (`Connection lost`).
  */
 export class ConnectionResetError extends ConnectionError {
-  static {
-    _set_error_name(this, 'ConnectionResetError');
+  /** @internal */
+  override get name(): string {
+    return 'ConnectionResetError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** Creating a file or directory that already exists (`EEXIST`). */
 export class FileExistsError extends OSError {
-  static {
-    _set_error_name(this, 'FileExistsError');
+  /** @internal */
+  override get name(): string {
+    return 'FileExistsError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** A file or directory does not exist (`ENOENT`). */
 export class FileNotFoundError extends OSError {
-  static {
-    _set_error_name(this, 'FileNotFoundError');
+  /** @internal */
+  override get name(): string {
+    return 'FileNotFoundError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** A system call was interrupted by a signal (`EINTR`). */
 export class InterruptedError extends OSError {
-  static {
-    _set_error_name(this, 'InterruptedError');
+  /** @internal */
+  override get name(): string {
+    return 'InterruptedError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** A file operation was requested on a directory (`EISDIR`). */
 export class IsADirectoryError extends OSError {
-  static {
-    _set_error_name(this, 'IsADirectoryError');
+  /** @internal */
+  override get name(): string {
+    return 'IsADirectoryError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** A directory operation was requested on something that is not a directory (`ENOTDIR`). */
 export class NotADirectoryError extends OSError {
-  static {
-    _set_error_name(this, 'NotADirectoryError');
+  /** @internal */
+  override get name(): string {
+    return 'NotADirectoryError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The operation lacks the access rights (`EACCES`, `EPERM`). */
 export class PermissionError extends OSError {
-  static {
-    _set_error_name(this, 'PermissionError');
+  /** @internal */
+  override get name(): string {
+    return 'PermissionError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** A given process does not exist (`ESRCH`). */
 export class ProcessLookupError extends OSError {
-  static {
-    _set_error_name(this, 'ProcessLookupError');
+  /** @internal */
+  override get name(): string {
+    return 'ProcessLookupError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -211,8 +301,14 @@ export interface SSLErrorOptions extends OSErrorOptions {
  * class or a subclass (see {@link BACKPORT_SSL_ERRORS}).
  */
 export class SSLError extends OSError {
-  static {
-    _set_error_name(this, 'SSLError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** The OpenSSL sub-library the error comes from, or `null`. */
@@ -263,36 +359,66 @@ export class SSLError extends OSError {
 
 /** The TLS connection was closed cleanly by the peer's close_notify (`ssl.SSLZeroReturnError`). */
 export class SSLZeroReturnError extends SSLError {
-  static {
-    _set_error_name(this, 'SSLZeroReturnError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLZeroReturnError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The TLS layer needs more incoming data before it can go on (`ssl.SSLWantReadError`). */
 export class SSLWantReadError extends SSLError {
-  static {
-    _set_error_name(this, 'SSLWantReadError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLWantReadError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The TLS layer needs to send data before it can go on (`ssl.SSLWantWriteError`). */
 export class SSLWantWriteError extends SSLError {
-  static {
-    _set_error_name(this, 'SSLWantWriteError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLWantWriteError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** A system error happened inside the TLS layer (`ssl.SSLSyscallError`). */
 export class SSLSyscallError extends SSLError {
-  static {
-    _set_error_name(this, 'SSLSyscallError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLSyscallError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
 /** The transport closed in the middle of the TLS protocol, without close_notify (`SSLEOFError`). */
 export class SSLEOFError extends SSLError {
-  static {
-    _set_error_name(this, 'SSLEOFError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLEOFError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 }
 
@@ -309,8 +435,14 @@ export interface SSLCertVerificationErrorOptions extends SSLErrorOptions {
  * Python 3.7+; older Pythons raise a plain `SSLError`).
  */
 export class SSLCertVerificationError extends SSLError {
-  static {
-    _set_error_name(this, 'SSLCertVerificationError');
+  /** @internal */
+  override get name(): string {
+    return 'SSLCertVerificationError';
+  }
+
+  /** @internal */
+  override set name(value: string) {
+    _set_own_name(this, value);
   }
 
   /** The numeric X.509 verification error code, or `null`. */
@@ -369,7 +501,7 @@ export type ErrnoEntry = readonly [errno: number, strerror: string, cls: OSError
  * (`EADDRINUSE`, `EINVAL`, …) give a plain `OSError` with the right errno.
  * errno values are Linux's whatever the host, so they are stable across hosts.
  */
-export const ERRNO_TABLE: Readonly<Record<string, ErrnoEntry>> = Object.freeze({
+export const ERRNO_TABLE: Readonly<Record<string, ErrnoEntry>> = /* @__PURE__ */ Object.freeze({
   EPERM: [1, 'Operation not permitted', PermissionError],
   ENOENT: [2, 'No such file or directory', FileNotFoundError],
   ESRCH: [3, 'No such process', ProcessLookupError],

@@ -9,7 +9,7 @@ import type { BaseProtocol } from './protocols.js';
 import { Transport } from './transports.js';
 
 /** The default high-water mark of a transport's write buffer (the low one is a quarter). */
-export const DEFAULT_HIGH_WATER = 64 * 1024;
+export const DEFAULT_HIGH_WATER = 65536; // 64 KiB, as a literal: esbuild keeps an unused `64 * 1024`
 
 /**
  * The `[high, low]` water marks `set_write_buffer_limits(high, low)` asks

@@ -1,7 +1,7 @@
 // run() and Runner: the front door, a fresh loop per program, and nothing left running after it (asyncio 3.11 runners.py).
 
 import { iscoroutine } from './coroutines.js';
-import { ASYNC_DISPOSE } from './disposal.js';
+import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import { AbstractEventLoop } from './events.js';
 import {
   BaseDefaultEventLoopPolicy,
@@ -143,7 +143,7 @@ export class Runner {
   }
 
   /** `await using runner = new Runner()` closes it at scope exit. */
-  [ASYNC_DISPOSE](): Promise<void> {
+  [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 

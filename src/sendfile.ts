@@ -21,7 +21,7 @@ import type { BaseTransport } from './transports.js';
  * transport's default high-water mark instead: the write buffer then stays
  * below two of them.
  */
-export const SENDFILE_FALLBACK_READBUFFER_SIZE = 64 * 1024;
+export const SENDFILE_FALLBACK_READBUFFER_SIZE = 65536; // 64 KiB, as a literal: esbuild keeps an unused `64 * 1024`
 
 /** Options of `loop.sendfile()` (asyncio 3.7's keyword argument). */
 export interface SendfileOptions {

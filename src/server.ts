@@ -3,6 +3,7 @@
 import type { _LoopInternals } from './loop_internals.js';
 import type { ProtocolFactory } from './base_events_net.js';
 import { From } from './coroutines.js';
+import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import type { AbstractEventLoop } from './events.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import type { Future } from './futures.js';
@@ -11,11 +12,6 @@ import type { RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _StreamTransport } from './stream_transport.js';
-
-// `await using` keys: Node 20+ and current browsers define the symbol; elsewhere
-// the registered one that Babel's and oxc's `using` helpers look up.
-const SERVER_ASYNC_DISPOSE: typeof Symbol.asyncDispose =
-  Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
 
 /**
  * A server returned by `create_server()` (asyncio's `AbstractServer`, 3.13):
@@ -50,7 +46,7 @@ export abstract class AbstractServer {
    *   // ... at the end of the block the server is closed and its connections are gone
    * })());
    */
-  async [SERVER_ASYNC_DISPOSE](): Promise<void> {
+  async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.wait_closed();
   }

@@ -9,7 +9,7 @@
  * @example
  * const infos = yield* From(loop.getaddrinfo('localhost', 80, { family: socket.AF_INET }));
  */
-export const socket = Object.freeze({
+export const socket = /* @__PURE__ */ Object.freeze({
   /** Any address family (`getaddrinfo()`'s default). */
   AF_UNSPEC: 0,
   /** Unix domain sockets (a filesystem path). */

@@ -41,7 +41,7 @@ export const OP_NO_COMPRESSION = 0x20000;
 export const OP_NO_TICKET = 0x4000;
 
 /** Python's `ssl.TLSVersion` (the wire values; the two bounds are OpenSSL's special values). */
-export const TLSVersion = Object.freeze({
+export const TLSVersion = /* @__PURE__ */ Object.freeze({
   /** The lowest version the host supports. */
   MINIMUM_SUPPORTED: -2,
   /** The highest version the host supports. */
@@ -67,11 +67,17 @@ export interface SSLPurpose {
 }
 
 /** Python's `ssl.Purpose`: `SERVER_AUTH` for a client's context, `CLIENT_AUTH` for a server's. */
-export const Purpose = Object.freeze({
+export const Purpose = /* @__PURE__ */ Object.freeze({
   /** Authenticate servers: the purpose of a client's context (the default). */
-  SERVER_AUTH: Object.freeze({ shortname: 'serverAuth', oid: '1.3.6.1.5.5.7.3.1' }) as SSLPurpose,
+  SERVER_AUTH: /* @__PURE__ */ Object.freeze({
+    shortname: 'serverAuth',
+    oid: '1.3.6.1.5.5.7.3.1',
+  }) as SSLPurpose,
   /** Authenticate clients: the purpose of a server's context. */
-  CLIENT_AUTH: Object.freeze({ shortname: 'clientAuth', oid: '1.3.6.1.5.5.7.3.2' }) as SSLPurpose,
+  CLIENT_AUTH: /* @__PURE__ */ Object.freeze({
+    shortname: 'clientAuth',
+    oid: '1.3.6.1.5.5.7.3.2',
+  }) as SSLPurpose,
 });
 
 /** What `SSLContext.set_servername_callback` calls: `(ssl_object, server_name, context)`. */
@@ -81,7 +87,7 @@ export type ServernameCallback = (
   context: SSLContext,
 ) => unknown;
 
-const PROTOCOLS = new Set([PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER]);
+const PROTOCOLS = /* @__PURE__ */ new Set([PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER]);
 
 const PATH: OptionSpec[string] = ['string', 'null'];
 const CERT_CHAIN_OPTIONS: OptionSpec = { certfile: ['string'], keyfile: PATH, password: PATH };
@@ -90,7 +96,12 @@ const VERIFY_LOCATIONS_OPTIONS: OptionSpec = {
   capath: PATH,
   cadata: ['string', 'object', 'null'],
 };
-const DEFAULT_CONTEXT_OPTIONS: OptionSpec = { ...VERIFY_LOCATIONS_OPTIONS, purpose: ['object'] };
+// Object.assign marked pure, not a spread: esbuild keeps a spread of another object (a getter could run).
+const DEFAULT_CONTEXT_OPTIONS: OptionSpec = /* @__PURE__ */ Object.assign(
+  {},
+  VERIFY_LOCATIONS_OPTIONS,
+  { purpose: ['object'] },
+);
 
 /** Whether the first argument is Python's keyword arguments, as one options object. */
 function is_options_object(x: unknown): x is object {
@@ -152,7 +163,7 @@ export function _ssl_handshake_timeout_error(timeout: number): ConnectionAborted
 }
 
 /** The longest delay host timers take (2**31 - 1 ms, about 24.8 days); a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2147483647; // as a literal: esbuild keeps an unused `2 ** 31 - 1`
 
 /**
  * The host timer delay (ms) of a handshake deadline `seconds` away, or `null`
@@ -532,7 +543,7 @@ export function create_default_context(
  * @example
  * const ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, { cafile: 'ca.pem' });
  */
-export const ssl = Object.freeze({
+export const ssl = /* @__PURE__ */ Object.freeze({
   /** Python's `ssl.SSLContext`: the class {@link SSLContext}. */
   SSLContext,
   /** Python's `ssl.create_default_context()`: the function {@link create_default_context}. */

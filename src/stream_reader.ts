@@ -16,7 +16,7 @@ import { _StreamBuffer } from './stream_buffer.js';
 import type { ReadTransport } from './transports.js';
 
 /** asyncio's default buffer limit of a StreamReader: 64 KiB (`_DEFAULT_LIMIT`). */
-export const _DEFAULT_LIMIT = 2 ** 16;
+export const _DEFAULT_LIMIT = 65536; // as a literal: esbuild keeps an unused `2 ** 16`
 
 /** Options of `new StreamReader()` (asyncio's `limit` and `loop` arguments). */
 export interface StreamReaderOptions {
@@ -47,7 +47,7 @@ const enum Kind {
 /** `_attempt()` could not complete the read yet. */
 const WAIT = Symbol('wait');
 
-const NEWLINE = new Uint8Array([0x0a]);
+const NEWLINE = /* @__PURE__ */ new Uint8Array([0x0a]);
 /** The separators of any read but a readuntil() with several. */
 const NO_SEPARATORS: readonly Uint8Array[] = [];
 

@@ -348,7 +348,7 @@ export function create_subprocess_shell(
  * @example
  * const proc = yield* From(create_subprocess_shell('echo hi 1>&2', { stderr: subprocess.PIPE }));
  */
-export const subprocess = Object.freeze({
+export const subprocess = /* @__PURE__ */ Object.freeze({
   PIPE,
   STDOUT,
   DEVNULL,

@@ -277,7 +277,7 @@ function spawn_options(
   };
 }
 
-const decoder = new TextDecoder();
+const decoder = /* @__PURE__ */ new TextDecoder();
 
 function as_text(x: string | Uint8Array): string {
   return typeof x === 'string' ? x : decoder.decode(x);

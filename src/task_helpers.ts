@@ -124,6 +124,15 @@ class SleepFuture<T> extends Future<T> implements Runnable {
   }
 
   /**
+   * A sleep is held by the loop (its ready queue or timer heap) until it is
+   * over: a task waiting on one needs no weak registration (see Task._hold_weakly).
+   * @internal
+   */
+  override get _held_by_loop(): boolean {
+    return true;
+  }
+
+  /**
    * A zero-delay sleep's turn in the ready queue, one iteration after
    * `sleep(0)`: set the result and resume the waiting tasks right here, as
    * if each had queued itself (asyncio's bare `yield`), rather than queueing
@@ -162,10 +171,6 @@ class SleepFuture<T> extends Future<T> implements Runnable {
     return true;
   }
 }
-
-// A sleep is held by the loop (its ready queue or timer heap) until it is over:
-// a task waiting on one needs no weak registration (see Task._hold_weakly).
-SleepFuture.prototype._held_by_loop = true;
 
 function wake_sleeper(future: SleepFuture<unknown>): void {
   future._expire();

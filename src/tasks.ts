@@ -32,6 +32,8 @@ const NO_EXC: unknown = Symbol('no exception');
 
 type Gen = Generator<unknown, unknown, unknown>;
 
+const TASK_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze(['loop', 'name']);
+
 /**
  * Options of `new Task()`: asyncio's keyword-only `loop` and `name`.
  *
@@ -92,8 +94,12 @@ export class TaskExtra extends FutureExtra {
 /** Numbers the unnamed tasks: `Task-1`, `Task-2`, … (formatted only when asked for). */
 let unnamed_tasks = 0;
 
-/** `Future`'s own `add_done_callback`: a subclass that overrides it gets called (tracing libraries do). */
-const FUTURE_ADD_DONE_CALLBACK = Future.prototype.add_done_callback;
+/**
+ * `Future`'s own `add_done_callback`: a subclass that overrides it gets called
+ * (tracing libraries do). Read in a function marked pure: esbuild keeps a bare
+ * property read, which a getter could make a side effect.
+ */
+const FUTURE_ADD_DONE_CALLBACK = /* @__PURE__ */ (() => Future.prototype.add_done_callback)();
 
 /** What the registry keeps of a weakly held task: enough to report it, nothing that holds it. */
 interface WeaklyHeldTask {
@@ -106,7 +112,7 @@ interface WeaklyHeldTask {
 
 // A pending task that nothing references any more is collected, as asyncio's
 // tasks are (its _all_tasks is a WeakSet), and reported as Task.__del__ does.
-const collected_pending_tasks = new FinalizationRegistry<WeaklyHeldTask>((held) => {
+const collected_pending_tasks = /* @__PURE__ */ new FinalizationRegistry<WeaklyHeldTask>((held) => {
   held.loop._weak_tasks.delete(held.ref);
   if (!held.report) return;
   const context: ExceptionContext = {
@@ -189,6 +195,11 @@ export class Task<T = unknown> extends Future<T> {
     this._older = newest;
     if (newest !== null) newest._newer = this as Task<unknown>;
     this._loop._newest_task = this as Task<unknown>;
+  }
+
+  /** @internal */
+  override get _option_keys(): readonly string[] {
+    return TASK_OPTION_KEYS;
   }
 
   /** The task whose step is running on `loop` (default: the current loop), or `null`. */
@@ -559,8 +570,6 @@ export function create_task<T>(
 ): Task<T> {
   return get_running_loop().create_task(coro, options);
 }
-
-Task.prototype._option_keys = Object.freeze(['loop', 'name']);
 
 /** The task running on `loop` or `{loop}` (default: the current loop), or `null` (asyncio 3.7's `current_task`). */
 export function current_task(loop?: AbstractEventLoop | LoopOption | null): Task<unknown> | null {

@@ -8,7 +8,7 @@ import { SynchronousExecutor } from './executor.js';
 import { _loop_of } from './loop_internals.js';
 import { WorkerPoolExecutor } from './worker_pool_executor.js';
 
-const AsyncFunction = Object.getPrototypeOf(async () => {}) as object;
+const AsyncFunction = /* @__PURE__ */ Object.getPrototypeOf(async () => {}) as object;
 
 /**
  * Run `fn(...args)` on a worker thread (Node) or Web Worker (browsers) and

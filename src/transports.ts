@@ -4,14 +4,6 @@ import { NotImplementedError } from './exceptions.js';
 import type { SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 
-/** Classes that are `DatagramTransport`s without extending it (see its `Symbol.hasInstance`). */
-const datagram_transport_classes: (abstract new (...args: never[]) => object)[] = [];
-
-/** Make `cls` a `DatagramTransport` for `instanceof`, as asyncio's multiple inheritance does. @internal */
-export function _register_datagram_transport(cls: abstract new (...args: never[]) => object): void {
-  datagram_transport_classes.push(cls);
-}
-
 function abstract(cls: string, method: string): never {
   throw new NotImplementedError(`${cls}.${method}() is not implemented by this transport`);
 }
@@ -179,9 +171,13 @@ export class DatagramTransport extends BaseTransport {
    */
   static override [Symbol.hasInstance](obj: unknown): boolean {
     if (Function.prototype[Symbol.hasInstance].call(this, obj)) return true;
-    if (this !== DatagramTransport) return false;
-    for (const cls of datagram_transport_classes) if (obj instanceof cls) return true;
-    return false;
+    // The built-in one says so with a getter in its class body rather than by
+    // registering here: a bundler then drops it when a program does not use it.
+    return (
+      this === DatagramTransport &&
+      obj instanceof BaseTransport &&
+      (obj as { _is_datagram_transport?: unknown })._is_datagram_transport === true
+    );
   }
 
   /**

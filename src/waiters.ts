@@ -11,7 +11,7 @@
 // already put, see `_result_droppable()`).
 
 import type { _LoopInternals } from './loop_internals.js';
-import { ASYNC_DISPOSE, DISPOSE } from './disposal.js';
+import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import { Future } from './futures.js';
 
 /**
@@ -228,12 +228,12 @@ export class LockGuard implements Disposable, AsyncDisposable {
   }
 
   /** `using held = ...` calls this at scope exit: same as `release()`. */
-  [DISPOSE](): void {
+  [Symbol.dispose](): void {
     this.release();
   }
 
   /** `await using held = ...` calls this at scope exit: releases at once. */
-  [ASYNC_DISPOSE](): Promise<void> {
+  [Symbol.asyncDispose](): Promise<void> {
     try {
       this.release();
       return Promise.resolve();

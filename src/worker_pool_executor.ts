@@ -1,7 +1,7 @@
 // WorkerPoolExecutor: run functions on worker threads (Node) or Web Workers (browsers), asyncio's executor contract.
 
 import { ConcurrentFuture } from './concurrent_future.js';
-import { ASYNC_DISPOSE, DISPOSE } from './disposal.js';
+import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import { Deque } from './deque.js';
 import type { Executor } from './executor.js';
 import { RuntimeError, ValueError, WorkerCrashedError } from './exceptions.js';
@@ -193,12 +193,12 @@ export class WorkerPoolExecutor implements Executor, Disposable, AsyncDisposable
   }
 
   /** `using pool = ...`: shut down at scope exit without waiting. */
-  [DISPOSE](): void {
+  [Symbol.dispose](): void {
     void this.shutdown(false);
   }
 
   /** `await using pool = ...`: shut down at scope exit and wait for the workers to stop. */
-  [ASYNC_DISPOSE](): Promise<void> {
+  [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown(true);
   }
 

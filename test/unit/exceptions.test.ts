@@ -50,6 +50,21 @@ describe('error classes', () => {
     expect(Object.prototype.hasOwnProperty.call(err, 'name')).toBe(false);
   });
 
+  it('assigning a name renames that error only, with an own non-enumerable name', () => {
+    const err = new ValueError('x');
+    err.name = 'Other';
+    expect(String(err)).toBe('Other: x');
+    expect(Object.getOwnPropertyDescriptor(err, 'name')).toEqual({
+      value: 'Other',
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+    expect(Object.keys(err)).toEqual([]);
+    expect(new ValueError('y').name).toBe('ValueError');
+    expect(new NotImplementedError('z').name).toBe('NotImplementedError');
+  });
+
   it('keeps the cause passed in the options', () => {
     const original = new Error('low level');
     expect(new RuntimeError('high level', { cause: original }).cause).toBe(original);
