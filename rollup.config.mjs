@@ -87,6 +87,10 @@ export {};
   };
 }
 
+/** The browser ESM build's entry module, among the modules it keeps apart. */
+const is_browser_entry = ({ facadeModuleId }) =>
+  facadeModuleId === `${root}platform/browser/index.ts`;
+
 export default [
   // Node: ESM + CJS; node: built-ins and ws stay runtime imports.
   {
@@ -119,19 +123,21 @@ export default [
     onwarn,
     plugins: [ts('platform/browser/tsconfig.json'), browser_hygiene()],
     output: [
-      // The host I/O that platform/browser/index.ts imports dynamically becomes a chunk
-      // of its own (dist/trollius.browser.io.mjs): a bundler splitting the user's program
-      // keeps it out of the first chunk; a program without I/O never loads it. What both
-      // need is dist/trollius.browser.core.mjs, which the entry re-exports (an entry
-      // cannot export the io chunk's imports without adding names to the public API).
+      // One module per source file (dist/browser/), so that a user's bundler places each
+      // by what uses it: the host I/O that platform/browser/index.ts imports dynamically
+      // (platform/browser/io.ts and what only it reaches) goes to a chunk of its own,
+      // loaded by the first I/O call; what an app does not use is left out. Only the
+      // entry and src/base_events.mjs have top-level effects (package.json sideEffects;
+      // test/dist/tree_shaking.test.ts checks the rest).
       {
         // dir is the root, not dist/: the TypeScript plugin wants its outDir (above) inside it.
         dir: '.',
-        entryFileNames: 'dist/trollius.browser.mjs',
-        chunkFileNames: ({ name }) => `dist/trollius.browser.${name === 'io' ? 'io' : 'core'}.mjs`,
+        preserveModules: true,
+        entryFileNames: (chunk) =>
+          is_browser_entry(chunk) ? 'dist/trollius.browser.mjs' : 'dist/browser/[name].mjs',
         format: 'es',
         sourcemap: true,
-        banner,
+        banner: (chunk) => (is_browser_entry(chunk) ? banner : ''),
       },
       // A <script> is one file: the IIFEs inline the dynamic import.
       {

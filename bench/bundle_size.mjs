@@ -1,4 +1,4 @@
-// npm run bench:size: what an app bundled for browsers keeps of trollius (esbuild, minified, gzipped).
+// npm run bench:size: what an app bundled for browsers keeps of trollius (esbuild and rollup, minified, gzipped).
 //
 // Two apps are bundled from dist/trollius.browser.mjs as a user's bundler would
 // take it: a small one using five names, and one keeping everything the
@@ -12,11 +12,18 @@
 // fetched only by a program that does I/O: "first load" counts what the page
 // loads at start, "I/O chunk" what the first I/O call adds. "one file" is
 // esbuild without splitting, which inlines the dynamic import.
+//
+// esbuild puts a module in the first chunk when the package's entry re-exports
+// it, even if the app uses none of it, as soon as the I/O chunk needs it (the
+// exported error, transport and TLS classes); rollup (which vite builds with)
+// places each module by what uses it. Both are shown.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
+import terser from '@rollup/plugin-terser';
 import { build } from 'esbuild';
+import { rollup } from 'rollup';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BROWSER_BUILD = path.join(here, '..', 'dist', 'trollius.browser.mjs');
@@ -54,8 +61,40 @@ async function bundle(source, splitting) {
     absWorkingDir: here, // the metafile's paths are relative to it
     logLevel: 'error',
   });
-  const bytes = new Map(result.outputFiles.map((f) => [path.relative(here, f.path), f.contents]));
+  const bytes = new Map(
+    result.outputFiles
+      .filter((f) => f.path.endsWith('.js'))
+      .map((f) => [path.relative(here, f.path), f.contents]),
+  );
   return { bytes, outputs: result.metafile.outputs };
+}
+
+/** The same with rollup and terser: the output chunks, by file name, with their static imports. */
+async function bundle_rollup(source) {
+  const bundle = await rollup({
+    input: 'app',
+    plugins: [
+      {
+        name: 'app-and-trollius',
+        resolveId: (id) => (id === 'app' ? id : id === 'trollius' ? BROWSER_BUILD : null),
+        load: (id) => (id === 'app' ? source : null),
+      },
+    ],
+    onwarn: () => {},
+  });
+  const { output } = await bundle.generate({ format: 'es', plugins: [terser()] });
+  await bundle.close();
+  const bytes = new Map(output.map((chunk) => [chunk.fileName, Buffer.from(chunk.code)]));
+  const outputs = Object.fromEntries(
+    output.map((chunk) => [
+      chunk.fileName,
+      {
+        entryPoint: chunk.isEntry ? chunk.fileName : undefined,
+        imports: chunk.imports.map((path) => ({ path, kind: 'import-statement' })),
+      },
+    ]),
+  );
+  return { bytes, outputs };
 }
 
 /** Minified and gzipped size of some outputs, gzipped one by one as a server sends them. */
@@ -82,15 +121,23 @@ function first_load(outputs) {
 }
 
 const kb = ({ min, gzip }) => `${(gzip / 1024).toFixed(1)} KB (${(min / 1024).toFixed(1)} KB min)`;
-console.log('| app (min+gzip) | first load | I/O chunk | one file, no splitting |');
-console.log('|---|---|---|---|');
+
+/** The first load and the rest of one split build. */
+function split_sizes({ bytes, outputs }) {
+  const first = first_load(outputs);
+  const lazy = [...bytes.keys()].filter((file) => !first.has(file));
+  return [size(bytes, first), size(bytes, lazy)];
+}
+
+console.log(
+  '| app (min+gzip) | esbuild: first load | esbuild: I/O chunk | rollup: first load | rollup: I/O chunk | esbuild, one file |',
+);
+console.log('|---|---|---|---|---|---|');
 for (const [name, source] of Object.entries(APPS)) {
-  const split = await bundle(source, true);
-  const outputs = Object.keys(split.outputs).filter((file) => file.endsWith('.js'));
-  const first = first_load(split.outputs);
-  const lazy = outputs.filter((file) => !first.has(file));
+  const [esbuild_first, esbuild_lazy] = split_sizes(await bundle(source, true));
+  const [rollup_first, rollup_lazy] = split_sizes(await bundle_rollup(source));
   const whole = await bundle(source, false);
-  console.log(
-    `| ${name} | ${kb(size(split.bytes, first))} | ${kb(size(split.bytes, lazy))} | ${kb(size(whole.bytes, whole.bytes.keys()))} |`,
-  );
+  const cells = [esbuild_first, esbuild_lazy, rollup_first, rollup_lazy];
+  cells.push(size(whole.bytes, whole.bytes.keys()));
+  console.log(`| ${name} | ${cells.map(kb).join(' | ')} |`);
 }

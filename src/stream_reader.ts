@@ -28,21 +28,26 @@ export interface StreamReaderOptions {
 
 const READER_OPTIONS: OptionSpec = { limit: ['number', 'null'], loop: ['object', 'null'] };
 
-/** What the pending read asked for. */
-const enum Kind {
+/**
+ * What the pending read asked for. An object, not an enum: TypeScript emits a
+ * (const) enum as a top-level function call under isolatedModules, which
+ * bundlers must then keep.
+ */
+const Kind = {
   /** read(n), n > 0: at least one byte, at most n. */
-  READ,
+  READ: 0,
   /** read(-1): everything up to EOF. */
-  ALL,
+  ALL: 1,
   /** readexactly(n). */
-  EXACTLY,
+  EXACTLY: 2,
   /** readuntil(sep). */
-  UNTIL,
+  UNTIL: 3,
   /** readline(): readuntil(b'\n') with asyncio's readline error handling. */
-  LINE,
+  LINE: 4,
   /** readuntil([sep, ...]): the first of several separators (asyncio 3.13). */
-  UNTIL_ANY,
-}
+  UNTIL_ANY: 5,
+} as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
 
 /** `_attempt()` could not complete the read yet. */
 const WAIT = Symbol('wait');

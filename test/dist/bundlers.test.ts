@@ -35,18 +35,22 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 
 describe('npm pack', () => {
   it('ships the bundles, their maps, the types, LICENSE, README.md and package.json, and nothing else', () => {
-    expect(project.packed_files.map((f) => f.path).sort()).toEqual([
+    const [modules, others] = partition(
+      project.packed_files.map((f) => f.path).sort(),
+      (file) => file.startsWith('dist/browser/'),
+    );
+    // The browser ESM build's modules, each with its map.
+    const scripts = modules.filter((file) => file.endsWith('.mjs'));
+    expect(scripts).toContain('dist/browser/src/base_events.mjs');
+    expect(modules).toEqual(scripts.flatMap((file) => [file, `${file}.map`]).sort());
+    expect(others).toEqual([
       'LICENSE',
       'README.md',
-      'dist/trollius.browser.core.mjs',
-      'dist/trollius.browser.core.mjs.map',
       'dist/trollius.browser.iife.d.ts',
       'dist/trollius.browser.iife.js',
       'dist/trollius.browser.iife.js.map',
       'dist/trollius.browser.iife.min.js',
       'dist/trollius.browser.iife.min.js.map',
-      'dist/trollius.browser.io.mjs',
-      'dist/trollius.browser.io.mjs.map',
       'dist/trollius.browser.mjs',
       'dist/trollius.browser.mjs.map',
       'dist/trollius.d.cts',
@@ -59,27 +63,35 @@ describe('npm pack', () => {
     ]);
   });
 
-  it('marks the shipped files that install a backend, and only those, as having side effects', () => {
+  it('marks the shipped files with top-level effects, and only those, as having side effects', () => {
     const scripts = project.packed_files
       .map((f) => f.path)
       .filter((p) => /\.(m|c)?js$/.test(p))
       .sort();
-    const installing = scripts.filter((file) =>
-      readFileSync(path.join(project.dir, 'node_modules/trollius', file), 'utf8').includes(
-        'install_platform(',
-      ),
-    );
-    expect([...pkg.sideEffects].sort()).toEqual(installing.map((p) => `./${p}`));
-    // The browser entry only re-exports its core chunk; the I/O chunk only exports.
-    expect(installing).toEqual([
-      'dist/trollius.browser.core.mjs',
+    const read = (file: string): string =>
+      readFileSync(path.join(project.dir, 'node_modules/trollius', file), 'utf8');
+    // The bundles' entries, each of which installs its backend...
+    const entries = scripts.filter((file) => !file.startsWith('dist/browser/'));
+    expect(entries).toEqual([
       'dist/trollius.browser.iife.js',
       'dist/trollius.browser.iife.min.js',
+      'dist/trollius.browser.mjs',
       'dist/trollius.node.cjs',
       'dist/trollius.node.mjs',
     ]);
+    for (const file of entries) expect(read(file), file).toContain('install_platform');
+    // ...and the browser build's loop module: the default policy and the loop's I/O forwarders.
+    expect(read('dist/browser/src/base_events.mjs')).toMatch(/^install_io_methods\(/m);
+    expect([...pkg.sideEffects].sort()).toEqual(
+      [...entries, 'dist/browser/src/base_events.mjs'].map((p) => `./${p}`).sort(),
+    );
   });
 });
+
+/** The items of `list` for which `test` holds, and the others. */
+function partition<T>(list: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [list.filter(test), list.filter((item) => !test(item))];
+}
 
 describe('Node, no bundler', () => {
   it('resolves import and require to the Node bundles, and ./iife, ./iife.min to the scripts', async () => {
