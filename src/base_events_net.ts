@@ -8,7 +8,8 @@
 // and signals.ts, which it imports directly.
 //
 //   net_options.ts        the options objects of the methods, and their specs
-//   net_helpers.ts        host_future(), argument checks, _make_transport()
+//   net_helpers.ts        host_future(), argument checks
+//   stream_transport.ts   _make_transport(): a stream transport, once connection_made ran
 //   getaddrinfo.ts        getaddrinfo(), getnameinfo()
 //   create_connection.ts  create_connection() (staggered.ts: Happy Eyeballs)
 //   create_server.ts      create_server() (server.ts: Server, ServerSocket)
@@ -28,7 +29,6 @@ export { create_connection, _interleave_addrinfos } from './create_connection.js
 export { create_server } from './create_server.js';
 export { getaddrinfo, getnameinfo } from './getaddrinfo.js';
 export {
-  _make_transport,
   check_factory,
   check_ssl_timeouts,
   host_future,
@@ -53,3 +53,4 @@ export {
 } from './sendfile.js';
 export { Server, ServerSocket } from './server.js';
 export { connect_pipe, create_unix_connection, create_unix_server } from './unix_events.js';
+export { _make_transport } from './stream_transport.js';

@@ -4,13 +4,13 @@ import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { logger } from './log.js';
 import {
-  _make_transport,
   check_factory,
   check_ssl_timeouts,
   destroy_raw,
   host_future,
   is_none,
 } from './net_helpers.js';
+import { _make_transport } from './stream_transport.js';
 import { SSL_SHUTDOWN_TIMEOUT, type ProtocolFactory } from './net_options.js';
 import { check_options, type OptionSpec } from './options.js';
 import type { RawStream } from './platform.js';

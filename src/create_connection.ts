@@ -7,7 +7,6 @@ import { TimeoutError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { getaddrinfo } from './getaddrinfo.js';
 import {
-  _make_transport,
   check_factory,
   check_ssl_timeouts,
   destroy_raw,
@@ -15,6 +14,7 @@ import {
   is_none,
   refuse_with,
 } from './net_helpers.js';
+import { _make_transport } from './stream_transport.js';
 import {
   CREATE_CONNECTION_OPTIONS,
   SSL_SHUTDOWN_TIMEOUT,

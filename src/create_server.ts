@@ -26,6 +26,7 @@ import { OSError, os_error_from_code } from './os_errors.js';
 import type { AddrInfo, RawServer, StreamListenOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { Server } from './server.js';
+import { serve_accepted } from './stream_transport.js';
 import { socket, _format_sockaddr } from './sockets.js';
 import { _ssl_context_of, type SSLContext } from './ssl.js';
 import type { Task } from './tasks.js';
@@ -79,7 +80,13 @@ export function create_server(
       ssl,
       on_handshake_error: ssl === null ? null : handshake_error_reporter(loop),
     };
-    const server = new Server(loop, protocol_factory, backlog, ssl_shutdown_timeout);
+    const server = new Server(
+      loop,
+      protocol_factory,
+      backlog,
+      ssl_shutdown_timeout,
+      serve_accepted,
+    );
     return make_server(
       loop,
       server,
@@ -113,7 +120,13 @@ export function create_server(
     keep_alive: opts.keep_alive ?? false,
     sock: opts.sock,
   };
-  const server = new Server(loop, protocol_factory, opts.backlog ?? 100, ssl_shutdown_timeout);
+  const server = new Server(
+    loop,
+    protocol_factory,
+    opts.backlog ?? 100,
+    ssl_shutdown_timeout,
+    serve_accepted,
+  );
   return make_server(
     loop,
     server,

@@ -12,7 +12,7 @@ import type { BaseEventLoop } from './base_events.js';
 import { subprocess_exec, subprocess_shell } from './base_subprocess.js';
 import { create_datagram_endpoint } from './datagram_transport.js';
 import type { LoopIoMethods } from './loop_io_forwarders.js';
-import { connect_message_port } from './message_port.js';
+import { connect_message_port } from './message_port_stream.js';
 import { start_tls } from './start_tls.js';
 
 /** The I/O method bodies, `this` being the loop. @internal */

@@ -1,30 +1,22 @@
-// MessagePort transports: a byte stream over a MessagePort (browsers' MessageChannel/Workers, Node's worker_threads), and the Worker pairing helpers.
+// Streams over MessagePorts (open_message_port) and the Worker pairing helpers (connect_worker, accept_parent_port); the transport itself is in message_port_stream.ts.
 //
 // The port is the one host object both sides already hold, and browsers and
 // Node give it the same shape (EventTarget 'message' events, postMessage with
 // a transfer list), so one RawStream serves both hosts; only finding a
 // worker's parent endpoint goes through the platform (`parent_port()`).
 
-import { _loop_of, type _LoopInternals } from './loop_internals.js';
-import { _make_transport, type ProtocolFactory } from './base_events_net.js';
+import { _loop_of } from './loop_internals.js';
 import { From } from './coroutines.js';
 import type { AbstractEventLoop } from './events.js';
 import { RuntimeError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import { check_options, type OptionSpec } from './options.js';
-import { ConnectionResetError } from './os_errors.js';
-import type { MessageEndpoint, RawStream } from './platform.js';
-import type { BaseProtocol } from './protocols.js';
+import type { MessageEndpoint } from './platform.js';
 import { StreamReader, StreamReaderProtocol, StreamWriter, type StreamOptions } from './streams.js';
 import type { Task } from './tasks.js';
-import type { Transport } from './transports.js';
 
 export type { MessageEndpoint } from './platform.js';
-
-/** The control messages of the wire format; data travels as bare ArrayBuffers. */
-const CONTROL_KEY = '__trollius_stream__';
-type Control = 'eof' | 'close' | 'reset';
 
 const OPEN_MESSAGE_PORT_OPTIONS: OptionSpec = {
   loop: ['object', 'null'],
@@ -39,19 +31,8 @@ const ACCEPT_PARENT_PORT_OPTIONS: OptionSpec = {
 /** The key of the message `connect_worker()` sends, carrying the port. */
 const PORT_KEY = '__trollius_port__';
 
-function control(kind: Control): Record<string, Control> {
-  return { [CONTROL_KEY]: kind };
-}
-
-function control_of(data: unknown): Control | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const kind = (data as Record<string, unknown>)[CONTROL_KEY];
-  return kind === 'eof' || kind === 'close' || kind === 'reset' ? kind : null;
-}
-
-function noop(): void {}
-
-function check_port(port: unknown, what: string): MessageEndpoint {
+/** `port` if it has what a MessagePort transport needs, else a TypeError naming `what`. @internal */
+export function check_port(port: unknown, what: string): MessageEndpoint {
   const p = port as Partial<MessageEndpoint> | null;
   if (
     typeof p !== 'object' ||
@@ -63,178 +44,6 @@ function check_port(port: unknown, what: string): MessageEndpoint {
     throw new TypeError(`${what} must be a MessagePort, got ${repr(port)}`);
   }
   return p as MessageEndpoint;
-}
-
-/**
- * The bytes of `chunk` as an ArrayBuffer that may be transferred: its own
- * buffer when the view covers all of a plain ArrayBuffer (no copy; the
- * caller's buffer is detached by the transfer), else a fresh copy (a view on
- * a larger buffer, such as Node's pooled Buffers, or a SharedArrayBuffer).
- */
-export function _transferable_buffer(chunk: Uint8Array): ArrayBuffer {
-  const buffer = chunk.buffer;
-  if (
-    buffer instanceof ArrayBuffer &&
-    chunk.byteOffset === 0 &&
-    chunk.byteLength === buffer.byteLength
-  ) {
-    return buffer;
-  }
-  return new Uint8Array(chunk).buffer;
-}
-
-/**
- * A RawStream over a MessagePort.
- *
- * Wire format: each write is one transferred ArrayBuffer; `write_eof()`,
- * `close()` and `abort()` send a control message (`eof`, `close`, `reset`),
- * since a MessagePort has no close event browsers fire reliably. The other
- * end then gets `eof_received()`, `connection_lost(null)` (after EOF), or
- * `connection_lost(ConnectionResetError)`.
- *
- * postMessage never blocks and has no buffer to watch, so the write buffer
- * is always empty; reading is paused by holding messages here.
- *
- * @internal
- */
-export class _MessagePortStream implements RawStream {
-  on_data: (chunk: Uint8Array) => void = noop;
-  on_eof: () => void = noop;
-  on_close: (err: Error | null) => void = noop;
-  on_drain: () => void = noop;
-  readonly can_write_eof = true;
-  readonly write_buffer_size = 0;
-  readonly extra: Readonly<Record<string, unknown>>;
-  /** @internal */ readonly _port: MessageEndpoint;
-  /** @internal */ _started = false;
-  /** @internal */ _reading = false;
-  /** @internal Data and controls received while paused or before start(). */
-  _pending: (Uint8Array | Control)[] = [];
-  /** @internal */ _closed = false;
-  private _eof_delivered = false;
-
-  constructor(port: MessageEndpoint) {
-    this._port = port;
-    this.extra = { message_port: port, peername: null, sockname: null };
-    port.addEventListener('message', this._port_on_message);
-    // addEventListener (unlike onmessage) needs start() before messages flow.
-    port.start?.();
-  }
-
-  private readonly _port_on_message = (event: { data: unknown }): void => {
-    if (this._closed) return;
-    const data = event.data;
-    let item: Uint8Array | Control | null;
-    if (data instanceof ArrayBuffer) item = new Uint8Array(data);
-    else if (ArrayBuffer.isView(data)) {
-      item = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    } else item = control_of(data);
-    if (item === null) return; // not ours: the port may carry the application's messages too
-    if (this._started && this._reading && this._pending.length === 0) this._deliver(item);
-    else this._pending.push(item);
-  };
-
-  private _deliver(item: Uint8Array | Control): void {
-    if (item instanceof Uint8Array) {
-      if (item.length > 0) this.on_data(item);
-    } else if (item === 'eof') {
-      this._deliver_eof();
-    } else if (item === 'close') {
-      this._deliver_eof();
-      this._finish(null);
-    } else {
-      this._finish(
-        new ConnectionResetError('Connection reset by peer (the MessagePort peer aborted)'),
-      );
-    }
-  }
-
-  private _deliver_eof(): void {
-    if (this._eof_delivered) return;
-    this._eof_delivered = true;
-    this.on_eof();
-  }
-
-  private _finish(err: Error | null): void {
-    if (this._closed) return;
-    this._closed = true;
-    this._pending = [];
-    this._port.removeEventListener('message', this._port_on_message);
-    this._port.close?.();
-    this.on_close(err);
-  }
-
-  start(): void {
-    this._started = true;
-  }
-
-  write(chunk: Uint8Array): boolean {
-    if (this._closed) return true;
-    const buffer = _transferable_buffer(chunk);
-    this._port.postMessage(buffer, [buffer]);
-    return true;
-  }
-
-  want_drain(_mark: number): void {
-    queueMicrotask(() => {
-      if (!this._closed) this.on_drain();
-    });
-  }
-
-  write_eof(): void {
-    if (!this._closed) this._port.postMessage(control('eof'));
-  }
-
-  pause_reading(): void {
-    this._reading = false;
-  }
-
-  resume_reading(): void {
-    this._reading = true;
-    while (this._pending.length > 0 && this._reading && !this._closed) {
-      this._deliver(this._pending.shift()!);
-    }
-  }
-
-  close(): void {
-    this._end('close');
-  }
-
-  destroy(): void {
-    this._end('reset');
-  }
-
-  private _end(kind: Control): void {
-    if (this._closed) return;
-    // Messages posted before port.close() are still delivered to the other end.
-    this._port.postMessage(control(kind));
-    // on_close comes from a later task, as a socket's would.
-    queueMicrotask(() => this._finish(null));
-    this._closed_soon();
-  }
-
-  private _closed_soon(): void {
-    this._port.removeEventListener('message', this._port_on_message);
-  }
-}
-
-/**
- * `loop.connect_message_port()`: wrap `port` in a transport and resolve to
- * `[transport, protocol]` once `connection_made` ran.
- * @internal
- */
-export function connect_message_port<P extends BaseProtocol>(
-  loop: _LoopInternals,
-  protocol_factory: ProtocolFactory<P>,
-  port: unknown,
-): Task<[Transport, P]> {
-  if (typeof protocol_factory !== 'function') {
-    throw new TypeError(`protocol_factory must be a callable, got ${repr(protocol_factory)}`);
-  }
-  const endpoint = check_port(port, 'port');
-  loop._check_closed();
-  const raw = new _MessagePortStream(endpoint);
-  return loop.create_task(_make_transport(loop, raw, protocol_factory, 'both', null));
 }
 
 /**

@@ -1,16 +1,12 @@
-// What the loop's network methods share: a Future of a host Promise, argument checks, and wrapping a connected stream in a transport (asyncio base_events.py).
+// What the loop's network methods share: a Future of a host Promise, argument checks, and the refusals of raw-socket methods (asyncio base_events.py).
 
 import type { _LoopInternals } from './loop_internals.js';
-import { From } from './coroutines.js';
 import { NotImplementedError, ValueError } from './exceptions.js';
 import { STREAM_SOCK } from './fd_readiness.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
-import type { ProtocolFactory } from './net_options.js';
 import { OSError } from './os_errors.js';
 import type { RawServer, RawStream } from './platform.js';
-import type { BaseProtocol } from './protocols.js';
-import { _StreamTransport, type Direction } from './stream_transport.js';
 
 /**
  * A Future of `promise`'s outcome on `loop`. If nobody wants the value any
@@ -115,38 +111,6 @@ export function check_factory(factory: unknown): void {
 /** `null` or `undefined`: Python's `None`. @internal */
 export function is_none(x: unknown): x is null | undefined {
   return x === null || x === undefined;
-}
-
-/**
- * Wrap a protocol and a connected stream in a transport, and wait for
- * connection_made. A TLS connection's `ssl_shutdown_timeout` bounds its `close()`.
- * @internal
- */
-export function* _make_transport<P extends BaseProtocol>(
-  loop: _LoopInternals,
-  raw: RawStream,
-  protocol_factory: ProtocolFactory<P>,
-  direction: Direction,
-  extra: Record<string, unknown> | null,
-  ssl_shutdown_timeout: number | null = null,
-): Generator<unknown, [_StreamTransport, P], unknown> {
-  let protocol: P;
-  try {
-    protocol = protocol_factory();
-  } catch (exc) {
-    raw.destroy();
-    throw exc;
-  }
-  const waiter = loop.create_future<null>();
-  const transport = new _StreamTransport(loop, raw, protocol, waiter, extra, null, direction);
-  transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
-  try {
-    yield From(waiter);
-  } catch (exc) {
-    transport.close();
-    throw exc;
-  }
-  return [transport, protocol];
 }
 
 // ---- what no JavaScript host can do: raw sockets ------------------------

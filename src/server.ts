@@ -11,7 +11,10 @@ import { logger } from './log.js';
 import type { RawServer, RawStream, SockAddr } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
-import { _StreamTransport } from './stream_transport.js';
+import type { _StreamTransport } from './stream_transport.js';
+
+/** Wraps a connection `server` accepted, and its protocol, in a transport. @internal */
+export type ServeAccepted = (server: Server, raw: RawStream, protocol: BaseProtocol) => void;
 
 /**
  * A server returned by `create_server()` (asyncio's `AbstractServer`, 3.13):
@@ -138,19 +141,27 @@ export class Server extends AbstractServer {
   _held: RawStream[] = [];
   /** @internal The `ssl_shutdown_timeout` of each connection (TLS servers), or `null`. */
   readonly _ssl_shutdown_timeout: number | null;
+  /** @internal Makes each accepted connection's transport (stream_transport.ts's `serve_accepted`). */
+  private readonly _serve_accepted: ServeAccepted;
 
-  /** @internal */
+  /**
+   * @internal The transport maker comes from the caller (create_server()), so
+   * that this class, which the package exports, does not reach the transports:
+   * a browser app that imports it but never serves does not carry them.
+   */
   constructor(
     loop: _LoopInternals,
     protocol_factory: ProtocolFactory<BaseProtocol>,
     backlog: number,
-    ssl_shutdown_timeout: number | null = null,
+    ssl_shutdown_timeout: number | null,
+    serve_accepted: ServeAccepted,
   ) {
     super();
     this._loop = loop;
     this._protocol_factory = protocol_factory;
     this._backlog = backlog;
     this._ssl_shutdown_timeout = ssl_shutdown_timeout;
+    this._serve_accepted = serve_accepted;
     loop._host_resources.add(this);
   }
 
@@ -382,8 +393,7 @@ export class Server extends AbstractServer {
       });
       return;
     }
-    const transport = new _StreamTransport(this._loop, raw, protocol, null, null, this);
-    transport._ssl_shutdown_timeout = this._ssl_shutdown_timeout;
+    this._serve_accepted(this, raw, protocol);
   };
 
   /** @internal A transport of this server was created. */

@@ -1,12 +1,15 @@
 // _StreamTransport: asyncio's socket-transport semantics (selector_events.py) over a platform RawStream.
 
 import type { _LoopInternals } from './loop_internals.js';
+import { From } from './coroutines.js';
 import type { TimerHandle } from './handles.js';
 import { RuntimeError, TimeoutError } from './exceptions.js';
 import type { Future } from './futures.js';
 import { logger } from './log.js';
 import { BrokenPipeError } from './os_errors.js';
+import type { ProtocolFactory } from './net_options.js';
 import type { RawStream } from './platform.js';
+import type { Server } from './server.js';
 import { BufferedProtocol, type BaseProtocol, type Protocol } from './protocols.js';
 import { _RawTransport, maybe_resume_protocol, type_name } from './raw_transport.js';
 
@@ -539,4 +542,42 @@ export class _StreamTransport extends _RawTransport {
       server?._detach(this);
     }
   }
+}
+
+/**
+ * Wrap a protocol and a connected stream in a transport, and wait for
+ * connection_made. A TLS connection's `ssl_shutdown_timeout` bounds its `close()`.
+ * @internal
+ */
+export function* _make_transport<P extends BaseProtocol>(
+  loop: _LoopInternals,
+  raw: RawStream,
+  protocol_factory: ProtocolFactory<P>,
+  direction: Direction,
+  extra: Record<string, unknown> | null,
+  ssl_shutdown_timeout: number | null = null,
+): Generator<unknown, [_StreamTransport, P], unknown> {
+  let protocol: P;
+  try {
+    protocol = protocol_factory();
+  } catch (exc) {
+    raw.destroy();
+    throw exc;
+  }
+  const waiter = loop.create_future<null>();
+  const transport = new _StreamTransport(loop, raw, protocol, waiter, extra, null, direction);
+  transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
+  try {
+    yield From(waiter);
+  } catch (exc) {
+    transport.close();
+    throw exc;
+  }
+  return [transport, protocol];
+}
+
+/** The transport of a connection `server` accepted (its `ServeAccepted`). @internal */
+export function serve_accepted(server: Server, raw: RawStream, protocol: BaseProtocol): void {
+  const transport = new _StreamTransport(server._loop, raw, protocol, null, null, server);
+  transport._ssl_shutdown_timeout = server._ssl_shutdown_timeout;
 }

@@ -6,7 +6,6 @@ import { NotImplementedError, ValueError } from './exceptions.js';
 import { make_server } from './create_server.js';
 import { repr } from './format_helpers.js';
 import {
-  _make_transport,
   check_factory,
   check_ssl_server,
   check_ssl_timeouts,
@@ -17,6 +16,7 @@ import {
   is_none,
   refuse_with,
 } from './net_helpers.js';
+import { _make_transport, serve_accepted } from './stream_transport.js';
 import {
   CREATE_UNIX_CONNECTION_OPTIONS,
   CREATE_UNIX_SERVER_OPTIONS,
@@ -119,7 +119,7 @@ export function create_unix_server(
     ssl === null ? null : (opts.ssl_shutdown_timeout ?? SSL_SHUTDOWN_TIMEOUT);
   loop._check_closed();
   const backlog = opts.backlog ?? 100;
-  const server = new Server(loop, protocol_factory, backlog, ssl_shutdown_timeout);
+  const server = new Server(loop, protocol_factory, backlog, ssl_shutdown_timeout, serve_accepted);
   const on_handshake_error = ssl === null ? null : handshake_error_reporter(loop);
   const listen_opts: StreamListenOptions = is_none(path)
     ? { sock: opts.sock, backlog, ssl, ssl_handshake_timeout, on_handshake_error }

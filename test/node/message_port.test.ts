@@ -10,12 +10,8 @@ import { From, coroutine } from '../../src/coroutines.js';
 import { set_event_loop } from '../../src/event_loop_policy.js';
 import { RuntimeError } from '../../src/exceptions.js';
 import { gather } from '../../src/task_helpers.js';
-import {
-  _transferable_buffer,
-  accept_parent_port,
-  connect_worker,
-  open_message_port,
-} from '../../src/message_port.js';
+import { accept_parent_port, connect_worker, open_message_port } from '../../src/message_port.js';
+import { _transferable_buffer } from '../../src/message_port_stream.js';
 import { ConnectionResetError } from '../../src/os_errors.js';
 import type { StreamReader, StreamWriter } from '../../src/streams.js';
 import { RecordingProtocol, b, run, s } from '../support/net.js';
