@@ -81,11 +81,15 @@ export function install_io_methods(prototype: BaseEventLoop): void {
   };
   for (const [name, value] of Object.entries(SYNC_METHODS)) install(name, value);
   for (const name of LOADED_METHODS) {
-    install(name, function (this: BaseEventLoop, ...args: unknown[]): Future<unknown> {
-      const methods = loaded_loop_io();
-      if (methods !== null) return call(methods, name, this, args);
-      return this.create_task(call_when_loaded(this, load_on(this), name, args));
-    });
+    // A method named as the method (stack traces read `create_connection`).
+    const forwarder = {
+      [name](this: BaseEventLoop, ...args: unknown[]): Future<unknown> {
+        const methods = loaded_loop_io();
+        if (methods !== null) return call(methods, name, this, args);
+        return this.create_task(call_when_loaded(this, load_on(this), name, args));
+      },
+    }[name];
+    install(name, forwarder);
   }
 }
 
