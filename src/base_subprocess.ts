@@ -11,11 +11,8 @@ import type { RawProcess, SpawnOptions } from './platform.js';
 import { Protocol, type BaseProtocol, type SubprocessProtocol } from './protocols.js';
 import type { HostResource } from './raw_transport.js';
 import { _StreamTransport } from './stream_transport.js';
-import {
-  exec_spawn_options,
-  shell_spawn_options,
-  type SubprocessOptions,
-} from './subprocess_options.js';
+import { exec_spawn_options, shell_spawn_options } from './spawn_options.js';
+import type { SubprocessOptions } from './subprocess_options.js';
 import type { Task } from './tasks.js';
 import { SubprocessTransport, type BaseTransport, type Transport } from './transports.js';
 
