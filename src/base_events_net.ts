@@ -30,7 +30,6 @@ export { create_server } from './create_server.js';
 export { getaddrinfo, getnameinfo } from './getaddrinfo.js';
 export {
   check_factory,
-  check_ssl_timeouts,
   host_future,
   sock_not_implemented,
   type SockMethod,

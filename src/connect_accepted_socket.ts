@@ -3,19 +3,13 @@
 import type { _LoopInternals } from './loop_internals.js';
 import { From } from './coroutines.js';
 import { logger } from './log.js';
-import {
-  check_factory,
-  check_ssl_timeouts,
-  destroy_raw,
-  host_future,
-  is_none,
-} from './net_helpers.js';
+import { check_factory, destroy_raw, host_future, is_none } from './net_helpers.js';
 import { _make_transport } from './stream_transport.js';
 import { SSL_SHUTDOWN_TIMEOUT, type ProtocolFactory } from './net_options.js';
 import { check_options, type OptionSpec } from './options.js';
 import type { RawStream } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
-import { _ssl_context_of } from './ssl.js';
+import { _ssl_context_of, check_ssl_timeouts } from './ssl.js';
 import type { Task } from './tasks.js';
 import type { Transport } from './transports.js';
 

@@ -6,14 +6,7 @@ import { ExceptionGroup } from './exception_group.js';
 import { TimeoutError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { getaddrinfo } from './getaddrinfo.js';
-import {
-  check_factory,
-  check_ssl_timeouts,
-  destroy_raw,
-  host_future,
-  is_none,
-  refuse_with,
-} from './net_helpers.js';
+import { check_factory, destroy_raw, host_future, is_none, refuse_with } from './net_helpers.js';
 import { _make_transport } from './stream_transport.js';
 import {
   CREATE_CONNECTION_OPTIONS,
@@ -27,7 +20,7 @@ import { OSError } from './os_errors.js';
 import type { AddrInfo, RawStream, StreamConnectOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { socket } from './sockets.js';
-import { _ssl_context_of, type SSLContext } from './ssl.js';
+import { _ssl_context_of, check_ssl_timeouts, type SSLContext } from './ssl.js';
 import { staggered_race } from './staggered.js';
 import type { _StreamTransport } from './stream_transport.js';
 import type { Task } from './tasks.js';

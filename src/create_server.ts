@@ -7,7 +7,6 @@ import { getaddrinfo } from './getaddrinfo.js';
 import {
   check_factory,
   check_ssl_server,
-  check_ssl_timeouts,
   close_raw_server,
   handshake_error_reporter,
   host_future,
@@ -28,7 +27,7 @@ import type { BaseProtocol } from './protocols.js';
 import { Server } from './server.js';
 import { serve_accepted } from './stream_transport.js';
 import { socket, _format_sockaddr } from './sockets.js';
-import { _ssl_context_of, type SSLContext } from './ssl.js';
+import { _ssl_context_of, check_ssl_timeouts, type SSLContext } from './ssl.js';
 import type { Task } from './tasks.js';
 import { _websocket_listen } from './websocket.js';
 

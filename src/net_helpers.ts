@@ -70,25 +70,6 @@ export function check_ssl_server(ssl: unknown): void {
 }
 
 /**
- * Check the TLS timeouts of a call: each only with TLS (`ValueError`, as
- * asyncio), and a positive, finite number of seconds.
- * @internal
- */
-export function check_ssl_timeouts(
-  tls: boolean,
-  options: { ssl_handshake_timeout?: number | null; ssl_shutdown_timeout?: number | null },
-): void {
-  for (const key of ['ssl_handshake_timeout', 'ssl_shutdown_timeout'] as const) {
-    const value = options[key];
-    if (is_none(value)) continue;
-    if (!tls) throw new ValueError(`${key} is only meaningful with ssl`);
-    if (!(value > 0 && Number.isFinite(value))) {
-      throw new ValueError(`${key} should be a positive number, got ${value}`);
-    }
-  }
-}
-
-/**
  * Refuse the options that have no meaning with `what` (a `sock`, a WebSocket):
  * each one given with a value other than its default is a `ValueError` naming it.
  * @internal

@@ -581,3 +581,22 @@ export function _ssl_context_of(ssl_arg: unknown, server_side: boolean): SSLCont
   }
   throw new TypeError(`ssl argument must be an SSLContext or None, got ${repr(ssl_arg)}`);
 }
+
+/**
+ * Check the TLS timeouts of a call: each only with TLS (`ValueError`, as
+ * asyncio), and a positive, finite number of seconds.
+ * @internal
+ */
+export function check_ssl_timeouts(
+  tls: boolean,
+  options: { ssl_handshake_timeout?: number | null; ssl_shutdown_timeout?: number | null },
+): void {
+  for (const key of ['ssl_handshake_timeout', 'ssl_shutdown_timeout'] as const) {
+    const value = options[key];
+    if (value === null || value === undefined) continue;
+    if (!tls) throw new ValueError(`${key} is only meaningful with ssl`);
+    if (!(value > 0 && Number.isFinite(value))) {
+      throw new ValueError(`${key} should be a positive number, got ${value}`);
+    }
+  }
+}

@@ -1,14 +1,14 @@
 // loop.start_tls(): upgrade an open stream connection to TLS (asyncio base_events.start_tls, 3.7+).
 
 import type { _LoopInternals } from './loop_internals.js';
-import { SSL_SHUTDOWN_TIMEOUT, check_ssl_timeouts, host_future } from './base_events_net.js';
+import { SSL_SHUTDOWN_TIMEOUT, host_future } from './base_events_net.js';
 import { From } from './coroutines.js';
 import { repr } from './format_helpers.js';
 import { check_options, type OptionSpec } from './options.js';
 import { ConnectionResetError } from './os_errors.js';
 import type { RawStream } from './platform.js';
 import { Protocol, type BaseProtocol } from './protocols.js';
-import { SSLContext } from './ssl.js';
+import { SSLContext, check_ssl_timeouts } from './ssl.js';
 import { _StreamTransport } from './stream_transport.js';
 import type { Task } from './tasks.js';
 import type { Transport } from './transports.js';

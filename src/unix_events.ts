@@ -8,7 +8,6 @@ import { repr } from './format_helpers.js';
 import {
   check_factory,
   check_ssl_server,
-  check_ssl_timeouts,
   close_raw_server,
   destroy_raw,
   handshake_error_reporter,
@@ -31,7 +30,7 @@ import type { RawServer, StreamConnectOptions, StreamListenOptions } from './pla
 import type { BaseProtocol } from './protocols.js';
 import { Server } from './server.js';
 import { socket } from './sockets.js';
-import { _ssl_context_of } from './ssl.js';
+import { _ssl_context_of, check_ssl_timeouts } from './ssl.js';
 import type { Task } from './tasks.js';
 import type { ReadTransport, Transport, WriteTransport } from './transports.js';
 
