@@ -16,7 +16,12 @@ import { OSError } from './os_errors.js';
 import type { RawDatagram, SockAddr } from './platform.js';
 import type { BaseProtocol, DatagramProtocol } from './protocols.js';
 import { socket, _format_sockaddr } from './sockets.js';
-import { _RawTransport, maybe_resume_protocol, type_name } from './raw_transport.js';
+import {
+  _RawTransport,
+  _connect_protocol,
+  maybe_resume_protocol,
+  type_name,
+} from './raw_transport.js';
 import type { Task } from './tasks.js';
 import type { DatagramTransport } from './transports.js';
 
@@ -427,20 +432,11 @@ function* create_datagram_endpoint_coro<P extends BaseProtocol>(
     }
     if (raw === undefined) throw exceptions[0]!;
   }
-  let protocol: P;
-  try {
-    protocol = protocol_factory();
-  } catch (exc) {
-    raw.close();
-    throw exc;
-  }
-  const waiter = loop.create_future<null>();
-  const transport = new _DatagramTransport(loop, raw, protocol, remote, waiter);
-  try {
-    yield From(waiter);
-  } catch (exc) {
-    transport.close();
-    throw exc;
-  }
-  return [transport, protocol];
+  const connected = raw; // a const, which the closures below see as assigned
+  return yield* _connect_protocol(
+    loop,
+    protocol_factory,
+    () => connected.close(),
+    (protocol, waiter) => new _DatagramTransport(loop, connected, protocol, remote, waiter),
+  );
 }

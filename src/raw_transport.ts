@@ -2,7 +2,9 @@
 
 import type { _LoopInternals } from './loop_internals.js';
 import { LOG_THRESHOLD_FOR_CONNLOST_WRITES } from './constants.js';
+import { From } from './coroutines.js';
 import { ValueError } from './exceptions.js';
+import type { Future } from './futures.js';
 import { logger } from './log.js';
 import { BrokenPipeError, ConnectionAbortedError, ConnectionResetError } from './os_errors.js';
 import type { BaseProtocol } from './protocols.js';
@@ -253,4 +255,35 @@ export abstract class _RawTransport extends Transport implements HostResource {
     this._lost_scheduled = true;
     this._release_host();
   }
+}
+
+/**
+ * Make the protocol, then its transport with `make(protocol, waiter)`, and wait
+ * until connection_made ran (the transport sets `waiter`). If the protocol
+ * cannot be made, the host object is let go with `release`; if the wait fails,
+ * the transport is closed. Resolves to `[transport, protocol]`.
+ * @internal
+ */
+export function* _connect_protocol<P extends BaseProtocol, T extends { close(): void }>(
+  loop: _LoopInternals,
+  protocol_factory: () => P,
+  release: () => void,
+  make: (protocol: P, waiter: Future<null>) => T,
+): Generator<unknown, [T, P], unknown> {
+  let protocol: P;
+  try {
+    protocol = protocol_factory();
+  } catch (exc) {
+    release();
+    throw exc;
+  }
+  const waiter = loop.create_future<null>();
+  const transport = make(protocol, waiter);
+  try {
+    yield From(waiter);
+  } catch (exc) {
+    transport.close();
+    throw exc;
+  }
+  return [transport, protocol];
 }

@@ -1,7 +1,6 @@
 // _StreamTransport: asyncio's socket-transport semantics (selector_events.py) over a platform RawStream.
 
 import type { _LoopInternals } from './loop_internals.js';
-import { From } from './coroutines.js';
 import type { TimerHandle } from './handles.js';
 import { RuntimeError, TimeoutError } from './exceptions.js';
 import type { Future } from './futures.js';
@@ -11,7 +10,12 @@ import type { ProtocolFactory } from './net_options.js';
 import type { RawStream } from './platform.js';
 import type { Server } from './server.js';
 import { BufferedProtocol, type BaseProtocol, type Protocol } from './protocols.js';
-import { _RawTransport, maybe_resume_protocol, type_name } from './raw_transport.js';
+import {
+  _RawTransport,
+  _connect_protocol,
+  maybe_resume_protocol,
+  type_name,
+} from './raw_transport.js';
 
 /** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
 export interface ServerLike {
@@ -557,23 +561,16 @@ export function* _make_transport<P extends BaseProtocol>(
   extra: Record<string, unknown> | null,
   ssl_shutdown_timeout: number | null = null,
 ): Generator<unknown, [_StreamTransport, P], unknown> {
-  let protocol: P;
-  try {
-    protocol = protocol_factory();
-  } catch (exc) {
-    raw.destroy();
-    throw exc;
-  }
-  const waiter = loop.create_future<null>();
-  const transport = new _StreamTransport(loop, raw, protocol, waiter, extra, null, direction);
-  transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
-  try {
-    yield From(waiter);
-  } catch (exc) {
-    transport.close();
-    throw exc;
-  }
-  return [transport, protocol];
+  return yield* _connect_protocol(
+    loop,
+    protocol_factory,
+    () => raw.destroy(),
+    (protocol, waiter) => {
+      const transport = new _StreamTransport(loop, raw, protocol, waiter, extra, null, direction);
+      transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
+      return transport;
+    },
+  );
 }
 
 /** The transport of a connection `server` accepted (its `ServeAccepted`). @internal */
