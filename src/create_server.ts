@@ -21,7 +21,8 @@ import {
   type ProtocolFactory,
 } from './net_options.js';
 import { check_options } from './options.js';
-import { OSError, os_error_from_code } from './os_errors.js';
+import { os_error_from_code } from './errno.js';
+import { OSError } from './os_errors.js';
 import type { AddrInfo, RawServer, StreamListenOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { Server } from './server.js';

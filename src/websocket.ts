@@ -8,7 +8,8 @@
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import { check_options, type OptionSpec } from './options.js';
-import { OSError, SSLError, os_error_from_code } from './os_errors.js';
+import { os_error_from_code } from './errno.js';
+import { OSError, SSLError } from './os_errors.js';
 import type { Platform } from './platform.js';
 
 /** The `websocket` option of `create_server()` / `start_server()` when it is an object. */

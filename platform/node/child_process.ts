@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 import { ValueError } from '../../src/exceptions.js';
-import { OSError, os_error_from_code } from '../../src/os_errors.js';
+import { os_error_from_code } from '../../src/errno.js';
+import { OSError } from '../../src/os_errors.js';
 import type { RawProcess, RawStream, SpawnOptions, SpawnStdio } from '../../src/platform.js';
 
 import { map_error } from './errors.js';

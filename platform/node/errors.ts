@@ -3,7 +3,8 @@
 // Usage: `map_error` becomes `node_platform.map_error`; every Node error crossing into the core goes through it.
 // @see https://nodejs.org/api/errors.html#errorcode
 
-import { ERRNO_TABLE, OSError, os_error_from_code } from '../../src/os_errors.js';
+import { ERRNO_TABLE, os_error_from_code } from '../../src/errno.js';
+import { OSError } from '../../src/os_errors.js';
 
 /** A Node system error, as far as the mapping needs it. */
 interface NodeSystemError {

@@ -18,12 +18,8 @@ import { set_event_loop } from '../../src/event_loop_policy.js';
 import { ExceptionGroup } from '../../src/exception_group.js';
 import { NotImplementedError, TimeoutError, ValueError } from '../../src/exceptions.js';
 import { accept_parent_port, open_message_port } from '../../src/message_port.js';
-import {
-  ConnectionAbortedError,
-  OSError,
-  SSLCertVerificationError,
-  os_error_from_code,
-} from '../../src/os_errors.js';
+import { os_error_from_code } from '../../src/errno.js';
+import { ConnectionAbortedError, OSError, SSLCertVerificationError } from '../../src/os_errors.js';
 import {
   get_platform,
   type AddrInfo,

@@ -23,11 +23,10 @@ import {
   SSLSyscallError,
   SSLEOFError,
   SSLCertVerificationError,
-  ERRNO_TABLE,
-  os_error_from_code,
   BACKPORT_SSL_ERRORS,
   BACKPORT_SSL_CONTEXT,
 } from '../../src/os_errors.js';
+import { ERRNO_TABLE, os_error_from_code } from '../../src/errno.js';
 import { TimeoutError } from '../../src/exceptions.js';
 import { _install_ssl_file_loader, ssl } from '../../src/ssl.js';
 
