@@ -4,8 +4,10 @@
 // this file gathers them (and the names other modules import from here).
 // Each method is documented once, on AbstractEventLoop (events.ts); the
 // IO_METHODS table in loop_io_methods.ts binds it to its body here, or in
-// datagram_transport.ts, base_subprocess.ts, start_tls.ts, message_port.ts
-// and signals.ts, which it imports directly.
+// datagram_transport.ts, base_subprocess.ts (spawn_options.ts checks its
+// arguments), start_tls.ts and message_port_stream.ts, which it imports
+// directly. The synchronous methods need no host I/O: loop_io_forwarders.ts
+// binds them to signals.ts and fd_readiness.ts.
 //
 //   net_options.ts        the options objects of the methods, and their specs
 //   net_helpers.ts        host_future(), argument checks
@@ -14,10 +16,8 @@
 //   create_connection.ts  create_connection() (staggered.ts: Happy Eyeballs)
 //   create_server.ts      create_server() (server.ts: Server, ServerSocket)
 //   unix_events.ts        create_unix_connection(), create_unix_server(), pipes
-//   signals.ts            add_signal_handler(), remove_signal_handler()
 //   sendfile.ts           sendfile()
 //   connect_accepted_socket.ts  connect_accepted_socket()
-//   fd_readiness.ts       add_reader() and the like, which no host has (installed eagerly)
 //
 // The files above never import this one, so no import cycle goes through it.
 
