@@ -606,14 +606,19 @@ export function load_loop_io(): Promise<LoopIoMethods> {
   if (loop_io !== null) return Promise.resolve(loop_io);
   const loader = io_loader;
   if (loader === null) return Promise.reject(no_backend());
+  const platform = installed!;
   return (io_loading ??= loader().then(
     (loaded) => {
-      Object.assign(get_platform(), loaded.host);
-      io_loader = null;
-      return (loop_io = loaded.loop_io);
+      // A backend installed meanwhile (tests swap them) keeps its own I/O.
+      if (installed === platform) {
+        Object.assign(platform, loaded.host);
+        io_loader = null;
+        loop_io = loaded.loop_io;
+      }
+      return loaded.loop_io;
     },
     (error: unknown) => {
-      io_loading = null;
+      if (installed === platform) io_loading = null;
       throw error;
     },
   ));
