@@ -17,7 +17,7 @@ import {
 } from './net_options.js';
 import { check_options } from './options.js';
 import { OSError } from './os_errors.js';
-import type { AddrInfo, RawStream, StreamConnectOptions } from './platform.js';
+import type { AddrInfo, RawStream, WebSocketConnectOptions } from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { socket } from './sockets.js';
 import { _ssl_context_of, check_ssl_timeouts, type SSLContext } from './ssl.js';
@@ -114,7 +114,7 @@ export function create_connection<P extends BaseProtocol>(
       throw new ValueError(`ssl is only meaningful with a wss:// url, got ${repr(url)}`);
     }
     if (tls) ssl ??= _ssl_context_of(true, false);
-    const connect_opts: StreamConnectOptions = {
+    const connect_opts: WebSocketConnectOptions = {
       url,
       protocols: _websocket_protocols(opts),
       ssl,
@@ -124,7 +124,7 @@ export function create_connection<P extends BaseProtocol>(
     loop._check_closed();
     return loop.create_task(
       (function* (): Generator<unknown, [Transport, P], unknown> {
-        const connecting = loop._platform.connect_stream(connect_opts);
+        const connecting = loop._platform.connect_websocket(connect_opts);
         let raw: RawStream;
         try {
           raw = yield* From(host_future(loop, connecting, destroy_raw));

@@ -140,6 +140,13 @@ export interface HostIo {
   connect_stream(opts: StreamConnectOptions): Promise<RawStream>;
 
   /**
+   * Open a WebSocket to `opts.url` (the core builds it from host/port, or takes
+   * the user's) and resolve to its byte stream once open, not started. A
+   * refused connection rejects with `ConnectionRefusedError`.
+   */
+  connect_websocket(opts: WebSocketConnectOptions): Promise<RawStream>;
+
+  /**
    * Listen for stream connections on one numeric address, a Unix path, or an
    * adopted host server (`sock`); `on_accept` receives each accepted stream
    * (not started). Rejects with a mapped `OSError` when binding fails.
@@ -247,10 +254,19 @@ export interface StreamConnectOptions {
   server_hostname?: string | null;
   /** Seconds the TLS handshake may take (default 60): then `ConnectionAbortedError`. */
   ssl_handshake_timeout?: number | null;
-  /** A `ws://` or `wss://` URL: open a WebSocket instead of a socket (the core builds it). */
-  url?: string;
-  /** WebSocket subprotocols to offer (with `url`). */
+}
+
+/** What `Platform.connect_websocket` connects to: a URL the core built, with the TLS settings of `wss://`. */
+export interface WebSocketConnectOptions {
+  /** A `ws://` or `wss://` URL. */
+  url: string;
+  /** WebSocket subprotocols to offer. */
   protocols?: string[];
+  /** `wss://`: the TLS settings (an `SSLContext`), as for `connect_stream`. */
+  ssl?: unknown;
+  server_hostname?: string | null;
+  /** Seconds the TLS handshake may take (default 60): then `ConnectionAbortedError`. */
+  ssl_handshake_timeout?: number | null;
 }
 
 /** What `Platform.listen_stream` listens on: exactly one of `host`/`port`, `path`, `sock`. */

@@ -6,10 +6,10 @@
 
 import { repr } from '../../src/format_helpers.js';
 import { IO_METHODS } from '../../src/loop_io_methods.js';
-import type { LoadedIo, RawFile, RawStream, StreamConnectOptions } from '../../src/platform.js';
+import type { LoadedIo, RawFile } from '../../src/platform.js';
 
 import {
-  connect_stream as connect_socket,
+  connect_stream,
   getaddrinfo,
   getnameinfo,
   listen_stream,
@@ -20,11 +20,6 @@ import {
   start_tls,
 } from './unsupported.js';
 import { connect_websocket } from './websocket.js';
-
-/** Open a WebSocket for a `url` (the core builds one from host/port); anything else is unsupported. */
-function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
-  return opts.url !== undefined ? connect_websocket(opts) : connect_socket(opts);
-}
 
 /**
  * `loop.sendfile()`'s file in a browser: a `Blob` or `File` (an `<input
@@ -51,6 +46,7 @@ export const browser_io: LoadedIo = {
     getaddrinfo,
     getnameinfo,
     connect_stream,
+    connect_websocket,
     listen_stream,
     open_pipe,
     open_file,

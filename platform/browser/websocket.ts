@@ -6,7 +6,7 @@
 
 import { SSL_HANDSHAKE_TIMEOUT } from '../../src/constants.js';
 import { NotImplementedError } from '../../src/exceptions.js';
-import type { RawStream, StreamConnectOptions } from '../../src/platform.js';
+import type { RawStream, WebSocketConnectOptions } from '../../src/platform.js';
 import {
   CERT_REQUIRED,
   SSLContext,
@@ -213,7 +213,7 @@ function url_hostname(url: string): string | null {
  * default one, or a `server_hostname` other than the URL's host (browsers
  * check the certificate against the URL).
  */
-function check_tls_settings(url: string, opts: StreamConnectOptions): void {
+function check_tls_settings(url: string, opts: WebSocketConnectOptions): void {
   if (!/^wss:/i.test(url)) return;
   if (opts.ssl instanceof SSLContext) {
     const setting = unusable_ssl_setting(opts.ssl);
@@ -252,9 +252,9 @@ function check_tls_settings(url: string, opts: StreamConnectOptions): void {
  *
  * @see https://developer.mozilla.org/docs/Web/API/WebSocket
  */
-export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
+export function connect_websocket(opts: WebSocketConnectOptions): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
-    const url = opts.url!;
+    const url = opts.url;
     check_tls_settings(url, opts);
     let socket: WebSocket;
     try {

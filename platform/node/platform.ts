@@ -1,12 +1,6 @@
 // Node backend: assembles the Platform object from the Node host adapters beside it.
 
-import type {
-  Platform,
-  RawServer,
-  RawStream,
-  StreamConnectOptions,
-  StreamListenOptions,
-} from '../../src/platform.js';
+import type { Platform, RawServer, RawStream, StreamListenOptions } from '../../src/platform.js';
 
 import {
   clear_timer,
@@ -21,7 +15,7 @@ import { getaddrinfo, getnameinfo } from './dns.js';
 import { open_datagram } from './dgram.js';
 import { map_error } from './errors.js';
 import { open_file } from './fs.js';
-import { connect_stream as connect_socket, listen_stream as listen_socket } from './net.js';
+import { connect_stream, listen_stream as listen_socket } from './net.js';
 import { spawn } from './child_process.js';
 import { open_pipe } from './pipe.js';
 import { start_tls } from './tls.js';
@@ -29,11 +23,6 @@ import { add_signal_handler, remove_signal_handler, signal_name } from './signal
 import { connect_websocket, listen_websocket } from './websocket.js';
 import { parent_port } from './worker_threads.js';
 import { cpu_count, module_url, start_worker } from './workers.js';
-
-/** A `url` (built by the core for the websocket option) opens a WebSocket; anything else a socket. */
-function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
-  return opts.url !== undefined ? connect_websocket(opts) : connect_socket(opts);
-}
 
 /** The `websocket` option serves WebSocket clients; otherwise a plain socket server. */
 function listen_stream(
@@ -67,6 +56,7 @@ export const node_platform: Platform = {
   getaddrinfo,
   getnameinfo,
   connect_stream,
+  connect_websocket,
   listen_stream,
   open_pipe,
   open_file,

@@ -16,8 +16,8 @@ import type {
   RawServer,
   RawStream,
   SockAddr,
-  StreamConnectOptions,
   StreamListenOptions,
+  WebSocketConnectOptions,
 } from '../../src/platform.js';
 import { socket as S } from '../../src/sockets.js';
 import { _websocket_close_error, _websocket_refused_error } from '../../src/websocket.js';
@@ -248,16 +248,16 @@ export class _NodeWebSocketStream implements RawStream {
  * `opts.ssl_handshake_timeout` (default 60 s) bounds the opening handshake
  * (then `ConnectionAbortedError`).
  */
-export function connect_websocket(opts: StreamConnectOptions): Promise<RawStream> {
+export function connect_websocket(opts: WebSocketConnectOptions): Promise<RawStream> {
   return load_ws().then((ws) => open_websocket(ws.WebSocket, opts));
 }
 
 function open_websocket(
   WebSocket: typeof ws_module.WebSocket,
-  opts: StreamConnectOptions,
+  opts: WebSocketConnectOptions,
 ): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
-    const url = opts.url!;
+    const url = opts.url;
     const secure = /^wss:/i.test(url);
     const ws_opts: ClientOptions = { perMessageDeflate: false };
     const seconds = opts.ssl_handshake_timeout ?? HANDSHAKE_TIMEOUT;

@@ -377,7 +377,7 @@ describe('create_connection: WebSocket options', () => {
       },
     );
     cleanups.push(() => vi.unstubAllGlobals());
-    loop_with({ connect_stream: browser_connect_websocket });
+    loop_with({ connect_websocket: browser_connect_websocket });
     const url = 'wss://localhost:1/';
     const attempt = (options: CreateConnectionOptions): Promise<unknown> =>
       run(loop, loop.create_connection(factory, null, null, { url, ...options })).catch(

@@ -656,7 +656,7 @@ describe('ssl_handshake_timeout applies on both sides', () => {
     loop.close();
     loop = new BaseEventLoop({
       ...get_platform(),
-      connect_stream: browser_connect_websocket,
+      connect_websocket: browser_connect_websocket,
     } as Platform);
     const err = await run(
       loop,

@@ -110,9 +110,12 @@ export function scripted_platform(): ScriptedPlatform {
       return [[family, type, proto, '', sockaddr]];
     },
 
+    async connect_websocket(): Promise<RawStream> {
+      throw new NotImplementedError('scripted host: no WebSockets');
+    },
+
     async connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
       platform.connect_calls.push(opts);
-      if (opts.url !== undefined) throw new NotImplementedError('scripted host: no WebSockets');
       const listening = platform.servers.filter((s) => s.address[1] === opts.port);
       const target = listening.find((s) => !s.closed);
       if (target === undefined && listening.length > 0) {
