@@ -115,6 +115,15 @@ export const CHECKS = [
     label: 'reference: Chromium minimal trampoline vs native async/await',
   },
   {
+    workload: 'browser',
+    ours: 'task switch: trollius yield From',
+    peer: 'task switch: reference: minimal trampoline',
+    metric: 'rate',
+    op: '≥',
+    target: 0.8,
+    label: 'Chromium task switch vs the minimal trampoline',
+  },
+  {
     workload: 'task_switch',
     ours: 'trollius yield From',
     peer: 'reference: minimal trampoline',
@@ -140,6 +149,15 @@ export const CHECKS = [
     op: '≥',
     target: 0.5,
     label: 'await on Queue get/put vs native async/await',
+  },
+  {
+    workload: 'task_switch',
+    ours: 'trollius async/await Lock',
+    peer: 'native async/await',
+    metric: 'rate',
+    op: '≥',
+    target: 0.5,
+    label: 'await on a Lock vs native async/await',
   },
   {
     workload: 'task_switch',

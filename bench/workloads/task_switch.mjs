@@ -77,6 +77,24 @@ export const variants = {
     return { seconds, ops: n };
   },
 
+  // Two async functions take turns holding one Lock: a release wakes the other side,
+  // whose acquire() is first in line, so each acquire() waits (asyncio's fairness).
+  async 'trollius async/await Lock'({ n }) {
+    const loop = trollius.new_event_loop();
+    const lock = new trollius.Lock({ loop });
+    const side = async () => {
+      for (let i = 0; i < n; i++) {
+        await lock.acquire();
+        lock.release();
+      }
+    };
+    const t0 = performance.now();
+    await loop.run_until_complete(Promise.all([side(), side()]));
+    const seconds = (performance.now() - t0) / 1000;
+    loop.close();
+    return { seconds, ops: n };
+  },
+
   // Two async functions each await sleep(0) n times: as many awaits as n round trips.
   async 'trollius async/await sleep(0)'({ n }) {
     const loop = trollius.new_event_loop();
