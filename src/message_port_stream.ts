@@ -11,7 +11,12 @@ import { repr } from './format_helpers.js';
 import { check_port } from './message_port.js';
 import type { ProtocolFactory } from './net_options.js';
 import { ConnectionResetError } from './os_errors.js';
-import type { MessageEndpoint, RawStream } from './platform.js';
+import {
+  NO_RECEIVER,
+  type MessageEndpoint,
+  type RawStream,
+  type RawStreamReceiver,
+} from './platform.js';
 import type { BaseProtocol } from './protocols.js';
 import { _make_transport } from './stream_transport.js';
 import type { Task } from './tasks.js';
@@ -30,8 +35,6 @@ function control_of(data: unknown): Control | null {
   const kind = (data as Record<string, unknown>)[CONTROL_KEY];
   return kind === 'eof' || kind === 'close' || kind === 'reset' ? kind : null;
 }
-
-function noop(): void {}
 
 /**
  * The bytes of `chunk` as an ArrayBuffer that may be transferred: its own
@@ -66,10 +69,7 @@ export function _transferable_buffer(chunk: Uint8Array): ArrayBuffer {
  * @internal
  */
 export class _MessagePortStream implements RawStream {
-  on_data: (chunk: Uint8Array) => void = noop;
-  on_eof: () => void = noop;
-  on_close: (err: Error | null) => void = noop;
-  on_drain: () => void = noop;
+  receiver: RawStreamReceiver = NO_RECEIVER;
   readonly can_write_eof = true;
   readonly write_buffer_size = 0;
   readonly extra: Readonly<Record<string, unknown>>;
@@ -104,7 +104,7 @@ export class _MessagePortStream implements RawStream {
 
   private _deliver(item: Uint8Array | Control): void {
     if (item instanceof Uint8Array) {
-      if (item.length > 0) this.on_data(item);
+      if (item.length > 0) this.receiver._on_raw_data(item);
     } else if (item === 'eof') {
       this._deliver_eof();
     } else if (item === 'close') {
@@ -120,7 +120,7 @@ export class _MessagePortStream implements RawStream {
   private _deliver_eof(): void {
     if (this._eof_delivered) return;
     this._eof_delivered = true;
-    this.on_eof();
+    this.receiver._on_raw_eof();
   }
 
   private _finish(err: Error | null): void {
@@ -129,7 +129,7 @@ export class _MessagePortStream implements RawStream {
     this._pending = [];
     this._port.removeEventListener('message', this._port_on_message);
     this._port.close?.();
-    this.on_close(err);
+    this.receiver._on_raw_close(err);
   }
 
   start(): void {
@@ -145,7 +145,7 @@ export class _MessagePortStream implements RawStream {
 
   want_drain(_mark: number): void {
     queueMicrotask(() => {
-      if (!this._closed) this.on_drain();
+      if (!this._closed) this.receiver._on_raw_drain();
     });
   }
 
@@ -176,7 +176,7 @@ export class _MessagePortStream implements RawStream {
     if (this._closed) return;
     // Messages posted before port.close() are still delivered to the other end.
     this._port.postMessage(control(kind));
-    // on_close comes from a later task, as a socket's would.
+    // _on_raw_close comes from a later task, as a socket's would.
     queueMicrotask(() => this._finish(null));
     this._closed_soon();
   }

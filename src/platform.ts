@@ -367,18 +367,11 @@ export interface RawWorker {
 }
 
 /**
- * A connected byte stream as the host delivers it: the core's transport
- * assigns the four `on_*` handlers, then calls `start()`.
- *
- * Protocol between the two: the backend calls the handlers from host
- * callbacks, in the order the host delivered the events; the transport turns
- * each into a `loop.call_soon`. Nothing is delivered before `start()`; a close
- * that happened earlier is delivered by `start()`. `on_data` is only called
- * while reading is on (after `resume_reading()`, until `pause_reading()`);
- * `on_eof` follows the last `on_data`; `on_close` comes last, once, with the
- * mapped error or `null`.
+ * Where a {@link RawStream} delivers the host's events, from host callbacks:
+ * the transport itself, whose methods these are (one object rather than a
+ * closure per event, which an idle connection would hold for its lifetime).
  */
-export interface RawStream {
+export interface RawStreamReceiver {
   /**
    * The peer sent `chunk`. It is the transport's to keep, unless `lent` is
    * true: then it is a view of memory the stream reads into again, so the
@@ -386,25 +379,52 @@ export interface RawStream {
    * `pause_reading()`) until the transport's next `resume_reading()`, which
    * hands the memory back. Chunks are lent only while `lend_chunks` is true.
    */
-  on_data: (chunk: Uint8Array, lent?: boolean) => void;
+  _on_raw_data(chunk: Uint8Array, lent?: boolean): void;
   /** The peer will send nothing more (a FIN, or the end of a pipe). */
-  on_eof: () => void;
+  _on_raw_eof(): void;
   /** The stream is closed (`err` already mapped by `map_error`), or `null` after a clean close. */
-  on_close: (err: Error | null) => void;
+  _on_raw_close(err: Error | null): void;
   /**
    * The write buffer fell to the mark `want_drain(mark)` asked for (or, after
    * `write()` returned `false`, emptied). May come unasked: the transport
    * checks the buffer size itself.
    */
-  on_drain: () => void;
-  /** Begin delivering events to the handlers. */
+  _on_raw_drain(): void;
+}
+
+function ignore(): void {}
+
+/** The receiver of a stream nobody listens to (yet, or any more): every event is dropped. */
+export const NO_RECEIVER: RawStreamReceiver = {
+  _on_raw_data: ignore,
+  _on_raw_eof: ignore,
+  _on_raw_close: ignore,
+  _on_raw_drain: ignore,
+};
+
+/**
+ * A connected byte stream as the host delivers it: the core's transport
+ * sets itself as the `receiver`, then calls `start()`.
+ *
+ * Protocol between the two: the backend calls the receiver's methods from host
+ * callbacks, in the order the host delivered the events; the transport turns
+ * each into a `loop.call_soon`. Nothing is delivered before `start()`; a close
+ * that happened earlier is delivered by `start()`. `_on_raw_data` is only called
+ * while reading is on (after `resume_reading()`, until `pause_reading()`);
+ * `_on_raw_eof` follows the last `_on_raw_data`; `_on_raw_close` comes last, once, with the
+ * mapped error or `null`.
+ */
+export interface RawStream {
+  /** Where the events go: set by the transport before `start()`; `NO_RECEIVER` until then. */
+  receiver: RawStreamReceiver;
+  /** Begin delivering events to the receiver. */
   start(): void;
   /** Send `chunk` (kept by reference until sent); `false` when the host buffer is over its own mark. */
   write(chunk: Uint8Array): boolean;
   /** Bytes accepted by `write()` and not yet handed to the OS. */
   readonly write_buffer_size: number;
   /**
-   * Ask for one `on_drain` once `write_buffer_size` is at or below `mark`
+   * Ask for one `_on_raw_drain` once `write_buffer_size` is at or below `mark`
    * (at once, from a host callback, if it already is): the transport resumes
    * a paused protocol at its low-water mark, as asyncio does (TR-1), not only
    * once everything is sent.
@@ -416,16 +436,16 @@ export interface RawStream {
   /** Stop reading from the OS (bounded buffering: the peer's sends block). */
   pause_reading(): void;
   resume_reading(): void;
-  /** Flush the write buffer, then close; `on_close` follows. */
+  /** Flush the write buffer, then close; `_on_raw_close` follows. */
   close(): void;
-  /** Close now, dropping buffered data; `on_close` follows. */
+  /** Close now, dropping buffered data; `_on_raw_close` follows. */
   destroy(): void;
   /** Transport extra info: `peername`, `sockname`, `socket`, `pipe`, … */
   readonly extra: Readonly<Record<string, unknown>>;
   /**
    * Set by the transport, before `start()` and whenever its protocol changes:
    * `true` while the protocol copies each chunk out at once (a
-   * `BufferedProtocol`), so chunks may be lent (see `on_data`). A host that
+   * `BufferedProtocol`), so chunks may be lent (see `_on_raw_data`). A host that
    * can read into memory of its own (Node's `onread`, on the client sockets
    * the Node backend connects) then saves an allocation per read; any other
    * stream leaves it unread, since owned chunks are always correct.

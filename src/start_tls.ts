@@ -6,7 +6,7 @@ import { From } from './coroutines.js';
 import { repr } from './format_helpers.js';
 import { check_options, type OptionSpec } from './options.js';
 import { ConnectionResetError } from './os_errors.js';
-import type { RawStream } from './platform.js';
+import { NO_RECEIVER, type RawStream } from './platform.js';
 import { Protocol, type BaseProtocol } from './protocols.js';
 import { SSLContext, check_ssl_timeouts } from './ssl.js';
 import { _StreamTransport } from './stream_transport.js';
@@ -34,8 +34,6 @@ const START_TLS_OPTIONS: OptionSpec = {
   ssl_handshake_timeout: ['number', 'null'],
   ssl_shutdown_timeout: ['number', 'null'],
 };
-
-function noop(): void {}
 
 function set_protocol(transport: _StreamTransport, protocol: BaseProtocol): void {
   transport.set_protocol(protocol);
@@ -70,10 +68,7 @@ export function start_tls(
   const raw = old._raw;
   // From now on the old transport delivers nothing and cannot close the socket:
   // the socket belongs to the TLS stream (asyncio hands it to an SSLProtocol).
-  raw.on_data = noop;
-  raw.on_eof = noop;
-  raw.on_close = noop;
-  raw.on_drain = noop;
+  raw.receiver = NO_RECEIVER;
   old._closing = true;
   old._lost_scheduled = true;
   const server = old._server;

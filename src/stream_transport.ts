@@ -7,7 +7,7 @@ import type { Future } from './futures.js';
 import { logger } from './log.js';
 import { BrokenPipeError } from './os_errors.js';
 import type { ProtocolFactory } from './net_options.js';
-import type { RawStream } from './platform.js';
+import type { RawStream, RawStreamReceiver } from './platform.js';
 import type { Server } from './server.js';
 import { BufferedProtocol, type BaseProtocol, type Protocol } from './protocols.js';
 import {
@@ -86,7 +86,7 @@ function shutdown_timed_out(transport: _StreamTransport): void {
  * - `pause_reading()` pauses the host socket; chunks already queued for
  *   delivery are held back and delivered, in order, after `resume_reading()`.
  * - A BufferedProtocol's transport lets the host lend it chunks (see
- *   `RawStream.on_data`): the host stops reading after each, and is resumed
+ *   `RawStreamReceiver._on_raw_data`): the host stops reading after each, and is resumed
  *   only once the bytes are copied into the protocol's buffers.
  * - Writes go straight to the host; the buffer size is the host's, compared
  *   with the water marks after each write (`pause_writing`) and when the host
@@ -95,7 +95,7 @@ function shutdown_timed_out(transport: _StreamTransport): void {
  *
  * @internal
  */
-export class _StreamTransport extends _RawTransport {
+export class _StreamTransport extends _RawTransport implements RawStreamReceiver {
   /** @internal */ _raw: RawStream;
   /** @internal */ declare _protocol: Protocol;
   /** @internal */ _server: ServerLike | null;
@@ -150,12 +150,7 @@ export class _StreamTransport extends _RawTransport {
     this._server = server;
     this._direction = direction;
     server?._attach(this);
-    // The host's handlers are closures (the seam calls plain functions), held
-    // by the host stream only: the transport has no fields for them.
-    raw.on_data = (chunk, lent) => this._on_raw_data(chunk, lent);
-    raw.on_eof = () => this._on_raw_eof();
-    raw.on_close = (err) => this._on_raw_close(err);
-    raw.on_drain = () => this._on_raw_drain();
+    raw.receiver = this;
     raw.lend_chunks = this._buffered;
     loop._call_soon(call_connection_made, [this]);
     loop._call_soon(start_reading, [this]);
@@ -174,7 +169,7 @@ export class _StreamTransport extends _RawTransport {
     return `<${info.join(' ')}>`;
   }
 
-  // ---- host events (called from host callbacks; each becomes one call_soon) --------------
+  // ---- host events (RawStreamReceiver: called from host callbacks; each becomes one call_soon) --
 
   /** @internal The host delivered a chunk: schedule its delivery (the hot path). */
   _on_raw_data(chunk: Uint8Array, lent?: boolean): void {
@@ -193,12 +188,14 @@ export class _StreamTransport extends _RawTransport {
     loop._call_soon(deliver_data, [this, chunk, lent === true]);
   }
 
-  private _on_raw_eof(): void {
+  /** @internal */
+  _on_raw_eof(): void {
     if (this._loop.is_closed()) return this._raw.destroy();
     this._loop._call_soon(deliver_eof, [this]);
   }
 
-  private _on_raw_close(err: Error | null): void {
+  /** @internal */
+  _on_raw_close(err: Error | null): void {
     this._raw_closed = true;
     this._raw_reading = false;
     this._host_closed();
@@ -206,7 +203,8 @@ export class _StreamTransport extends _RawTransport {
     this._loop._call_soon(handle_raw_close, [this, err]);
   }
 
-  private _on_raw_drain(): void {
+  /** @internal */
+  _on_raw_drain(): void {
     if (this._protocol_paused && !this._loop.is_closed()) {
       this._loop._call_soon(maybe_resume_protocol, [this]);
     }

@@ -6,7 +6,12 @@
 
 import { SSL_HANDSHAKE_TIMEOUT } from '../../src/constants.js';
 import { NotImplementedError } from '../../src/exceptions.js';
-import type { RawStream, WebSocketConnectOptions } from '../../src/platform.js';
+import {
+  NO_RECEIVER,
+  type RawStream,
+  type RawStreamReceiver,
+  type WebSocketConnectOptions,
+} from '../../src/platform.js';
 import {
   CERT_REQUIRED,
   SSLContext,
@@ -19,8 +24,6 @@ import { map_close_event, map_handshake_failure } from './errors.js';
 
 /** How often `want_drain()` looks at `bufferedAmount`: browsers fire no event when it falls. */
 const DRAIN_POLL_MS = 10;
-
-function noop(): void {}
 
 // Host event handlers: module-level, `this` is the WebSocket; its RawStream hangs off it.
 
@@ -37,7 +40,7 @@ function socket_on_message(this: WebSocket, event: MessageEvent): void {
   const chunk =
     data instanceof ArrayBuffer ? new Uint8Array(data) : new TextEncoder().encode(String(data));
   if (chunk.length === 0) return;
-  if (raw._reading && raw._started) raw.on_data(chunk);
+  if (raw._reading && raw._started) raw.receiver._on_raw_data(chunk);
   else raw._pending.push(chunk);
 }
 
@@ -56,16 +59,13 @@ function socket_on_close(this: WebSocket, event: CloseEvent): void {
  * - The write buffer is `bufferedAmount`; browsers fire no event when it
  *   falls, so `want_drain(mark)` polls it every 10 ms until it is at the mark.
  * - `write_eof()` is not supported: a WebSocket cannot half-close.
- * - A clean close (1000, 1001, 1005) is delivered as EOF then `on_close(null)`;
- *   other codes as `on_close(error)` (see ./errors.ts).
+ * - A clean close (1000, 1001, 1005) is delivered as EOF then `_on_raw_close(null)`;
+ *   other codes as `_on_raw_close(error)` (see ./errors.ts).
  *
  * @internal
  */
 export class _WebSocketStream implements RawStream {
-  on_data: (chunk: Uint8Array) => void = noop;
-  on_eof: () => void = noop;
-  on_close: (err: Error | null) => void = noop;
-  on_drain: () => void = noop;
+  receiver: RawStreamReceiver = NO_RECEIVER;
   readonly can_write_eof = false;
   readonly extra: Readonly<Record<string, unknown>>;
   /** @internal */ readonly _socket: WebSocket;
@@ -113,8 +113,8 @@ export class _WebSocketStream implements RawStream {
     if (this._delivered_close || this._closed === null) return;
     this._delivered_close = true;
     const [error, clean] = this._closed;
-    if (clean) this.on_eof();
-    this.on_close(error);
+    if (clean) this.receiver._on_raw_eof();
+    this.receiver._on_raw_close(error);
   }
 
   write(chunk: Uint8Array): boolean {
@@ -133,7 +133,7 @@ export class _WebSocketStream implements RawStream {
     const poll = (): void => {
       this._drain_timer = null;
       if (this._closed !== null) return;
-      if (this._socket.bufferedAmount <= this._drain_mark) this.on_drain();
+      if (this._socket.bufferedAmount <= this._drain_mark) this.receiver._on_raw_drain();
       else this._drain_timer = setTimeout(poll, DRAIN_POLL_MS);
     };
     this._drain_timer = setTimeout(poll, this._socket.bufferedAmount <= mark ? 0 : DRAIN_POLL_MS);
@@ -156,7 +156,8 @@ export class _WebSocketStream implements RawStream {
 
   resume_reading(): void {
     this._reading = true;
-    while (this._pending.length > 0 && this._reading) this.on_data(this._pending.shift()!);
+    while (this._pending.length > 0 && this._reading)
+      this.receiver._on_raw_data(this._pending.shift()!);
     if (this._pending.length === 0 && this._closed !== null && this._started) this._deliver_close();
   }
 

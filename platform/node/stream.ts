@@ -6,7 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import type { OnReadOpts } from 'node:net';
 
-import type { RawStream } from '../../src/platform.js';
+import { NO_RECEIVER, type RawStream, type RawStreamReceiver } from '../../src/platform.js';
 
 import { map_error } from './errors.js';
 
@@ -36,8 +36,6 @@ interface TaggedStream {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function noop(): void {}
 
 /** The most a socket reads at once: libuv's suggested size for a TCP read. */
 const READ_SIZE = 64 * 1024;
@@ -96,12 +94,12 @@ export const SOCKET_ONREAD: OnReadOpts = {
 // the Node stream, and its RawStream hangs off it.
 
 function stream_on_data(this: TaggedStream, chunk: Uint8Array): void {
-  this[kRaw].on_data(chunk);
+  this[kRaw].receiver._on_raw_data(chunk);
 }
 
 function stream_on_end(this: TaggedStream): void {
   const raw = this[kRaw];
-  if (raw._started) raw.on_eof();
+  if (raw._started) raw.receiver._on_raw_eof();
   else raw._ended_before_start = true;
 }
 
@@ -114,11 +112,11 @@ function stream_on_close(this: TaggedStream): void {
   const raw = this[kRaw];
   if (raw._closed) return;
   raw._closed = true;
-  if (raw._started) raw.on_close(raw._error);
+  if (raw._started) raw.receiver._on_raw_close(raw._error);
 }
 
 function stream_on_drain(this: TaggedStream): void {
-  this[kRaw].on_drain();
+  this[kRaw].receiver._on_raw_drain();
 }
 
 function stream_on_finish(this: NodeStream): void {
@@ -139,10 +137,7 @@ function stream_on_finish(this: NodeStream): void {
  * @internal
  */
 export class _NodeStream implements RawStream {
-  on_data: (chunk: Uint8Array, lent?: boolean) => void = noop;
-  on_eof: () => void = noop;
-  on_close: (err: Error | null) => void = noop;
-  on_drain: () => void = noop;
+  receiver: RawStreamReceiver = NO_RECEIVER;
   readonly extra: Readonly<Record<string, unknown>>;
   readonly can_write_eof: boolean;
   lend_chunks = false;
@@ -160,7 +155,7 @@ export class _NodeStream implements RawStream {
   private _read_buffer: Buffer | null = null;
   /** The last read filled most of a buffer: read the next one into a buffer to hand over. */
   private _big_reads = false;
-  /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
+  /** The mark of `want_drain()`, or -1 when no `_on_raw_drain` is asked for. */
   private _drain_mark = -1;
   /**
    * The callback of writes that queue up, made at the first such write: a
@@ -188,20 +183,20 @@ export class _NodeStream implements RawStream {
   _on_read(nread: number, buffer: Buffer): boolean {
     if (buffer === this._read_buffer) {
       if (this.lend_chunks) {
-        this.on_data(buffer.subarray(0, nread), true);
+        this.receiver._on_raw_data(buffer.subarray(0, nread), true);
         return false;
       }
       this._read_buffer = null;
       if (nread >= HAND_OVER_SIZE) {
         this._big_reads = true;
-        this.on_data(buffer.subarray(0, nread));
+        this.receiver._on_raw_data(buffer.subarray(0, nread));
         return true;
       }
     }
     this._big_reads = nread >= HAND_OVER_SIZE;
     const chunk = Buffer.allocUnsafe(nread);
     chunk.set(buffer.subarray(0, nread));
-    this.on_data(chunk);
+    this.receiver._on_raw_data(chunk);
     return true;
   }
 
@@ -213,8 +208,8 @@ export class _NodeStream implements RawStream {
 
   start(): void {
     this._started = true;
-    if (this._ended_before_start) this.on_eof();
-    if (this._closed) this.on_close(this._error);
+    if (this._ended_before_start) this.receiver._on_raw_eof();
+    if (this._closed) this.receiver._on_raw_close(this._error);
   }
 
   write(chunk: Uint8Array): boolean {
@@ -232,7 +227,7 @@ export class _NodeStream implements RawStream {
     return (this._write_done = (): void => {
       if (this._drain_mark < 0 || this._stream.writableLength! > this._drain_mark) return;
       this._drain_mark = -1;
-      if (!this._closed) this.on_drain();
+      if (!this._closed) this.receiver._on_raw_drain();
     });
   }
 

@@ -12,12 +12,14 @@ import type { ClientOptions, RawData, WebSocket, WebSocketServer } from 'ws';
 
 import { NotImplementedError, ValueError } from '../../src/exceptions.js';
 import type { OSError } from '../../src/os_errors.js';
-import type {
-  RawServer,
-  RawStream,
-  SockAddr,
-  StreamListenOptions,
-  WebSocketConnectOptions,
+import {
+  NO_RECEIVER,
+  type RawServer,
+  type RawStream,
+  type RawStreamReceiver,
+  type SockAddr,
+  type StreamListenOptions,
+  type WebSocketConnectOptions,
 } from '../../src/platform.js';
 import { socket as S } from '../../src/sockets.js';
 import { _websocket_close_error, _websocket_refused_error } from '../../src/websocket.js';
@@ -76,7 +78,7 @@ function socket_on_message(this: WebSocket, data: RawData): void {
   if (chunk.length === 0) return;
   const raw = (this as TaggedSocket)[kRaw];
   // ws may deliver a message already parsed after pause(): keep it for resume_reading().
-  if (raw._reading && raw._started) raw.on_data(chunk);
+  if (raw._reading && raw._started) raw.receiver._on_raw_data(chunk);
   else raw._pending.push(chunk);
 }
 
@@ -107,18 +109,15 @@ function inet_addr(address: string | undefined, port: number | undefined): SockA
  * - `pause_reading()`/`resume_reading()` are ws's `pause()`/`resume()`, which
  *   stop reading the TCP socket: real backpressure.
  * - The write buffer is ws's `bufferedAmount` (the TCP socket's buffer plus
- *   ws's own queue); `on_drain` comes from the send callbacks: once every send
+ *   ws's own queue); `_on_raw_drain` comes from the send callbacks: once every send
  *   has been flushed to the OS.
  * - `write_eof()` is not supported: a WebSocket cannot half-close.
- * - A clean close (1000, 1001, 1005) is delivered as EOF then `on_close(null)`.
+ * - A clean close (1000, 1001, 1005) is delivered as EOF then `_on_raw_close(null)`.
  *
  * @internal
  */
 export class _NodeWebSocketStream implements RawStream {
-  on_data: (chunk: Uint8Array) => void = noop;
-  on_eof: () => void = noop;
-  on_close: (err: Error | null) => void = noop;
-  on_drain: () => void = noop;
+  receiver: RawStreamReceiver = NO_RECEIVER;
   readonly can_write_eof = false;
   readonly extra: Readonly<Record<string, unknown>>;
   /** @internal */ readonly _socket: WebSocket;
@@ -131,7 +130,7 @@ export class _NodeWebSocketStream implements RawStream {
   /** @internal Messages received while reading was paused. */ _pending: Uint8Array[] = [];
   private _closing = false;
   private _unflushed = 0;
-  /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
+  /** The mark of `want_drain()`, or -1 when no `_on_raw_drain` is asked for. */
   private _drain_mark = -1;
   private _delivered = false;
 
@@ -165,8 +164,8 @@ export class _NodeWebSocketStream implements RawStream {
     if (this._delivered) return;
     this._delivered = true;
     const error = this._close_error;
-    if (error === null) this.on_eof();
-    this.on_close(error);
+    if (error === null) this.receiver._on_raw_eof();
+    this.receiver._on_raw_close(error);
   }
 
   private readonly _on_sent = (): void => {
@@ -178,7 +177,7 @@ export class _NodeWebSocketStream implements RawStream {
     if (this._drain_mark < 0 || this._closed) return;
     if (this._unflushed > 0 && this._socket.bufferedAmount > this._drain_mark) return;
     this._drain_mark = -1;
-    this.on_drain();
+    this.receiver._on_raw_drain();
   };
 
   write(chunk: Uint8Array): boolean {
@@ -213,7 +212,8 @@ export class _NodeWebSocketStream implements RawStream {
 
   resume_reading(): void {
     this._reading = true;
-    while (this._pending.length > 0 && this._reading) this.on_data(this._pending.shift()!);
+    while (this._pending.length > 0 && this._reading)
+      this.receiver._on_raw_data(this._pending.shift()!);
     if (!this._reading) return;
     if (this._closed) this._deliver_close();
     else this._socket.resume();

@@ -78,11 +78,16 @@ interface HostChunk {
 /** Record every chunk the host hands `transport` (call from connection_made, before any data). */
 function record_host_chunks(transport: Transport): HostChunk[] {
   const raw: RawStream = (transport as _StreamTransport)._raw;
-  const on_data = raw.on_data;
+  const receiver = raw.receiver;
   const chunks: HostChunk[] = [];
-  raw.on_data = (chunk: Uint8Array, lent?: boolean) => {
-    chunks.push({ memory: chunk.buffer, lent: lent === true });
-    on_data(chunk, lent);
+  raw.receiver = {
+    _on_raw_data: (chunk: Uint8Array, lent?: boolean) => {
+      chunks.push({ memory: chunk.buffer, lent: lent === true });
+      receiver._on_raw_data(chunk, lent);
+    },
+    _on_raw_eof: () => receiver._on_raw_eof(),
+    _on_raw_close: (err) => receiver._on_raw_close(err),
+    _on_raw_drain: () => receiver._on_raw_drain(),
   };
   return chunks;
 }

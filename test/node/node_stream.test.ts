@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
 import { _NodeStream } from '../../platform/node/stream.js';
+import { NO_RECEIVER } from '../../src/platform.js';
 
 describe('_NodeStream', () => {
   // A TLS server socket can read its peer's EOF between the handshake and the core taking it over.
@@ -15,8 +16,11 @@ describe('_NodeStream', () => {
     stream.resume();
     await once(stream, 'close');
     const events: string[] = [];
-    raw.on_eof = () => events.push('eof');
-    raw.on_close = (err) => events.push(`close ${String(err)}`);
+    raw.receiver = {
+      ...NO_RECEIVER,
+      _on_raw_eof: () => events.push('eof'),
+      _on_raw_close: (err) => events.push(`close ${String(err)}`),
+    };
     raw.start();
     expect(events).toEqual(['eof', 'close null']);
   });
@@ -25,7 +29,7 @@ describe('_NodeStream', () => {
     const stream = new PassThrough();
     const raw = new _NodeStream(stream, {});
     const events: string[] = [];
-    raw.on_eof = () => events.push('eof');
+    raw.receiver = { ...NO_RECEIVER, _on_raw_eof: () => events.push('eof') };
     raw.start();
     stream.end();
     raw.resume_reading();

@@ -22,6 +22,7 @@ import { os_error_from_code } from '../../src/errno.js';
 import { ConnectionAbortedError, OSError, SSLCertVerificationError } from '../../src/os_errors.js';
 import {
   get_platform,
+  NO_RECEIVER,
   type AddrInfo,
   type Platform,
   type RawServer,
@@ -62,10 +63,7 @@ function noop(): void {}
 
 /** A connected stream whose writes never leave its buffer, and whose close() never finishes. */
 class StuckStream implements RawStream {
-  on_data = noop as (chunk: Uint8Array) => void;
-  on_eof = noop;
-  on_close = noop as (err: Error | null) => void;
-  on_drain = noop;
+  receiver = NO_RECEIVER;
   readonly can_write_eof = true;
   readonly extra = { peername: ['192.0.2.1', 1], sockname: null };
   write_buffer_size = 0;

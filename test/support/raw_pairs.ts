@@ -2,8 +2,8 @@
 //
 // Every handler is called from a host callback (the host's `schedule`, in the
 // order the events were scripted), never inside the transport's own call;
-// nothing is delivered before `start()`; `on_data` only while reading is on;
-// `on_eof` after the last `on_data`; `on_close` once, last. Each object
+// nothing is delivered before `start()`; `_on_raw_data` only while reading is on;
+// `_on_raw_eof` after the last `_on_raw_data`; `_on_raw_close` once, last. Each object
 // records what the transport asked of it (`calls`, `writes`, `sends`).
 //
 // Nothing here is Node-specific: the unit tests that use it also run bundled
@@ -16,6 +16,7 @@ import {
   type RawDatagram,
   type RawServer,
   type RawStream,
+  type RawStreamReceiver,
   type SockAddr,
 } from '../../src/platform.js';
 import { socket } from '../../src/sockets.js';
@@ -48,6 +49,14 @@ function unassigned(name: string): () => never {
   };
 }
 
+/** A scripted stream's receiver until the transport sets itself: every call is a test bug. */
+const UNASSIGNED_RECEIVER: RawStreamReceiver = {
+  _on_raw_data: unassigned('_on_raw_data'),
+  _on_raw_eof: unassigned('_on_raw_eof'),
+  _on_raw_close: unassigned('_on_raw_close'),
+  _on_raw_drain: unassigned('_on_raw_drain'),
+};
+
 /** The bytes of `chunks`, joined. */
 function join(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -71,7 +80,7 @@ export function broken_pipe_error(): BrokenPipeError {
 
 // ---- streams ------------------------------------------------------------------------------------
 
-/** In a `feed_together()` burst: the peer's EOF, or the peer's clean close (`on_close(null)`, last). */
+/** In a `feed_together()` burst: the peer's EOF, or the peer's clean close (`_on_raw_close(null)`, last). */
 export type StreamEvent = Uint8Array | 'eof' | 'close';
 
 /** How a scripted stream is made. */
@@ -91,13 +100,13 @@ export interface ScriptedStreamOptions {
  *
  * - inbound: `feed()`, `feed_eof()`, `feed_together()` (several events in one
  *   host callback), `hang_up()` (EOF, then a clean close), `reset(err)` (the
- *   connection breaks now: `on_close(err)`, undelivered data lost);
+ *   connection breaks now: `_on_raw_close(err)`, undelivered data lost);
  * - outbound: by default `write()` sends at once (empty host buffer, returns
  *   `true`). After `stall()` written bytes stay in the host buffer
  *   (`write_buffer_size`), `write()` returns `false` over `host_mark`, and the
- *   test sends them with `flush(n)` (partial sends) or `unstall()`; `on_drain`
+ *   test sends them with `flush(n)` (partial sends) or `unstall()`; `_on_raw_drain`
  *   follows once the buffer is empty after `write()` returned `false` or
- *   `want_drain()`. `fail_writes(err)` makes sending fail (`on_close(err)`).
+ *   `want_drain()`. `fail_writes(err)` makes sending fail (`_on_raw_close(err)`).
  *
  * Paired with another end (`raw_stream_pair()`), what one sends the other receives.
  *
@@ -108,10 +117,7 @@ export interface ScriptedStreamOptions {
  * a transport that resumes before copying the bytes out hands on garbage.
  */
 export class ScriptedStream implements RawStream {
-  on_data: (chunk: Uint8Array, lent?: boolean) => void = unassigned('on_data');
-  on_eof: () => void = unassigned('on_eof');
-  on_close: (err: Error | null) => void = unassigned('on_close');
-  on_drain: () => void = unassigned('on_drain');
+  receiver: RawStreamReceiver = UNASSIGNED_RECEIVER;
 
   readonly extra: Readonly<Record<string, unknown>>;
   readonly can_write_eof: boolean;
@@ -129,7 +135,7 @@ export class ScriptedStream implements RawStream {
   readonly dropped: Uint8Array[] = [];
   /** What went out to the peer, in order (parts of chunks after partial sends). */
   readonly sent: Uint8Array[] = [];
-  /** Chunks handed to `on_data`, in order (a copy of the bytes of lent ones). */
+  /** Chunks handed to `_on_raw_data`, in order (a copy of the bytes of lent ones). */
   readonly delivered: Uint8Array[] = [];
   /** How many chunks were lent. */
   lent = 0;
@@ -144,17 +150,17 @@ export class ScriptedStream implements RawStream {
   reading = false;
   /** `close()` was called: the buffer is being flushed before the stream closes. */
   closing = false;
-  /** The stream is closed: `on_close` is (or will be, at `start()`) its last handler call. */
+  /** The stream is closed: `_on_raw_close` is (or will be, at `start()`) its last handler call. */
   closed = false;
-  /** What `on_close` was (or will be) called with. */
+  /** What `_on_raw_close` was (or will be) called with. */
   close_error: Error | null = null;
-  /** `on_close` has been called. */
+  /** `_on_raw_close` has been called. */
   close_delivered = false;
   /** `write_eof()` was called. */
   eof_written = false;
   /** The EOF went out, after the buffered data. */
   eof_sent = false;
-  /** The peer's EOF was handed to `on_eof`. */
+  /** The peer's EOF was handed to `_on_raw_eof`. */
   eof_delivered = false;
   /** Sends wait in the host buffer until `flush()` / `unstall()`. */
   stalled = false;
@@ -164,7 +170,7 @@ export class ScriptedStream implements RawStream {
   private readonly _buffer: Uint8Array[] = [];
   private _buffered = 0;
   private _need_drain = false;
-  /** The mark of `want_drain()`, or -1 when no `on_drain` is asked for. */
+  /** The mark of `want_drain()`, or -1 when no `_on_raw_drain` is asked for. */
   private _drain_mark = -1;
   private _write_failure: Error | null = null;
   private readonly _inbound: StreamEvent[][] = [];
@@ -275,7 +281,7 @@ export class ScriptedStream implements RawStream {
     for (const chunk of chunks) this._enqueue([chunk]);
   }
 
-  /** The peer sends EOF (a FIN): `on_eof` after the data fed before it. */
+  /** The peer sends EOF (a FIN): `_on_raw_eof` after the data fed before it. */
   feed_eof(): void {
     this._enqueue(['eof']);
   }
@@ -289,19 +295,19 @@ export class ScriptedStream implements RawStream {
     this._enqueue(events);
   }
 
-  /** The peer closes cleanly: EOF after the data fed so far, then `on_close(null)`. */
+  /** The peer closes cleanly: EOF after the data fed so far, then `_on_raw_close(null)`. */
   hang_up(): void {
     this._enqueue(this._eof_fed ? ['close'] : ['eof', 'close']);
   }
 
-  /** The connection breaks now: `on_close(err)` (ECONNRESET by default); undelivered data is lost. */
+  /** The connection breaks now: `_on_raw_close(err)` (ECONNRESET by default); undelivered data is lost. */
   reset(err: Error = reset_error()): void {
     this._close_now(err);
   }
 
   /**
    * The host closes the stream by itself now, whether reading or not (a
-   * pipe whose other end went away): `on_close(err)`; what was not sent or
+   * pipe whose other end went away): `_on_raw_close(err)`; what was not sent or
    * delivered yet is lost.
    */
   host_close(err: Error | null = null): void {
@@ -398,12 +404,12 @@ export class ScriptedStream implements RawStream {
       group.shift();
       if (event === 'eof') {
         this.eof_delivered = true;
-        this.on_eof();
+        this.receiver._on_raw_eof();
       } else if (this.lend_chunks) {
         this._lend(event);
       } else {
         this.delivered.push(event);
-        this.on_data(event);
+        this.receiver._on_raw_data(event);
       }
     }
     if (group.length === 0 && this._inbound[0] === group) this._inbound.shift();
@@ -418,7 +424,7 @@ export class ScriptedStream implements RawStream {
     this.lent++;
     this._lent_out = true;
     this.reading = false;
-    this.on_data(this.lend_memory.subarray(0, chunk.length), true);
+    this.receiver._on_raw_data(this.lend_memory.subarray(0, chunk.length), true);
   }
 
   private _transmit(chunk: Uint8Array): void {
@@ -448,7 +454,7 @@ export class ScriptedStream implements RawStream {
     this._need_drain = false;
     this._drain_mark = -1;
     this._host.post(() => {
-      if (!this.closed && this.started) this.on_drain();
+      if (!this.closed && this.started) this.receiver._on_raw_drain();
     });
   }
 
@@ -463,7 +469,7 @@ export class ScriptedStream implements RawStream {
 
   /**
    * The stream is closed from now on: nothing else is delivered, and
-   * `on_close(err)` follows (from this host callback when `inline`).
+   * `_on_raw_close(err)` follows (from this host callback when `inline`).
    */
   private _close_now(err: Error | null, inline = false): void {
     if (this.closed) return;
@@ -487,7 +493,7 @@ export class ScriptedStream implements RawStream {
   private _deliver_close(): void {
     if (this.close_delivered) return;
     this.close_delivered = true;
-    this.on_close(this.close_error);
+    this.receiver._on_raw_close(this.close_error);
   }
 }
 
