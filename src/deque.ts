@@ -1,4 +1,4 @@
-// A growable ring buffer: the loop's ready queue and Queue's storage (asyncio uses collections.deque).
+// A growable ring buffer: the loop's ready queue, Queue's storage, and the waiters of queues and locks (asyncio uses collections.deque).
 
 /**
  * FIFO queue with O(1) push, shift and unshift and no per-item allocation.
@@ -43,6 +43,25 @@ export class Deque<T> {
   /** The oldest item without removing it. */
   peek(): T | undefined {
     return this.length === 0 ? undefined : this._buf[this._head];
+  }
+
+  /**
+   * Remove the first occurrence of `item`, keeping the others in order; whether
+   * it was there. O(n), like asyncio's `deque.remove()`: a waiter leaves its
+   * queue this way only when cancelled.
+   */
+  remove(item: T): boolean {
+    const mask = this._mask;
+    for (let i = 0; i < this.length; i++) {
+      if (this._buf[(this._head + i) & mask] !== item) continue;
+      for (let j = i + 1; j < this.length; j++) {
+        this._buf[(this._head + j - 1) & mask] = this._buf[(this._head + j) & mask];
+      }
+      this.length--;
+      this._buf[(this._head + this.length) & mask] = undefined;
+      return true;
+    }
+    return false;
   }
 
   clear(): void {

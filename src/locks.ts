@@ -13,11 +13,12 @@
 // cancelled in the same iteration as the release that woke it.
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { Deque } from './deque.js';
 import type { AbstractEventLoop } from './events.js';
 import { RuntimeError } from './exceptions.js';
 import type { Future } from './futures.js';
 import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
-import { LockGuard, _Waiter, type Releasable } from './waiters.js';
+import { LockGuard, _Waiter, _next_pending, type Releasable } from './waiters.js';
 
 export { LockGuard } from './waiters.js';
 
@@ -60,7 +61,7 @@ export function _waiters_info(extra: string, waiters: number): string {
  */
 export class Lock implements Releasable {
   /** @internal */ _loop: _LoopInternals;
-  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<_LockEntry>();
+  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Deque<_LockEntry>(1);
   /** @internal */ _locked = false;
 
   /** @param options - `loop`: default `get_event_loop()`. */
@@ -105,36 +106,31 @@ export class Lock implements Releasable {
 
   /** Take the lock at once if it is free and nobody waits; else queue. @internal */
   _enqueue<W extends _LockEntry>(waiter: W): W {
-    if (!this._locked && this._waiters.size === 0) {
+    if (!this._locked && this._waiters.length === 0) {
       this._locked = true;
       waiter._grant();
     } else {
-      this._waiters.add(waiter);
+      this._waiters.push(waiter);
     }
     return waiter;
   }
 
   /** Hand the lock to the oldest waiter, or unlock. @internal */
   _wake_next(): void {
-    for (const waiter of this._waiters) {
-      this._waiters.delete(waiter);
-      if (waiter._state === 'PENDING') {
-        waiter._grant();
-        return;
-      }
-    }
-    this._locked = false;
+    const waiter = _next_pending(this._waiters);
+    if (waiter !== undefined) waiter._grant();
+    else this._locked = false;
   }
 
   /** @internal */
   _waiter_cancelled(waiter: _Waiter<unknown>, granted: boolean): void {
     if (granted) this._wake_next();
-    else this._waiters.delete(waiter);
+    else this._waiters.remove(waiter);
   }
 
   /** The repr, as asyncio's: `<Lock [locked,waiters:1]>`. */
   toString(): string {
-    return `<${this.constructor.name} [${_waiters_info(this._locked ? 'locked' : 'unlocked', this._waiters.size)}]>`;
+    return `<${this.constructor.name} [${_waiters_info(this._locked ? 'locked' : 'unlocked', this._waiters.length)}]>`;
   }
 }
 

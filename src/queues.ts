@@ -21,7 +21,13 @@ import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
 import { heap_pop, heap_push } from './queue_ordering.js';
-import { _Waiter, _is_options, _multiple_values, type _WaiterOwner } from './waiters.js';
+import {
+  _Waiter,
+  _is_options,
+  _multiple_values,
+  _next_pending,
+  type _WaiterOwner,
+} from './waiters.js';
 
 export { _py_lt } from './queue_ordering.js';
 
@@ -190,12 +196,12 @@ export class Queue<T = unknown> {
   /** @internal */ _loop: _LoopInternals;
   /** @internal */ _maxsize: number;
   /** @internal The items; made by `_init`. */ _queue!: QueueStorage<T>;
-  /** @internal get() calls waiting, oldest first. */ _getters = new Set<_GetWaiter<T>>();
+  /** @internal get() calls waiting, oldest first. */ _getters = new Deque<_GetWaiter<T>>(1);
   /** @internal Items handed to get() calls that have not resumed yet. */ _handed = 0;
   /** @internal `shutdown()` was called (asyncio's `_is_shutdown`). */ _is_shutdown = false;
   /** @internal `shutdown(true)` was called. */ _shutdown_immediate = false;
   /** @internal put() calls waiting for a slot, oldest first. */
-  _putters = new Set<_PutWaiter<T>>();
+  _putters = new Deque<_PutWaiter<T>>(1);
   /** @internal Slots reserved for put() calls that have not resumed yet. */ _reserved = 0;
   /** @internal Items put and not yet marked done. */ _unfinished_tasks = 0;
   /** @internal join() calls waiting. */ _join_waiters = new Set<_Waiter<null>>();
@@ -229,14 +235,14 @@ export class Queue<T = unknown> {
     this._maxsize = maxsize;
     this._getter_owner = {
       _waiter_cancelled: (waiter, granted, item) => {
-        if (!granted) this._getters.delete(waiter as _GetWaiter<T>);
+        if (!granted) this._getters.remove(waiter as _GetWaiter<T>);
         else this._item_dropped(item as T, !waiter._delivered);
       },
     };
     this._putter_owner = {
       _waiter_cancelled: (waiter, granted) => {
         if (!granted) {
-          this._putters.delete(waiter as _PutWaiter<T>);
+          this._putters.remove(waiter as _PutWaiter<T>);
           return;
         }
         const putter = waiter as _PutWaiter<T>;
@@ -313,8 +319,8 @@ export class Queue<T = unknown> {
   put(item: T): Future<null> {
     const putter = new _PutWaiter<T>(this, item);
     if (this._is_shutdown) putter.set_exception(new QueueShutDown());
-    else if (this._putters.size === 0 && !this.full()) putter._grant_slot();
-    else this._putters.add(putter);
+    else if (this._putters.length === 0 && !this.full()) putter._grant_slot();
+    else this._putters.push(putter);
     return putter;
   }
 
@@ -332,20 +338,15 @@ export class Queue<T = unknown> {
   _put_internal(item: T): void {
     this._put(item);
     this._unfinished_tasks++;
-    for (const getter of this._getters) {
-      this._getters.delete(getter);
-      if (getter._state === 'PENDING') {
-        getter._hand(this._get());
-        return;
-      }
-    }
+    const getter = _next_pending(this._getters);
+    if (getter !== undefined) getter._hand(this._get());
   }
 
   /** Reserve free slots for the oldest waiting putters. @internal */
   _wake_putters(): void {
-    for (const putter of this._putters) {
-      if (this.full()) return;
-      this._putters.delete(putter);
+    const putters = this._putters;
+    while (putters.length > 0 && !this.full()) {
+      const putter = putters.shift()!;
       if (putter._state === 'PENDING') putter._grant_slot();
     }
   }
@@ -360,9 +361,9 @@ export class Queue<T = unknown> {
    */
   get(): Future<T> {
     const getter = new _GetWaiter<T>(this);
-    if (this._getters.size === 0 && !this.empty()) getter._hand(this.get_nowait());
+    if (this._getters.length === 0 && !this.empty()) getter._hand(this.get_nowait());
     else if (this._is_shutdown) getter.set_exception(new QueueShutDown());
-    else this._getters.add(getter);
+    else this._getters.push(getter);
     return getter;
   }
 
@@ -390,14 +391,9 @@ export class Queue<T = unknown> {
 
   /** An item a cancelled get() never delivered: to the next getter, or back in front. @internal */
   _give_back(item: T): void {
-    for (const getter of this._getters) {
-      this._getters.delete(getter);
-      if (getter._state === 'PENDING') {
-        getter._hand(item);
-        return;
-      }
-    }
-    this._put_it_back(item);
+    const getter = _next_pending(this._getters);
+    if (getter !== undefined) getter._hand(item);
+    else this._put_it_back(item);
   }
 
   // ---- shutdown (asyncio 3.13) ------------------------------------------------
@@ -488,8 +484,8 @@ export class Queue<T = unknown> {
   _format(): string {
     let result = `maxsize=${repr(this._maxsize)}`;
     if (this._queue.length > 0) result += ` _queue=[${Array.from(this._queue, repr).join(', ')}]`;
-    if (this._getters.size > 0) result += ` _getters[${this._getters.size}]`;
-    if (this._putters.size > 0) result += ` _putters[${this._putters.size}]`;
+    if (this._getters.length > 0) result += ` _getters[${this._getters.length}]`;
+    if (this._putters.length > 0) result += ` _putters[${this._putters.length}]`;
     if (this._unfinished_tasks > 0) result += ` tasks=${this._unfinished_tasks}`;
     if (this._is_shutdown) result += ' shutdown';
     return result;

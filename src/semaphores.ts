@@ -4,12 +4,20 @@
 // cancellation loses no permit, as for Lock (see locks.ts).
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { Deque } from './deque.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
 import { _waiters_info, type LockOptions, type _LockEntry } from './locks.js';
 import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
-import { LockGuard, _Waiter, _is_options, _multiple_values, type Releasable } from './waiters.js';
+import {
+  LockGuard,
+  _Waiter,
+  _next_pending,
+  _is_options,
+  _multiple_values,
+  type Releasable,
+} from './waiters.js';
 
 /** Options of `new Semaphore()` and `new BoundedSemaphore()`: `value` and `loop`. */
 export interface SemaphoreOptions extends LockOptions {
@@ -35,7 +43,7 @@ const SEMAPHORE_OPTIONS: OptionSpec = { value: ['number', 'null'], loop: LOOP_KI
 export class Semaphore implements Releasable {
   /** @internal */ _loop: _LoopInternals;
   /** @internal Free permits. */ _value: number;
-  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Set<_LockEntry>();
+  /** @internal Acquirers still waiting, oldest first. */ _waiters = new Deque<_LockEntry>(1);
 
   /**
    * @param value - the initial number of permits (default 1); a negative one
@@ -92,36 +100,31 @@ export class Semaphore implements Releasable {
 
   /** @internal */
   _enqueue<W extends _LockEntry>(waiter: W): W {
-    if (this._value > 0 && this._waiters.size === 0) {
+    if (this._value > 0 && this._waiters.length === 0) {
       this._value--;
       waiter._grant();
     } else {
-      this._waiters.add(waiter);
+      this._waiters.push(waiter);
     }
     return waiter;
   }
 
   /** Hand a permit to the oldest waiter, or count it free. @internal */
   _wake_next(): void {
-    for (const waiter of this._waiters) {
-      this._waiters.delete(waiter);
-      if (waiter._state === 'PENDING') {
-        waiter._grant();
-        return;
-      }
-    }
-    this._value++;
+    const waiter = _next_pending(this._waiters);
+    if (waiter !== undefined) waiter._grant();
+    else this._value++;
   }
 
   /** @internal */
   _waiter_cancelled(waiter: _Waiter<unknown>, granted: boolean): void {
     if (granted) this._wake_next();
-    else this._waiters.delete(waiter);
+    else this._waiters.remove(waiter);
   }
 
   toString(): string {
     const extra = this.locked() ? 'locked' : `unlocked,value:${this._value}`;
-    return `<${this.constructor.name} [${_waiters_info(extra, this._waiters.size)}]>`;
+    return `<${this.constructor.name} [${_waiters_info(extra, this._waiters.length)}]>`;
   }
 }
 

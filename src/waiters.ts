@@ -12,6 +12,7 @@
 
 import type { _LoopInternals } from './loop_internals.js';
 import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
+import type { Deque } from './deque.js';
 import { Future } from './futures.js';
 
 /**
@@ -32,6 +33,19 @@ export function _is_options(x: unknown): x is Record<string, unknown> {
  */
 export function _multiple_values(where: string, name: string): TypeError {
   return new TypeError(`${where}() got multiple values for argument '${name}'`);
+}
+
+/**
+ * Take the oldest waiter that still waits off a FIFO of waiters (a Deque, not
+ * a Set: taking the first item of a Set costs V8 a few hundred nanoseconds).
+ * @internal
+ */
+export function _next_pending<W extends Future<unknown>>(waiters: Deque<W>): W | undefined {
+  while (waiters.length > 0) {
+    const waiter = waiters.shift()!;
+    if (waiter._state === 'PENDING') return waiter;
+  }
+  return undefined;
 }
 
 /** What a `_Waiter` tells its owner when it is cancelled. @internal */

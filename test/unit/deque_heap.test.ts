@@ -27,6 +27,20 @@ describe('Deque', () => {
     expect(q.length).toBe(0);
     expect(q.peek()).toBeUndefined();
   });
+
+  it('remove() takes out one item and keeps the others in order, across wrap-around', () => {
+    const q = new Deque<number>(2);
+    for (let i = 0; i < 3; i++) q.push(i);
+    q.shift();
+    q.shift();
+    for (let i = 3; i < 6; i++) q.push(i); // 2 3 4 5, wrapped
+    expect(q.remove(4)).toBe(true);
+    expect(q.remove(7)).toBe(false);
+    expect([...q]).toEqual([2, 3, 5]);
+    q.push(6);
+    expect(q.remove(2)).toBe(true);
+    expect([...q]).toEqual([3, 5, 6]);
+  });
 });
 
 describe('TimerHeap', () => {

@@ -116,7 +116,7 @@ describe('Lock', () => {
     const fut = lock.acquire();
     loop.call_soon(() => fut.cancel());
     await expect(loop.run_until_complete(fut)).rejects.toBeInstanceOf(CancelledError);
-    expect(lock._waiters.size).toBe(0);
+    expect(lock._waiters.length).toBe(0);
     expect(lock.locked()).toBe(true);
   });
 
@@ -136,14 +136,14 @@ describe('Lock', () => {
     expect(lock.locked()).toBe(true);
     const tb = loop.create_task(lockit(null));
     await run_briefly(loop);
-    expect(lock._waiters.size).toBe(1);
+    expect(lock._waiters.length).toBe(1);
     const tc = loop.create_task(lockit(null));
     await run_briefly(loop);
-    expect(lock._waiters.size).toBe(2);
+    expect(lock._waiters.length).toBe(2);
 
     fa.set_result(null);
     tb.cancel();
-    expect(lock._waiters.size).toBe(1); // B left the queue at once
+    expect(lock._waiters.length).toBe(1); // B left the queue at once
     await run_briefly(loop, 2);
     expect(lock.locked()).toBe(false);
     expect(ta.done()).toBe(true);
@@ -241,7 +241,7 @@ describe('Lock', () => {
       await expect(
         loop.run_until_complete(wait_for(lock.acquire(), 0.5, { loop })),
       ).rejects.toBeInstanceOf(TimeoutError);
-      expect(lock._waiters.size).toBe(0);
+      expect(lock._waiters.length).toBe(0);
       lock.release();
       expect(lock.locked()).toBe(false);
     });

@@ -105,7 +105,7 @@ function check_lock_invariants(prim: Primitive, initial: number, holdings: Holdi
   // Conservation: every permit is free or held by exactly one acquisition.
   expect(free_permits(prim) + held).toBe(initial);
   // No deadlock: a free permit never coexists with a live waiter.
-  if (free_permits(prim) > 0) expect(prim._waiters.size).toBe(0);
+  if (free_permits(prim) > 0) expect(prim._waiters.length).toBe(0);
   for (const w of prim._waiters) expect(w._state).toBe('PENDING');
 }
 
@@ -229,7 +229,7 @@ async function run_lock_scenario(
     for (const h of tasks()) expect(h.task!.done()).toBe(true);
     for (const h of tasks()) if (!h.task!.cancelled()) h.task!.result(); // no unexpected error
     expect(free_permits(prim)).toBe(initial);
-    expect(prim._waiters.size).toBe(0);
+    expect(prim._waiters.length).toBe(0);
   } finally {
     loop.close();
   }
@@ -331,7 +331,7 @@ async function run_condition_scenario(
     });
 
     const check = (): void => {
-      if (!lock._locked) expect(lock._waiters.size).toBe(0);
+      if (!lock._locked) expect(lock._waiters.length).toBe(0);
       for (const w of lock._waiters) expect(w._state).toBe('PENDING');
       expect(taken.length + items.length).toBe(produced);
     };
@@ -490,8 +490,8 @@ async function run_queue_scenario(
       // No item both refused and accepted; every item seen was accepted.
       for (const item of put_cancelled) expect(put_ok.has(item)).toBe(false);
       // No deadlock: getters wait only on an empty queue, putters only on a full one.
-      if (q._getters.size > 0) expect(q.qsize()).toBe(0);
-      if (q._putters.size > 0) expect(q.full()).toBe(true);
+      if (q._getters.length > 0) expect(q.qsize()).toBe(0);
+      if (q._putters.length > 0) expect(q.full()).toBe(true);
       expect(q._reserved).toBeGreaterThanOrEqual(0);
     };
 

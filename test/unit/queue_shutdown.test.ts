@@ -178,7 +178,7 @@ describe('Queue.shutdown() and the waiters', () => {
       for (const f of [...getters, ...putters]) {
         expect(await outcome(f)).toBeInstanceOf(QueueShutDown);
       }
-      expect(empty._getters.size + full._putters.size).toBe(0);
+      expect(empty._getters.length + full._putters.length).toBe(0);
       expect([...full._queue]).toEqual(immediate ? [] : ['a']);
       expect(full._reserved).toBe(0);
     }
@@ -203,7 +203,7 @@ describe('Queue.shutdown() and the waiters', () => {
     q.shutdown();
     expect(() => q.put_nowait('b')).toThrow(QueueShutDown);
     expect(await outcome(q.put('b'))).toBeInstanceOf(QueueShutDown);
-    expect(q._putters.size).toBe(0);
+    expect(q._putters.length).toBe(0);
     q.get_nowait();
     expect(() => q.get_nowait()).toThrow(QueueShutDown);
     expect(() => new Queue(0, { loop }).get_nowait()).toThrow(QueueEmpty);

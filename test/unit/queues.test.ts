@@ -196,7 +196,7 @@ describe('Queue.get', () => {
     const q = new Queue<number>(1, { loop });
     q.put_nowait(1);
     const putter = q.put(2);
-    expect(q._putters.size).toBe(1);
+    expect(q._putters.length).toBe(1);
     expect(await loop.run_until_complete(q.get())).toBe(1);
     expect(putter.done()).toBe(true);
     expect(putter.result()).toBeNull();
@@ -568,13 +568,13 @@ describe('cancellation is lossless', () => {
     expect(q.qsize()).toBe(0);
     await loop.run_until_complete(p1); // so 1 gets the slot
     expect(q.get_nowait()).toBe(1);
-    expect(q._putters.size).toBe(0);
+    expect(q._putters.length).toBe(0);
   });
 
   it('a get() that timed out in wait_for() takes nothing', async () => {
     const q = new Queue<number>(0, { loop });
     await expect(loop.run_until_complete(wait_for(q.get(), 1, { loop }))).rejects.toThrow();
-    expect(q._getters.size).toBe(0);
+    expect(q._getters.length).toBe(0);
     q.put_nowait(5);
     expect(q.get_nowait()).toBe(5);
   });

@@ -136,8 +136,8 @@ async function run_queue_storm(
       for (const item of put_refused) expect(put_ok.has(item)).toBe(false);
       for (const item of received) expect(put_refused.has(item)).toBe(false);
       // No deadlock: getters wait only on an empty queue, putters only on a full one.
-      if (q._getters.size > 0) expect(q.qsize()).toBe(0);
-      if (q._putters.size > 0) expect(q.full()).toBe(true);
+      if (q._getters.length > 0) expect(q.qsize()).toBe(0);
+      if (q._putters.length > 0) expect(q.full()).toBe(true);
       expect(q._reserved).toBeGreaterThanOrEqual(0);
     };
     const workers = await drive(

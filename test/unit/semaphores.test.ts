@@ -93,7 +93,7 @@ describe('Semaphore', () => {
     await run_briefly(loop, 2);
     expect(result).toEqual([1]);
     expect(sem.locked()).toBe(true);
-    expect(sem._waiters.size).toBe(2);
+    expect(sem._waiters.length).toBe(2);
     expect(sem._value).toBe(0);
 
     const t4 = loop.create_task(c(4));
@@ -104,7 +104,7 @@ describe('Semaphore', () => {
     await run_briefly(loop);
     expect(result).toEqual([1, 2, 3]);
     expect(sem.locked()).toBe(true);
-    expect(sem._waiters.size).toBe(1);
+    expect(sem._waiters.length).toBe(1);
     expect(sem._value).toBe(0);
     for (const t of [t1, t2, t3]) expect(t.result()).toBe(true);
     expect(t4.done()).toBe(false);
@@ -120,7 +120,7 @@ describe('Semaphore', () => {
     const fut = sem.acquire();
     loop.call_soon(() => fut.cancel());
     await expect(loop.run_until_complete(fut)).rejects.toBeInstanceOf(CancelledError);
-    expect(sem._waiters.size).toBe(0);
+    expect(sem._waiters.length).toBe(0);
   });
 
   it('BoundedSemaphore refuses a release beyond its initial value (test_release_not_acquired)', async () => {

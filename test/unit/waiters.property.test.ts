@@ -100,7 +100,7 @@ async function run_acquire_storm(
       // Conservation: every permit is free or held by exactly one acquisition.
       expect(free_permits(prim) + acquisitions.filter(holds).length).toBe(initial);
       // No deadlock: a free permit never coexists with a live waiter.
-      if (free_permits(prim) > 0) expect(prim._waiters.size).toBe(0);
+      if (free_permits(prim) > 0) expect(prim._waiters.length).toBe(0);
     };
     const release_own = (): void => {
       for (const x of acquisitions) if (x.by_test && holds(x)) release(x);
@@ -292,7 +292,7 @@ async function run_condition_storm(
 
     const check = (): void => {
       expect(violations).toEqual([]);
-      if (!lock._locked) expect(lock._waiters.size).toBe(0);
+      if (!lock._locked) expect(lock._waiters.length).toBe(0);
       expect(taken.length + items.length).toBe(produced);
     };
     /** Nothing ready: no item may wait while a consumer waits for a notification. */
