@@ -41,6 +41,10 @@ import { Task, awaiting, type CreateTaskOptions, type TaskFactory } from './task
 
 const CREATE_TASK_OPTIONS: OptionSpec = { name: ['string', 'number', 'null'] };
 
+function settles_promise(runnable: Runnable): boolean {
+  return runnable._settles_promise === true;
+}
+
 function stop_loop_when_done(future: Future<unknown>): void {
   future._loop.stop();
 }
@@ -488,11 +492,16 @@ export class BaseEventLoop extends AbstractEventLoop {
   /**
    * Wait one microtask more before resuming: code resumed by a settled
    * Promise that awaits a Future at once gets its `then()` call from the
-   * engine one tick later, and the loop should see that registration (else
-   * it goes idle and is woken again by it).
+   * engine one tick later, and the loop should see that registration before
+   * it completes the Future (`await sleep(0)`), else the await misses this
+   * iteration and the loop goes idle. When the ready queue holds only
+   * `then()` reactions (two async functions handing a Future back and forth),
+   * the iteration completes no Future: it runs at once.
    */
   private readonly _microtask_hop = (): void => {
-    queue_microtask(this._microtask_turn);
+    const ready = this._ready;
+    if (ready.length > 0 && ready.every(settles_promise)) this._run_iterations();
+    else queue_microtask(this._microtask_turn);
   };
 
   private _run_iterations(): void {

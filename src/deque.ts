@@ -64,6 +64,14 @@ export class Deque<T> {
     return false;
   }
 
+  /** Whether `test` holds for every item, oldest first (true when empty). */
+  every(test: (item: T) => boolean): boolean {
+    for (let i = 0; i < this.length; i++) {
+      if (!test(this._buf[(this._head + i) & this._mask] as T)) return false;
+    }
+    return true;
+  }
+
   clear(): void {
     this._buf.fill(undefined);
     this._head = 0;

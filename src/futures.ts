@@ -473,6 +473,10 @@ class ThenReaction<T, R1, R2> implements Waiter {
     this._future._loop._yield_to_microtasks = true;
   }
 
+  get _settles_promise(): boolean {
+    return true;
+  }
+
   _settle(): void {
     const future = this._future;
     try {

@@ -193,6 +193,39 @@ describe('Promise interop', () => {
     await expect(f).rejects.toBeInstanceOf(CancelledError);
   });
 
+  // Each resumed function awaits a new Future at once; the engine calls its
+  // then() one microtask later. Whether or not the loop waits for that call
+  // (it need not when only then() reactions are ready), callbacks and
+  // resumptions keep the order in which they were queued.
+  it('two async functions handing a Future back and forth keep FIFO order with call_soon callbacks', async () => {
+    const log: string[] = [];
+    const waiting: { a: Future<null> | null; b: Future<null> | null } = { a: null, b: null };
+    let ticks = 0;
+    const tick = (): void => {
+      log.push('tick' + ticks);
+      if (++ticks < 5) loop.call_soon(tick);
+    };
+    const side = async (mine: 'a' | 'b', theirs: 'a' | 'b'): Promise<void> => {
+      for (let i = 0; i < 4; i++) {
+        const future = loop.create_future<null>();
+        waiting[mine] = future;
+        waiting[theirs]?.set_result(null);
+        waiting[theirs] = null;
+        if (mine === 'a' && i === 1) loop.call_soon(() => log.push('soon'));
+        await future;
+        log.push(mine + i);
+        if (mine === 'a' && i === 0) loop.call_soon(tick);
+      }
+      waiting[theirs]?.set_result(null);
+    };
+    await loop.run_until_complete(Promise.all([side('a', 'b'), side('b', 'a')]));
+    // 'soon' runs in the iteration that settles b0's await, before b resumes.
+    expect(log).toEqual([
+      ...['a0', 'tick0', 'soon', 'b0', 'tick1', 'a1', 'tick2', 'b1'],
+      ...['tick3', 'a2', 'tick4', 'b2', 'a3', 'b3'],
+    ]);
+  });
+
   it('then() chains like a Promise', async () => {
     const f = new Future<number>({ loop });
     f.set_result(2);
