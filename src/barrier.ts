@@ -62,6 +62,11 @@ class _BarrierWaiter extends _Waiter<number> {
     this._barrier = barrier;
   }
 
+  /** Its delivery makes it leave the barrier, which may trip it. @internal */
+  override get _completes_no_future(): boolean {
+    return false;
+  }
+
   /** The outcome is about to be seen: the waiter leaves the barrier. @internal */
   override _deliver(): void {
     this._delivered = true;

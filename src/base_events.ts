@@ -41,8 +41,8 @@ import { Task, awaiting, type CreateTaskOptions, type TaskFactory } from './task
 
 const CREATE_TASK_OPTIONS: OptionSpec = { name: ['string', 'number', 'null'] };
 
-function settles_promise(runnable: Runnable): boolean {
-  return runnable._settles_promise === true;
+function completes_no_future(runnable: Runnable): boolean {
+  return runnable._completes_no_future === true;
 }
 
 function stop_loop_when_done(future: Future<unknown>): void {
@@ -495,12 +495,13 @@ export class BaseEventLoop extends AbstractEventLoop {
    * engine one tick later, and the loop should see that registration before
    * it completes the Future (`await sleep(0)`), else the await misses this
    * iteration and the loop goes idle. When the ready queue holds only
-   * `then()` reactions (two async functions handing a Future back and forth),
-   * the iteration completes no Future: it runs at once.
+   * `then()` reactions and the like (two async functions handing a Future or
+   * a queue item back and forth), the iteration completes no Future: it runs
+   * at once.
    */
   private readonly _microtask_hop = (): void => {
     const ready = this._ready;
-    if (ready.length > 0 && ready.every(settles_promise)) this._run_iterations();
+    if (ready.length > 0 && ready.every(completes_no_future)) this._run_iterations();
     else queue_microtask(this._microtask_turn);
   };
 

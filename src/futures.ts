@@ -473,7 +473,7 @@ class ThenReaction<T, R1, R2> implements Waiter {
     this._future._loop._yield_to_microtasks = true;
   }
 
-  get _settles_promise(): boolean {
+  get _completes_no_future(): boolean {
     return true;
   }
 

@@ -21,11 +21,11 @@ const EMPTY_ARGS: readonly unknown[] = /* @__PURE__ */ Object.freeze([]);
 export interface Runnable {
   _run(): void;
   /**
-   * True for a `then()` reaction, which only settles a Promise: running it
-   * completes no Future, so the loop may run it before the engine's pending
-   * `then()` calls (see `_microtask_hop`).
+   * True when running it completes no Future (a `then()` reaction settles a
+   * Promise, a lock's or a get()'s waiter marks its outcome seen): the loop
+   * may run it before the engine's pending `then()` calls (see `_microtask_hop`).
    */
-  readonly _settles_promise?: boolean;
+  readonly _completes_no_future?: boolean;
 }
 
 /**

@@ -93,6 +93,11 @@ class _PutWaiter<T> extends _Waiter<null> {
     this.set_result(null);
   }
 
+  /** Its delivery puts the item in, which may complete a waiting get(). @internal */
+  override get _completes_no_future(): boolean {
+    return false;
+  }
+
   /** @internal */
   override _deliver(): void {
     this._delivered = true;

@@ -13,7 +13,7 @@
 import type { _LoopInternals } from './loop_internals.js';
 import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import type { Deque } from './deque.js';
-import { Future } from './futures.js';
+import { Future, type Waiter } from './futures.js';
 
 /**
  * Whether an argument is an object literal (or `Object.create(null)`): an
@@ -61,7 +61,8 @@ export interface _WaiterOwner {
  * The Future a primitive hands out to one waiter.
  *
  * Its first done callback, registered at construction and so run right
- * before those of whoever waits on it, marks its outcome delivered; so does
+ * before those of whoever waits on it, marks its outcome delivered (the
+ * waiter queues itself for that, as a waiting task does: no Handle); so does
  * any look at the outcome (`done()`, `cancelled()`, `result()`, `exception()`,
  * `then()`). Until then a granted waiter can still be cancelled: `cancel()`
  * turns it into a cancelled Future (the done callbacks already scheduled read
@@ -69,7 +70,7 @@ export interface _WaiterOwner {
  * tell the difference from a waiter cancelled just before the grant.
  * @internal
  */
-export class _Waiter<T> extends Future<T> {
+export class _Waiter<T> extends Future<T> implements Waiter {
   /** @internal Its done callbacks have started: the outcome is seen. */
   _delivered = false;
   /** @internal Told about cancellations; `null` when the subclass handles them. */
@@ -81,7 +82,20 @@ export class _Waiter<T> extends Future<T> {
     super(loop);
     this._owner = owner;
     this._value = value;
-    this.add_done_callback(deliver);
+    this._push_callback(this);
+  }
+
+  /** Its first done callback: deliver the outcome. @internal */
+  _run(): void {
+    this._deliver();
+  }
+
+  /**
+   * Delivering only marks the outcome seen; subclasses whose delivery does
+   * more (a put() puts its item in) say `false`. @internal
+   */
+  get _completes_no_future(): boolean {
+    return true;
   }
 
   /** Give the waiter what it waits for. @internal */
@@ -89,7 +103,7 @@ export class _Waiter<T> extends Future<T> {
     this.set_result(this._value);
   }
 
-  /** The first done callback: the outcome is about to be seen. @internal */
+  /** The outcome is about to be seen. @internal */
   _deliver(): void {
     this._delivered = true;
   }
@@ -193,10 +207,6 @@ export class _Waiter<T> extends Future<T> {
     this._owner?._waiter_cancelled(this as _Waiter<unknown>, true, value);
     return true;
   }
-}
-
-function deliver(waiter: Future<unknown>): void {
-  (waiter as _Waiter<unknown>)._deliver();
 }
 
 /** Anything a guard can release: a Lock, a Semaphore, a Condition. */
