@@ -4,7 +4,10 @@ import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.
 import type { AbstractEventLoop } from './events.js';
 import { CancelledError, InvalidStateError } from './exceptions.js';
 import { created_at, extract_stack, repr } from './format_helpers.js';
+import { LazyPromise, is_thenable } from './lazy_promise.js';
 import { queue_microtask } from './microtask.js';
+
+export { is_thenable };
 
 type State = 'PENDING' | 'CANCELLED' | 'FINISHED';
 
@@ -382,20 +385,14 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
 
   /**
    * Promise interop: settle a new Promise with the outcome once the future is
-   * done (a cancellation rejects with `CancelledError`).
+   * done (a cancellation rejects with `CancelledError`). The Promise is made
+   * only if it is used: `await fut` drops it (see `LazyPromise`).
    */
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    const promise = new Promise<R1 | R2>(capture_settlers);
-    const reaction = new ThenReaction(
-      this,
-      onfulfilled,
-      onrejected,
-      captured.resolve,
-      captured.reject,
-    );
+    const reaction = new ThenReaction(this, onfulfilled, onrejected);
     if (this._state !== 'PENDING') {
       queue_microtask(() => reaction._settle());
     } else {
@@ -403,7 +400,7 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
       // Only a running loop settles it: with none, the await may wait forever.
       if (!this._loop.is_running()) this._loop._stalled_awaits.add(this);
     }
-    return promise;
+    return reaction;
   }
 
   /** `yield* fut` inside a coroutine waits for the future and evaluates to its result. */
@@ -440,33 +437,20 @@ export class Future<T = unknown> implements PromiseLike<T>, YieldFrom<T> {
   }
 }
 
-// Every `await fut` calls then(): its Promise's settlers are captured by one
-// shared executor rather than a closure made per call.
-const captured: {
-  resolve: (value: unknown) => void;
-  reject: (reason: unknown) => void;
-} = { resolve: () => {}, reject: () => {} };
-function capture_settlers(
-  resolve: (value: never) => void,
-  reject: (reason: unknown) => void,
-): void {
-  captured.resolve = resolve as (value: unknown) => void;
-  captured.reject = reject;
-}
-
 /**
- * What `then()` registers on a pending future: queued on the loop like a
- * waiting task once the future is done (no Handle, no closure), it settles the
- * Promise, then ends the loop's batch so that the awaiting code resumes first.
+ * What `then()` registers on a pending future and returns: queued on the loop
+ * like a waiting task once the future is done (no Handle, no closure), it
+ * calls the callbacks and settles itself, then ends the loop's batch so that
+ * the awaiting code resumes first.
  */
-class ThenReaction<T, R1, R2> implements Waiter {
+class ThenReaction<T, R1, R2> extends LazyPromise<R1 | R2> implements Waiter {
   constructor(
     private readonly _future: Future<T>,
     private readonly _onfulfilled: ((value: T) => R1 | PromiseLike<R1>) | null | undefined,
     private readonly _onrejected: ((reason: unknown) => R2 | PromiseLike<R2>) | null | undefined,
-    private readonly _resolve: (value: R1 | R2 | PromiseLike<R1 | R2>) => void,
-    private readonly _reject: (reason: unknown) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   _run(): void {
     this._settle();
@@ -482,20 +466,20 @@ class ThenReaction<T, R1, R2> implements Waiter {
     try {
       if (future._state === 'FINISHED' && future._exception === null) {
         const result = future._result as T;
-        this._resolve(this._onfulfilled ? this._onfulfilled(result) : (result as unknown as R1));
+        this._fulfil(this._onfulfilled ? this._onfulfilled(result) : (result as unknown as R1));
         return;
       }
       future._retrieved();
       const error =
         future._state === 'CANCELLED' ? future._make_cancelled_error() : future._exception;
-      if (this._onrejected) this._resolve(this._onrejected(error));
-      else this._reject(error);
+      if (this._onrejected) this._fulfil(this._onrejected(error));
+      else this._fail(error);
     } catch (err) {
-      this._reject(err);
+      this._fail(err);
     }
   }
 
-  toString(): string {
+  override toString(): string {
     return `<then() of ${this._future}>`;
   }
 }
@@ -523,15 +507,6 @@ class FutureIterator<T> implements Iterator<unknown, T, unknown> {
 /** Whether `obj` is a trollius Future (or Task). */
 export function isfuture(obj: unknown): obj is Future<unknown> {
   return obj instanceof Future;
-}
-
-/** Whether `obj` has a callable `then`. @internal */
-export function is_thenable(obj: unknown): obj is PromiseLike<unknown> {
-  return (
-    obj !== null &&
-    (typeof obj === 'object' || typeof obj === 'function') &&
-    typeof (obj as { then?: unknown }).then === 'function'
-  );
 }
 
 /**
