@@ -4,10 +4,9 @@ import { LOOP_INTERNALS, _loop_of, type _LoopInternals } from './loop_internals.
 import type { AbstractEventLoop } from './events.js';
 import { CancelledError, InvalidStateError } from './exceptions.js';
 import { created_at, extract_stack, repr } from './format_helpers.js';
-import { LazyPromise, is_thenable } from './lazy_promise.js';
+import { LazyPromise } from './lazy_promise.js';
+import { is_thenable } from './thenable.js';
 import { queue_microtask } from './microtask.js';
-
-export { is_thenable };
 
 type State = 'PENDING' | 'CANCELLED' | 'FINISHED';
 

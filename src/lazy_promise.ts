@@ -1,5 +1,18 @@
 // LazyPromise: what Future.then() returns, a Promise made only if someone uses it.
 
+import { is_thenable } from './thenable.js';
+
+/**
+ * A base class whose prototype is `Promise.prototype`: what extends it is
+ * `instanceof Promise` (and its toStringTag is 'Promise') without being made
+ * by the Promise constructor.
+ */
+const PromiseShape = /* @__PURE__ */ (() => {
+  function PromiseShape(): void {}
+  PromiseShape.prototype = Promise.prototype;
+  return PromiseShape as unknown as new () => object;
+})();
+
 /**
  * The result of `Future.then()`: it makes its native Promise only when
  * someone uses it (`then`, `catch`, `finally`, or awaiting it). `await fut`
@@ -11,7 +24,7 @@
  * host reports it unhandled, as it would the Promise `then()` returns.
  * @internal
  */
-export class LazyPromise<T> implements Promise<T> {
+export class LazyPromise<T> extends PromiseShape implements Promise<T> {
   declare readonly [Symbol.toStringTag]: string;
   /** The native Promise, once someone used this one. */
   private _promise: Promise<T> | null = null;
@@ -62,18 +75,6 @@ export class LazyPromise<T> implements Promise<T> {
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this._native().finally(onfinally);
   }
-}
-
-// `instanceof Promise` holds, and Promise.prototype's toStringTag ('Promise') applies.
-Object.setPrototypeOf(LazyPromise.prototype, Promise.prototype);
-
-/** Whether `obj` has a callable `then`. @internal */
-export function is_thenable(obj: unknown): obj is PromiseLike<unknown> {
-  return (
-    obj !== null &&
-    (typeof obj === 'object' || typeof obj === 'function') &&
-    typeof (obj as { then?: unknown }).then === 'function'
-  );
 }
 
 // The settlers of a native Promise are captured by one shared executor rather

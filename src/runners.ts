@@ -11,7 +11,8 @@ import {
 } from './event_loop_policy.js';
 import { RuntimeError } from './exceptions.js';
 import { repr } from './format_helpers.js';
-import { Future, is_thenable } from './futures.js';
+import { Future } from './futures.js';
+import { is_thenable } from './thenable.js';
 import { check_options, type OptionSpec } from './options.js';
 import { run_body, type BodyResult } from './scope_body.js';
 import { gather } from './task_helpers.js';

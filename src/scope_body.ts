@@ -5,7 +5,7 @@ import { iscoroutine } from './coroutines.js';
 import { _get_running_loop } from './event_loop_policy.js';
 import { RuntimeError } from './exceptions.js';
 import { repr } from './format_helpers.js';
-import { is_thenable } from './futures.js';
+import { is_thenable } from './thenable.js';
 import { Task } from './tasks.js';
 
 /**

@@ -7,7 +7,8 @@ import { get_event_loop } from './event_loop_policy.js';
 import type { Runnable, TimerHandle } from './handles.js';
 import { ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
-import { Future, is_thenable, wrap_future, type DoneCallback, type Waiter } from './futures.js';
+import { Future, wrap_future, type DoneCallback, type Waiter } from './futures.js';
+import { is_thenable } from './thenable.js';
 import { LOOP_KINDS, check_options, type OptionSpec } from './options.js';
 import type { Task } from './tasks.js';
 

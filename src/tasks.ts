@@ -7,7 +7,8 @@ import type { ExceptionContext } from './exception_handler.js';
 import { get_running_loop } from './event_loop_policy.js';
 import { CancelledError, RuntimeError } from './exceptions.js';
 import { coroutine_name, repr } from './format_helpers.js';
-import { Future, FutureExtra, is_thenable, wrap_future, type FutureOptions } from './futures.js';
+import { Future, FutureExtra, wrap_future, type FutureOptions } from './futures.js';
+import { is_thenable } from './thenable.js';
 import { check_options, type OptionSpec } from './options.js';
 
 /** A task factory, set with `loop.set_task_factory()`. */
