@@ -75,6 +75,15 @@ export class LazyPromise<T> extends PromiseShape implements Promise<T> {
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this._native().finally(onfinally);
   }
+
+  /** Node's `util.inspect` (`console.log`) shows the Promise it stands for, not its fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return inspect(this._native(), options);
+  }
 }
 
 // The settlers of a native Promise are captured by one shared executor rather

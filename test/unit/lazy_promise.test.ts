@@ -81,4 +81,15 @@ describe('what Future.then() returns', () => {
       process.off('unhandledRejection', listener);
     }
   });
+
+  it.skipIf(IN_PAGE)("shows in Node's console as the Promise it stands for", async () => {
+    const { inspect } = await import('node:util');
+    const f = new Future<number>({ loop });
+    const p = f.then((v) => v + 1);
+    expect(inspect(p)).toBe('Promise { <pending> }');
+    f.set_result(1);
+    await run_briefly(loop);
+    await p;
+    expect(inspect(p)).toBe('Promise { 2 }');
+  });
 });
