@@ -13,7 +13,8 @@
 import type { _LoopInternals } from './loop_internals.js';
 import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import type { Deque } from './deque.js';
-import { Future, type Waiter } from './futures.js';
+import { Future, type DoneCallback, type Waiter } from './futures.js';
+import { Handle, type Runnable } from './handles.js';
 
 /**
  * Whether an argument is an object literal (or `Object.create(null)`): an
@@ -61,10 +62,12 @@ export interface _WaiterOwner {
  * The Future a primitive hands out to one waiter.
  *
  * Its first done callback, registered at construction and so run right
- * before those of whoever waits on it, marks its outcome delivered (the
- * waiter queues itself for that, as a waiting task does: no Handle); so does
+ * before those of whoever waits on it, marks its outcome delivered; so does
  * any look at the outcome (`done()`, `cancelled()`, `result()`, `exception()`,
- * `then()`). Until then a granted waiter can still be cancelled: `cancel()`
+ * `then()`). Done, the waiter queues itself alone, as a waiting task does: its
+ * turn delivers the outcome, then runs the done callbacks and waiting tasks
+ * registered after it, in order, where the loop would have run them (one
+ * ready entry per grant, no Handle for itself). Until then a granted waiter can still be cancelled: `cancel()`
  * turns it into a cancelled Future (the done callbacks already scheduled read
  * the state when they run) and gives the grant back to its owner. Nobody can
  * tell the difference from a waiter cancelled just before the grant.
@@ -77,6 +80,8 @@ export class _Waiter<T> extends Future<T> implements Waiter {
   readonly _owner: _WaiterOwner | null;
   /** @internal What `_grant()` resolves the waiter to. */
   readonly _value: T;
+  /** The done callbacks after its own, from its completion until its turn runs them. */
+  private _after: (DoneCallback<T> | Waiter)[] | null = null;
 
   constructor(loop: _LoopInternals, owner: _WaiterOwner | null, value: T) {
     super(loop);
@@ -85,16 +90,39 @@ export class _Waiter<T> extends Future<T> implements Waiter {
     this._push_callback(this);
   }
 
-  /** Its first done callback: deliver the outcome. @internal */
+  /** Queue itself alone; its turn runs the other done callbacks (see the class). @internal */
+  override _schedule_callbacks(): void {
+    this._after = this._callbacks;
+    this._callback0 = this._callbacks = null;
+    this._loop._schedule(this);
+  }
+
+  /** Its turn: deliver the outcome, then run what waited on it, in order. @internal */
   _run(): void {
     this._deliver();
+    const after = this._after;
+    if (after === null) return;
+    this._after = null;
+    for (let i = 0; i < after.length; i++) {
+      const entry = after[i]!;
+      if (typeof entry === 'function') new Handle(entry, [this], this._loop)._run();
+      else entry._run();
+    }
   }
 
   /**
-   * Delivering only marks the outcome seen; subclasses whose delivery does
+   * Delivering only marks the outcome seen, so the turn completes no Future
+   * unless what waited on it may (a task); subclasses whose delivery does
    * more (a put() puts its item in) say `false`. @internal
    */
   get _completes_no_future(): boolean {
+    const after = this._after;
+    if (after === null) return true;
+    for (const entry of after) {
+      if (typeof entry === 'function' || (entry as Runnable)._completes_no_future !== true) {
+        return false;
+      }
+    }
     return true;
   }
 

@@ -192,6 +192,34 @@ describe('Queue.get', () => {
     expect(await loop.run_until_complete(queue_get())).toBe(1);
   });
 
+  // A granted get() is one entry in the loop's ready queue: its turn runs the
+  // done callbacks and the task waiting on it, in the order they registered, at
+  // the place in the iteration where the loop would have run each of them.
+  it('runs what waits on a granted get() in registration order, in the same iteration', async () => {
+    const q = new Queue<string>(0, { loop });
+    const log: string[] = [];
+    const getter = q.get();
+    getter.add_done_callback((f) => log.push(`callback ${f.result()}`));
+    const consumer = loop.create_task(
+      coroutine(function* () {
+        log.push(`task ${yield* From(getter)}`);
+      })(),
+    );
+    await run_briefly(loop); // the task now waits on the getter
+    getter.add_done_callback(() => log.push('second callback'));
+    loop.call_soon(() => log.push('queued before the put'));
+    loop.call_soon(() => q.put_nowait('item'));
+    loop.call_soon(() => log.push('queued with the put'));
+    await loop.run_until_complete(consumer);
+    expect(log).toEqual([
+      'queued before the put',
+      'queued with the put',
+      'callback item',
+      'task item',
+      'second callback',
+    ]);
+  });
+
   it('taking an item frees a slot for the oldest putter (test_get_with_putters)', async () => {
     const q = new Queue<number>(1, { loop });
     q.put_nowait(1);
