@@ -5,6 +5,7 @@
 // its waiter can no longer use goes to the next waiter.
 
 import { _loop_of, type _LoopInternals } from './loop_internals.js';
+import { Deque } from './deque.js';
 import { RuntimeError, ValueError } from './exceptions.js';
 import { repr } from './format_helpers.js';
 import type { Future } from './futures.js';
@@ -14,6 +15,7 @@ import {
   _Waiter,
   _is_options,
   _multiple_values,
+  _next_pending,
   type LockGuard,
   type Releasable,
 } from './waiters.js';
@@ -73,7 +75,7 @@ class _ConditionWaiter extends _Waiter<true> {
         this._cancelling = true;
         this._cancel_message = msg ?? null;
         // Not notified yet: stop waiting and queue for the lock.
-        if (cond._waiters.delete(this)) cond._lock._enqueue(this);
+        if (cond._waiters.remove(this)) cond._lock._enqueue(this);
         // Notified and queued for the lock: the notification would be lost.
         else cond._notify(1);
       }
@@ -208,7 +210,7 @@ export class Condition implements Releasable {
   /** @internal */ _loop: _LoopInternals;
   /** @internal */ readonly _lock: Lock;
   /** @internal Waiting for a notification, oldest first. */
-  _waiters = new Set<_ConditionWaiter>();
+  _waiters = new Deque<_ConditionWaiter>(1);
 
   /**
    * @param lock - the lock to use (default: a new `Lock`); it must belong to
@@ -273,7 +275,7 @@ export class Condition implements Releasable {
   wait(): Future<true> {
     if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
     const waiter = new _ConditionWaiter(this);
-    this._waiters.add(waiter);
+    this._waiters.push(waiter);
     this._lock.release();
     return waiter;
   }
@@ -311,23 +313,20 @@ export class Condition implements Releasable {
 
   /** Wake every waiter (`RuntimeError` if the lock is not held). */
   notify_all(): void {
-    this.notify(this._waiters.size);
+    this.notify(this._waiters.length);
   }
 
   /** Wake up to `n` waiters: each queues for the lock. @internal */
   _notify(n: number): void {
-    let woken = 0;
-    for (const waiter of this._waiters) {
-      if (woken >= n) break;
-      this._waiters.delete(waiter);
-      if (waiter._state !== 'PENDING') continue;
-      woken++;
+    for (let woken = 0; woken < n; woken++) {
+      const waiter = _next_pending(this._waiters);
+      if (waiter === undefined) return;
       this._lock._enqueue(waiter);
     }
   }
 
   toString(): string {
-    return `<${this.constructor.name} [${_waiters_info(this.locked() ? 'locked' : 'unlocked', this._waiters.size)}]>`;
+    return `<${this.constructor.name} [${_waiters_info(this.locked() ? 'locked' : 'unlocked', this._waiters.length)}]>`;
   }
 }
 

@@ -93,7 +93,7 @@ describe('Condition', () => {
     expect(cond.locked()).toBe(false);
     loop.call_soon(() => fut.cancel());
     await expect(loop.run_until_complete(fut)).rejects.toBeInstanceOf(CancelledError);
-    expect(cond._waiters.size).toBe(0);
+    expect(cond._waiters.length).toBe(0);
     expect(cond.locked()).toBe(true);
   });
 
@@ -357,7 +357,7 @@ describe('Condition', () => {
       ta.cancel();
       await settle(loop, ta);
       expect(cancelled).toEqual(['A:locked']);
-      expect(cond._waiters.size).toBe(1);
+      expect(cond._waiters.length).toBe(1);
       await run_briefly(loop, 2);
       expect(tb.done()).toBe(false); // no spurious wake-up
       await loop.run_until_complete(cond.acquire());
@@ -404,7 +404,7 @@ describe('Condition', () => {
       const ta = loop.create_task(consumer('A'));
       const tb = loop.create_task(consumer('B'));
       await run_briefly(loop, 3);
-      expect(cond._waiters.size).toBe(2);
+      expect(cond._waiters.length).toBe(2);
       await loop.run_until_complete(cond.acquire());
       items.push('x');
       cond.notify(1);

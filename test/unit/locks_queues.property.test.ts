@@ -340,7 +340,7 @@ async function run_condition_scenario(
       for (let i = 0; i < 100 && loop._ready.length > 0; i++) await run_briefly(loop);
       expect(loop._ready.length).toBe(0);
       check();
-      if (items.length > 0) expect(cond._waiters.size).toBe(0); // else a wake-up was lost
+      if (items.length > 0) expect(cond._waiters.length).toBe(0); // else a wake-up was lost
     };
 
     // Start with consumers already waiting for a notification: the races need them.
@@ -368,7 +368,7 @@ async function run_condition_scenario(
           const notified = (waiting: Future<unknown>): boolean => {
             const inner = (waiting as unknown as { _inner?: Future<unknown> | null })._inner;
             const w = inner === undefined ? waiting : inner;
-            return w !== null && '_cond' in w && !cond._waiters.has(w as never);
+            return w !== null && '_cond' in w && ![...cond._waiters].includes(w as never);
           };
           const woken = woken_tasks(tasks, notified);
           woken[action.who % Math.max(1, woken.length)]?.cancel();

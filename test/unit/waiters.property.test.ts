@@ -299,7 +299,7 @@ async function run_condition_storm(
     const check_quiescent = async (): Promise<void> => {
       await settle(loop);
       check();
-      if (items.length > 0) expect(cond._waiters.size).toBe(0); // else a wake-up was lost
+      if (items.length > 0) expect(cond._waiters.length).toBe(0); // else a wake-up was lost
     };
     // Three producers in ten; consumers start parked, waiting for a notification.
     const spawn = (a: Spawn, w: Worker) =>
@@ -314,7 +314,9 @@ async function run_condition_storm(
       (w) => {
         const inner = w.inner as { _inner?: Future<unknown> | null } | null;
         const wait = inner !== null && '_inner' in inner ? inner._inner : w.inner;
-        return wait != null && wait._state === 'PENDING' && !cond._waiters.has(wait as never);
+        return (
+          wait != null && wait._state === 'PENDING' && ![...cond._waiters].includes(wait as never)
+        );
       },
     );
     await check_quiescent();
