@@ -28,6 +28,9 @@ const EOF_MARK = Symbol('EOF');
 
 type Held = Uint8Array | typeof EOF_MARK;
 
+/** A transport's `_extra` when its extra info is the host stream's own (`raw.extra`). */
+const HOST_EXTRA: Record<string, unknown> = /* @__PURE__ */ Object.freeze({});
+
 /** Which way a one-way transport (a pipe) goes; `'both'` for sockets. @internal */
 export type Direction = 'both' | 'read' | 'write';
 
@@ -139,12 +142,9 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
     server: ServerLike | null = null,
     direction: Direction = 'both',
   ) {
-    // With nothing to add, the host's extra info is the transport's: neither changes it.
-    super(
-      loop,
-      protocol,
-      extra === null ? (raw.extra as Record<string, unknown>) : { ...raw.extra, ...extra },
-    );
+    // With nothing to add, the host's extra info is the transport's, read when
+    // asked for (a host may make it only then: see `_extra_info()`).
+    super(loop, protocol, extra === null ? HOST_EXTRA : { ...raw.extra, ...extra });
     this._buffered = protocol instanceof BufferedProtocol;
     this._raw = raw;
     this._server = server;
@@ -162,11 +162,16 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
     const info: string[] = [this.constructor.name];
     if (this._lost_scheduled) info.push('closed');
     else if (this._closing) info.push('closing');
-    const peer = this._extra['peername'];
+    const peer = this.get_extra_info('peername');
     if (peer !== undefined && peer !== null) info.push(`peername=${String(peer)}`);
     if (this._direction !== 'write') info.push(`read=${this.is_reading() ? 'polling' : 'idle'}`);
     if (this._direction !== 'read') info.push(`write=<bufsize=${this.get_write_buffer_size()}>`);
     return `<${info.join(' ')}>`;
+  }
+
+  /** @internal */
+  override _extra_info(): Readonly<Record<string, unknown>> {
+    return this._extra === HOST_EXTRA ? this._raw.extra : this._extra;
   }
 
   // ---- host events (RawStreamReceiver: called from host callbacks; each becomes one call_soon) --

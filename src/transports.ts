@@ -26,7 +26,16 @@ export class BaseTransport {
    * `default_value` (default `null`) when the transport has no such key.
    */
   get_extra_info(name: string, default_value: unknown = null): unknown {
-    return Object.hasOwn(this._extra, name) ? this._extra[name] : default_value;
+    const extra = this._extra_info();
+    return Object.hasOwn(extra, name) ? extra[name] : default_value;
+  }
+
+  /**
+   * @internal The record `get_extra_info()` reads: a transport whose host
+   * makes it only when first asked for returns the host's.
+   */
+  _extra_info(): Readonly<Record<string, unknown>> {
+    return this._extra;
   }
 
   /** Whether the transport is closing or closed. */

@@ -138,7 +138,8 @@ function stream_on_finish(this: NodeStream): void {
  */
 export class _NodeStream implements RawStream {
   receiver: RawStreamReceiver = NO_RECEIVER;
-  readonly extra: Readonly<Record<string, unknown>>;
+  /** @internal The extra info; `null` until a subclass that makes it when asked has made it. */
+  protected _extra: Readonly<Record<string, unknown>> | null;
   readonly can_write_eof: boolean;
   lend_chunks = false;
   /** @internal */ readonly _stream: NodeStream;
@@ -163,9 +164,9 @@ export class _NodeStream implements RawStream {
    */
   private _write_done: (() => void) | null = null;
 
-  constructor(stream: NodeStream, extra: Record<string, unknown>, can_write_eof = true) {
+  constructor(stream: NodeStream, extra: Record<string, unknown> | null, can_write_eof = true) {
     this._stream = stream;
-    this.extra = extra;
+    this._extra = extra;
     this.can_write_eof = can_write_eof;
     (stream as unknown as TaggedStream)[kRaw] = this;
     stream.on('end', stream_on_end);
@@ -173,6 +174,10 @@ export class _NodeStream implements RawStream {
     stream.on('close', stream_on_close);
     stream.on('drain', stream_on_drain);
     if (stream.destroyed) this._closed = true;
+  }
+
+  get extra(): Readonly<Record<string, unknown>> {
+    return this._extra!;
   }
 
   /**

@@ -246,6 +246,32 @@ describe('OS errors', () => {
     await run(loop, main());
   });
 
+  it('a transport reset by its peer still tells both addresses, first asked in connection_lost', async () => {
+    // asyncio takes them when the connection is made; Node forgets a closed socket's own address.
+    class AddressesAtLoss extends RecordingProtocol {
+      addresses: unknown[] = [];
+      override connection_lost(exc: Error | null): void {
+        this.addresses = ['peername', 'sockname'].map((key) => this.transport!.get_extra_info(key));
+        super.connection_lost(exc);
+      }
+    }
+    const main = coroutine(function* () {
+      const server_side = new AddressesAtLoss(loop);
+      const server: Server = yield From(loop.create_server(() => server_side, '127.0.0.1', 0));
+      const peer = net.connect(port_of(server), '127.0.0.1');
+      yield From(server_side.made);
+      const peer_port = peer.localPort;
+      peer.resetAndDestroy();
+      expect((yield From(server_side.lost)) as Error).toBeInstanceOf(ConnectionResetError);
+      expect(server_side.addresses).toEqual([
+        ['127.0.0.1', peer_port],
+        ['127.0.0.1', port_of(server)],
+      ]);
+      server.close();
+    });
+    await run(loop, main());
+  });
+
   it('binding a port in use rejects with asyncio message', async () => {
     const main = coroutine(function* () {
       const server: Server = yield From(loop.create_server(() => new Protocol(), '127.0.0.1', 0));
