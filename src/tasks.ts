@@ -147,6 +147,12 @@ export class Task<T = unknown> extends Future<T> {
   declare _extra: TaskExtra | null;
   /** @internal The root coroutine. */ _coro: Gen;
   /** @internal The generator being run: the root, or the innermost nested coroutine. */ _gen: Gen;
+  /**
+   * @internal `_gen`'s `next`, read once per generator. Read at each step, it
+   * would be a megamorphic lookup: each coroutine function gives its
+   * generators a prototype, so a shape, of their own (5% of a task switch).
+   */
+  _send: Gen['next'];
   /** @internal The generators that wait for `_gen` to return, outermost first; `null` until one nests. */
   _parents: Gen[] | null = null;
   /**
@@ -184,6 +190,7 @@ export class Task<T = unknown> extends Future<T> {
     super(options);
     this._coro = coro as Gen;
     this._gen = coro as Gen;
+    this._send = coro.next;
     if (name === undefined || name === null) {
       this._name = ++unnamed_tasks;
     } else {
@@ -368,7 +375,7 @@ export class Task<T = unknown> extends Future<T> {
     for (;;) {
       let step: IteratorResult<unknown, unknown>;
       try {
-        step = exc === NO_EXC ? this._gen.next(value) : this._gen.throw(exc);
+        step = exc === NO_EXC ? this._send.call(this._gen, value) : this._gen.throw(exc);
       } catch (error) {
         if (error instanceof Return) {
           error.raised = true;
@@ -424,6 +431,7 @@ export class Task<T = unknown> extends Future<T> {
       if (iscoroutine(yielded)) {
         (this._parents ??= []).push(this._gen);
         this._gen = yielded;
+        this._send = yielded.next;
         value = undefined;
         exc = NO_EXC;
         continue;
@@ -446,6 +454,7 @@ export class Task<T = unknown> extends Future<T> {
     const parents = this._parents;
     if (parents === null || parents.length === 0) return false;
     this._gen = parents.pop()!;
+    this._send = this._gen.next;
     return true;
   }
 
