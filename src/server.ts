@@ -133,8 +133,12 @@ export class Server extends AbstractServer {
   /** @internal Connections are handed to the protocol factory. */ _serving = false;
   /** @internal The Future `serve_forever()` waits on. */
   _serving_forever_fut: Future<void> | null = null;
-  /** @internal The transports of the accepted connections still open. */
-  readonly _clients = new Set<_StreamTransport>();
+  /**
+   * @internal How many accepted connections have not yet called
+   * `connection_lost` (asyncio's `_active_count`). A count, not a set of
+   * them: `close_clients()` finds them among the loop's host resources.
+   */
+  _active_count = 0;
   /** @internal Futures of `wait_closed()`; `null` once they were woken. */
   _waiters: Future<void>[] | null = [];
   /** @internal Streams the host accepted before serving started. */
@@ -283,7 +287,7 @@ export class Server extends AbstractServer {
       forever.cancel();
       this._serving_forever_fut = null;
     }
-    if (this._clients.size === 0) this._wakeup();
+    if (this._active_count === 0) this._wakeup();
   }
 
   /**
@@ -297,7 +301,7 @@ export class Server extends AbstractServer {
    * yield From(server.wait_closed());
    */
   override close_clients(): void {
-    for (const transport of [...this._clients]) transport.close();
+    for (const transport of this._clients()) transport.close();
   }
 
   /**
@@ -310,7 +314,7 @@ export class Server extends AbstractServer {
    * yield From(server.wait_closed());
    */
   override abort_clients(): void {
-    for (const transport of [...this._clients]) transport.abort();
+    for (const transport of this._clients()) transport.abort();
   }
 
   /**
@@ -397,14 +401,28 @@ export class Server extends AbstractServer {
   };
 
   /** @internal A transport of this server was created. */
-  _attach(transport: _StreamTransport): void {
-    this._clients.add(transport);
+  _attach(): void {
+    this._active_count++;
   }
 
   /** @internal A transport of this server called connection_lost (or was replaced by start_tls). */
-  _detach(transport: _StreamTransport): void {
-    this._clients.delete(transport);
-    if (this._clients.size === 0 && this._sockets === null) this._wakeup();
+  _detach(): void {
+    if (--this._active_count === 0 && this._sockets === null) this._wakeup();
+  }
+
+  /**
+   * The transports of the accepted connections whose host stream is open, in
+   * the order they were made: those `close_clients()` and `abort_clients()`
+   * act on (one whose stream is gone is already on its way to connection_lost).
+   */
+  private _clients(): _StreamTransport[] {
+    const clients: _StreamTransport[] = [];
+    for (const resource of this._loop._host_resources) {
+      if ((resource as Partial<_StreamTransport>)._server === this) {
+        clients.push(resource as _StreamTransport);
+      }
+    }
+    return clients;
   }
 
   private _wakeup(): void {

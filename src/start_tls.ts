@@ -97,7 +97,7 @@ export function start_tls(
       } catch (exc) {
         raw.destroy();
         old._host_closed();
-        server?._detach(old);
+        server?._detach();
         throw exc;
       }
       const waiter = loop.create_future<null>();
@@ -113,7 +113,7 @@ export function start_tls(
       tls_transport._ssl_shutdown_timeout = ssl_shutdown_timeout;
       // The socket is the TLS transport's now: the old one holds nothing for loop.close().
       old._host_closed();
-      server?._detach(old);
+      server?._detach();
       loop._call_soon(set_protocol, [tls_transport, protocol]);
       yield From(waiter);
       return tls_transport;

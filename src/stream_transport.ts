@@ -19,8 +19,8 @@ import {
 
 /** What a transport tells the server that accepted it (asyncio `Server._attach`/`_detach`). @internal */
 export interface ServerLike {
-  _attach(transport: _StreamTransport): void;
-  _detach(transport: _StreamTransport): void;
+  _attach(): void;
+  _detach(): void;
 }
 
 /** Held in the read queue while reading is paused: the EOF that came after the data. */
@@ -149,7 +149,7 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
     this._raw = raw;
     this._server = server;
     this._direction = direction;
-    server?._attach(this);
+    server?._attach();
     raw.receiver = this;
     raw.lend_chunks = this._buffered;
     loop._call_soon(call_connection_made, [this]);
@@ -546,7 +546,7 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
     } finally {
       const server = this._server;
       this._server = null;
-      server?._detach(this);
+      server?._detach();
     }
   }
 }

@@ -405,7 +405,7 @@ describe('close_clients / abort_clients (asyncio 3.13)', () => {
       const server: Server = yield From(start_server(read_all, '127.0.0.1', 0));
       const [reader, writer] = yield* From(open_connection('127.0.0.1', port_of(server)));
       // Let the server accept it.
-      while (server._clients.size === 0) yield From(sleep(0.005));
+      while (server._active_count === 0) yield From(sleep(0.005));
       const waiting = server.wait_closed();
       yield From(sleep(0));
       expect(waiting.done()).toBe(false);
