@@ -325,7 +325,7 @@ export class Barrier {
 
   /** @internal */
   _done_future(): Future<null> {
-    const done = new Future<null>({ loop: this._loop });
+    const done = new Future<null>(this._loop);
     done.set_result(null);
     return done;
   }

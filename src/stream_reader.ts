@@ -89,7 +89,7 @@ function check_number(n: unknown, method: string): asserts n is number {
  */
 class ReadFuture extends Future<Uint8Array> {
   constructor(private readonly _reader: StreamReader) {
-    super({ loop: _reader._loop });
+    super(_reader._loop);
   }
 
   override _result_dropped(): void {

@@ -140,7 +140,7 @@ export class FlowControlMixin extends Protocol {
 
   /** A Future done once connection_lost() ran (with its exception, if any). @internal */
   _get_close_waiter(): Future<void> {
-    const waiter = new Future<void>({ loop: this._loop });
+    const waiter = new Future<void>(this._loop);
     if (this._connection_lost) settle_closed(waiter, this._lost_exc);
     else (this._closed_waiters ??= []).push(waiter);
     return waiter;
@@ -153,19 +153,19 @@ export class FlowControlMixin extends Protocol {
    */
   _drain_helper(): Future<void> {
     if (this._connection_lost) {
-      const lost = new Future<void>({ loop: this._loop });
+      const lost = new Future<void>(this._loop);
       lost.set_exception(new ConnectionResetError('Connection lost'));
       return lost;
     }
     if (!this._paused) {
       let drained = this._drained;
       if (drained === null) {
-        drained = this._drained = new Future<void>({ loop: this._loop });
+        drained = this._drained = new Future<void>(this._loop);
         drained.set_result(undefined);
       }
       return drained;
     }
-    const waiter = new Future<void>({ loop: this._loop });
+    const waiter = new Future<void>(this._loop);
     (this._drain_waiters ??= []).push(waiter);
     return waiter;
   }
@@ -412,14 +412,14 @@ export class StreamWriter {
   drain(): Future<void> {
     const exc = this._reader?.exception() ?? null;
     if (exc !== null) {
-      const failed = new Future<void>({ loop: this._loop });
+      const failed = new Future<void>(this._loop);
       failed.set_exception(exc);
       return failed;
     }
     if (this._transport.is_closing() && !this._protocol._connection_lost) {
       // Yield to the loop once so that connection_lost() may run first: a
       // write()/drain() loop then sees the error of a closed socket (asyncio).
-      const waiter = new Future<void>({ loop: this._loop });
+      const waiter = new Future<void>(this._loop);
       this._loop._call_soon(drain_after_yield, [this._protocol, waiter]);
       return waiter;
     }

@@ -64,7 +64,7 @@ export function check_timeout(where: string, timeout: unknown): number | null {
 /** What `shield()` returns: a result its awaiter dropped goes back to the inner future. @internal */
 class ShieldFuture<T> extends Future<T> {
   constructor(private readonly _inner: Future<T>) {
-    super({ loop: _inner._loop });
+    super(_inner._loop);
   }
 
   override _result_droppable(): boolean {
