@@ -39,6 +39,8 @@ export interface _LoopInternals extends AbstractEventLoop, HandleOwner {
   _yield_to_microtasks: boolean;
   /** Queue a callback without argument checks. */
   _call_soon(callback: (...args: never[]) => unknown, args: readonly unknown[] | null): Handle;
+  /** Queue a callback for a host event; an idle loop runs its turn at once (host callbacks only). */
+  _call_soon_from_host(callback: (...args: never[]) => unknown, args: readonly unknown[]): void;
   /** Queue an internal runnable: a Task's step, a zero-delay sleep. */
   _schedule(runnable: Runnable): void;
   /** Throw `RuntimeError('Event loop is closed')` if it is. */

@@ -190,7 +190,9 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
       if (loop.is_closed()) return this._raw.destroy();
       this._pause_for_stopped_loop();
     }
-    loop._call_soon(deliver_data, [this, chunk, lent === true]);
+    // A lent chunk's host stops reading once this returns: no turn may resume it before.
+    if (lent === true) loop._call_soon(deliver_data, [this, chunk, true]);
+    else loop._call_soon_from_host(deliver_data, [this, chunk, false]);
   }
 
   /** @internal */

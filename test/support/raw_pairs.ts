@@ -99,7 +99,8 @@ export interface ScriptedStreamOptions {
  * One end of an in-memory byte stream. The test plays the host and the peer:
  *
  * - inbound: `feed()`, `feed_eof()`, `feed_together()` (several events in one
- *   host callback), `hang_up()` (EOF, then a clean close), `reset(err)` (the
+ *   host callback, stopping where the transport pauses), `feed_parsed()` (the
+ *   same, all of them), `hang_up()` (EOF, then a clean close), `reset(err)` (the
  *   connection breaks now: `_on_raw_close(err)`, undelivered data lost);
  * - outbound: by default `write()` sends at once (empty host buffer, returns
  *   `true`). After `stall()` written bytes stay in the host buffer
@@ -174,6 +175,8 @@ export class ScriptedStream implements RawStream {
   private _drain_mark = -1;
   private _write_failure: Error | null = null;
   private readonly _inbound: StreamEvent[][] = [];
+  /** The groups of `feed_parsed()`: delivered whole. */
+  private readonly _unstoppable = new WeakSet<StreamEvent[]>();
   private _pump_posted = false;
   private _eof_fed = false;
 
@@ -281,6 +284,17 @@ export class ScriptedStream implements RawStream {
     for (const chunk of chunks) this._enqueue([chunk]);
   }
 
+  /**
+   * Deliver `events` from one host callback, all of them even if the transport
+   * pauses in between: a host that parsed several messages out of one read
+   * (a WebSocket library) hands them all over.
+   */
+  feed_parsed(...events: StreamEvent[]): void {
+    const group = [...events];
+    this._unstoppable.add(group);
+    this._enqueue_group(group);
+  }
+
   /** The peer sends EOF (a FIN): `_on_raw_eof` after the data fed before it. */
   feed_eof(): void {
     this._enqueue(['eof']);
@@ -376,9 +390,13 @@ export class ScriptedStream implements RawStream {
 
   /** @internal Queue peer events (one host callback per group). */
   _enqueue(group: StreamEvent[]): void {
+    this._enqueue_group([...group]);
+  }
+
+  private _enqueue_group(group: StreamEvent[]): void {
     if (this.closed) return;
     if (group.includes('eof')) this._eof_fed = true;
-    this._inbound.push([...group]);
+    this._inbound.push(group);
     this._schedule_pump();
   }
 
@@ -393,28 +411,31 @@ export class ScriptedStream implements RawStream {
     this._pump_posted = false;
     const group = this._inbound[0];
     if (group === undefined || this.closed) return;
-    // Reading is checked before each event: the transport may pause in between.
-    while (group.length > 0 && this.reading && !this.closed) {
-      const event = group[0]!;
-      if (event === 'close') {
-        group.shift();
-        this._close_now(null, true);
-        break;
-      }
-      group.shift();
-      if (event === 'eof') {
-        this.eof_delivered = true;
-        this.receiver._on_raw_eof();
-      } else if (this.lend_chunks) {
-        this._lend(event);
-      } else {
-        this.delivered.push(event);
-        this.receiver._on_raw_data(event);
-      }
+    if (this._unstoppable.has(group)) {
+      // Parsed out of one read: handed over whole, whatever the transport does meanwhile.
+      this._inbound.shift();
+      for (const event of group) this._deliver(event);
+    } else {
+      // Reading is checked before each event: the transport may pause in between.
+      while (group.length > 0 && this.reading && !this.closed) this._deliver(group.shift()!);
+      if (group.length === 0 && this._inbound[0] === group) this._inbound.shift();
     }
-    if (group.length === 0 && this._inbound[0] === group) this._inbound.shift();
     this._schedule_pump();
   };
+
+  private _deliver(event: StreamEvent): void {
+    if (event === 'close') {
+      this._close_now(null, true);
+    } else if (event === 'eof') {
+      this.eof_delivered = true;
+      this.receiver._on_raw_eof();
+    } else if (this.lend_chunks) {
+      this._lend(event);
+    } else {
+      this.delivered.push(event);
+      this.receiver._on_raw_data(event);
+    }
+  }
 
   /** Lend `chunk` from `lend_memory`, and stop reading until `resume_reading()`. */
   private _lend(chunk: Uint8Array): void {

@@ -199,13 +199,28 @@ describe('reading', () => {
     proto.on_data = (data) => {
       if (s(data) === 'a') tr.pause_reading();
     };
-    raw.feed_together(b('a'), b('b'), b('c'), 'eof');
+    raw.feed_parsed(b('a'), b('b'), b('c'), 'eof');
     await settled();
     expect(raw.delivered).toHaveLength(3); // the host handed everything over at once
     expect(proto.events).toEqual(['made', 'data:a']);
     tr.resume_reading();
     await settled();
     expect(proto.events).toEqual(['made', 'data:a', 'data:b', 'data:c', 'eof', 'lost:null']);
+  });
+
+  it('an idle loop delivers a chunk inside the host callback that brought it: a pause there stops the host at once', async () => {
+    const { tr, proto, raw } = await connect();
+    proto.on_data = (data) => {
+      if (s(data) === 'a') tr.pause_reading();
+    };
+    // A host that checks between its events whether reading is still on (Node's streams do).
+    raw.feed_together(b('a'), b('b'), b('c'));
+    await settled();
+    expect(raw.delivered).toHaveLength(1);
+    expect(proto.events).toEqual(['made', 'data:a']);
+    tr.resume_reading();
+    await settled();
+    expect(proto.events).toEqual(['made', 'data:a', 'data:b', 'data:c']);
   });
 
   it('pause_reading() inside connection_made keeps the host stream unread until resume_reading()', async () => {
@@ -228,7 +243,7 @@ describe('reading', () => {
   it('close() inside data_received drops the chunks the host already delivered after it', async () => {
     const { tr, proto, raw } = await connect();
     proto.on_data = () => tr.close();
-    raw.feed_together(b('a'), b('b'), b('c'));
+    raw.feed_parsed(b('a'), b('b'), b('c'));
     await settled();
     expect(raw.delivered).toHaveLength(3);
     expect(proto.events).toEqual(['made', 'data:a', 'lost:null']);
