@@ -407,9 +407,10 @@ export const NO_RECEIVER: RawStreamReceiver = {
  * sets itself as the `receiver`, then calls `start()`.
  *
  * Protocol between the two: the backend calls the receiver's methods from host
- * callbacks, in the order the host delivered the events, never from within a
- * call the core or user code made; the transport turns each into a
- * `loop.call_soon`, and an idle loop may run its turn right there (data). Nothing is delivered before `start()`; a close
+ * callbacks, in the order the host delivered the events (or, for data it held
+ * while paused, from within `resume_reading()`); the transport turns each into
+ * a `loop.call_soon`, and for data from a host callback an idle loop runs its
+ * turn right there. Nothing is delivered before `start()`; a close
  * that happened earlier is delivered by `start()`. `_on_raw_data` is only called
  * while reading is on (after `resume_reading()`, until `pause_reading()`);
  * `_on_raw_eof` follows the last `_on_raw_data`; `_on_raw_close` comes last, once, with the

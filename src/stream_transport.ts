@@ -28,6 +28,9 @@ const EOF_MARK = Symbol('EOF');
 
 type Held = Uint8Array | typeof EOF_MARK;
 
+/** Set while a transport calls its host stream's `resume_reading()` (see `_on_raw_data`). */
+let resuming_host = false;
+
 /** A transport's `_extra` when its extra info is the host stream's own (`raw.extra`). */
 const HOST_EXTRA: Record<string, unknown> = /* @__PURE__ */ Object.freeze({});
 
@@ -190,8 +193,10 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
       if (loop.is_closed()) return this._raw.destroy();
       this._pause_for_stopped_loop();
     }
-    // A lent chunk's host stops reading once this returns: no turn may resume it before.
-    if (lent === true) loop._call_soon(deliver_data, [this, chunk, true]);
+    // A lent chunk's host stops reading once this returns: no turn may resume it
+    // before. Data handed over inside our resume_reading() call is queued: that
+    // call may come from user code, which returns before any callback runs.
+    if (lent === true || resuming_host) loop._call_soon(deliver_data, [this, chunk, lent === true]);
     else loop._call_soon_from_host(deliver_data, [this, chunk, false]);
   }
 
@@ -265,8 +270,14 @@ export class _StreamTransport extends _RawTransport implements RawStreamReceiver
       !this._lent;
     if (want === this._raw_reading) return;
     this._raw_reading = want;
-    if (want) this._raw.resume_reading();
-    else this._raw.pause_reading();
+    if (!want) return this._raw.pause_reading();
+    // A stream that held data while paused (a WebSocket's, a MessagePort's) hands it over now.
+    resuming_host = true;
+    try {
+      this._raw.resume_reading();
+    } finally {
+      resuming_host = false;
+    }
   }
 
   /** @internal Deliver one chunk to the protocol (scheduled by `_on_raw_data`). */

@@ -124,6 +124,11 @@ export class ScriptedStream implements RawStream {
   readonly can_write_eof: boolean;
   readonly direction: 'both' | 'read' | 'write';
   lend_chunks = false;
+  /**
+   * Hand over what waited while reading was paused inside `resume_reading()`
+   * itself, as the WebSocket and MessagePort streams do, not from a later host callback.
+   */
+  deliver_inside_resume = false;
   /** The other end, when paired. */
   peer: ScriptedStream | null = null;
 
@@ -255,7 +260,8 @@ export class ScriptedStream implements RawStream {
     }
     if (this.closed) return;
     this.reading = true;
-    this._schedule_pump();
+    if (this.deliver_inside_resume && this._inbound.length > 0 && !this._pump_posted) this._pump();
+    else this._schedule_pump();
   }
 
   close(): void {

@@ -223,6 +223,23 @@ describe('reading', () => {
     expect(proto.events).toEqual(['made', 'data:a', 'data:b', 'data:c']);
   });
 
+  it('data a host stream hands over inside resume_reading() waits for the loop: resume_reading() returns first', async () => {
+    const { tr, proto, raw } = await connect();
+    raw.deliver_inside_resume = true; // as the WebSocket and MessagePort streams do
+    tr.pause_reading();
+    raw.feed(b('held'));
+    await settled();
+    let events_when_resumed: string[] = [];
+    // User code outside the loop (a host callback) resumes reading while the loop is idle.
+    platform.host.post(() => {
+      tr.resume_reading();
+      events_when_resumed = [...proto.events];
+    });
+    await settled();
+    expect(events_when_resumed).toEqual(['made']);
+    expect(proto.events).toEqual(['made', 'data:held']);
+  });
+
   it('pause_reading() inside connection_made keeps the host stream unread until resume_reading()', async () => {
     class PausesAtOnce extends Recorder {
       override connection_made(transport: BaseTransport): void {
