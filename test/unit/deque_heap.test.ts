@@ -67,6 +67,27 @@ describe('TimerHeap', () => {
     ]);
   });
 
+  it('keeps deadline-then-scheduling order through interleaved pushes and pops with many ties', () => {
+    const heap = new TimerHeap<{ _when: number; _seq: number }>();
+    const pending: Array<{ _when: number; _seq: number }> = [];
+    let x = 7;
+    let seq = 0;
+    for (let round = 0; round < 2000; round++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const e = entry(x % 10, seq++); // ten deadlines: ties everywhere
+      heap.push(e);
+      pending.push(e);
+      if (round % 3 === 2) {
+        pending.sort((a, b) => a._when - b._when || a._seq - b._seq);
+        expect(heap.pop()).toBe(pending.shift());
+      }
+    }
+    pending.sort((a, b) => a._when - b._when || a._seq - b._seq);
+    const rest = [];
+    while (heap.length > 0) rest.push(heap.pop());
+    expect(rest).toEqual(pending);
+  });
+
   it('filter() keeps the heap order', () => {
     const heap = new TimerHeap<{ _when: number; _seq: number }>();
     for (let i = 0; i < 50; i++) heap.push(entry((i * 37) % 50, i));
