@@ -14,7 +14,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
-import { browser_hygiene } from './scripts/bundle_hygiene.mjs';
+import { browser_hygiene, one_byte_source } from './scripts/bundle_hygiene.mjs';
 import { NODE_ENTRY, node_entry } from './scripts/node_entry.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -105,6 +105,7 @@ export default [
         version: pkg.version,
       }),
       ts('platform/node/tsconfig.json'),
+      one_byte_source(),
     ],
     output: [
       { file: 'dist/trollius.node.mjs', format: 'es', sourcemap: true, banner },
@@ -121,7 +122,7 @@ export default [
   {
     input: 'platform/browser/index.ts',
     onwarn,
-    plugins: [ts('platform/browser/tsconfig.json'), browser_hygiene()],
+    plugins: [ts('platform/browser/tsconfig.json'), browser_hygiene(), one_byte_source()],
     output: [
       // One module per source file (dist/browser/), so that a user's bundler places each
       // by what uses it: the host I/O that platform/browser/index.ts imports dynamically

@@ -37,7 +37,7 @@ export type ErrnoEntry = readonly [errno: number, strerror: string, cls: OSError
  * of Trollius's `_MAP_ERRNO`, except that `ETIMEDOUT` gives a plain `OSError`:
  * Python's builtin `TimeoutError` is not exported here because its name would
  * clash with asyncio's `TimeoutError`. Codes without a dedicated class
- * (`EADDRINUSE`, `EINVAL`, …) give a plain `OSError` with the right errno.
+ * (`EADDRINUSE`, `EINVAL`, ...) give a plain `OSError` with the right errno.
  * errno values are Linux's whatever the host, so they are stable across hosts.
  */
 export const ERRNO_TABLE: Readonly<Record<string, ErrnoEntry>> = /* @__PURE__ */ Object.freeze({
@@ -82,7 +82,7 @@ export const ERRNO_TABLE: Readonly<Record<string, ErrnoEntry>> = /* @__PURE__ */
  * Build the OSError for a host error code, through {@link ERRNO_TABLE}.
  *
  * A known code gives its class with the table's `errno`; `strerror` is
- * `message` when given (as asyncio's `OSError(errno, 'Connect call failed …')`),
+ * `message` when given (as asyncio's `OSError(errno, 'Connect call failed ...')`),
  * else the table's text. An unknown code gives a plain `OSError` with `errno`
  * `null` and `strerror` = `message`, or the code itself. Either way `code` is
  * kept, and `cause` (the original host error) when given.

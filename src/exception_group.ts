@@ -193,7 +193,7 @@ export class BaseExceptionGroup<E = unknown> extends AggregateError {
    *
    * @example
    * eg.add_note(`while fetching ${url}`);
-   * eg.__notes__;   // ['while fetching https://…']
+   * eg.__notes__;   // ['while fetching https://...']
    */
   add_note(note: string): void {
     if (typeof note !== 'string') {
@@ -433,7 +433,7 @@ function _define_hidden(target: object, key: string, value: unknown): void {
   });
 }
 
-/** A short name for the type of `value`, for messages: `null`, `number`, `ValueError`, … */
+/** A short name for the type of `value`, for messages: `null`, `number`, `ValueError`, ... */
 function _type_name(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Error) return value.name;

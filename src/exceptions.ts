@@ -312,7 +312,7 @@ export class RuntimeError extends Error {
  * `NotImplementedError`, which derives from `RuntimeError` as in Python).
  *
  * Platform stubs throw it with a message naming the alternative, e.g.
- * "create_connection(host, port) needs TCP, which browsers do not have; …".
+ * "create_connection(host, port) needs TCP, which browsers do not have; ...".
  */
 export class NotImplementedError extends RuntimeError {
   /** @internal */

@@ -130,7 +130,7 @@ export type SockMethod = keyof typeof SOCK_ALTERNATIVES;
  * The `sock_*` methods: throw `NotImplementedError` naming the method and
  * what to use instead, e.g. `loop.sock_connect(): needs a raw socket object,
  * which JavaScript hosts do not expose; connect with
- * loop.create_connection(…)`.
+ * loop.create_connection(...)`.
  * @internal
  */
 export function sock_not_implemented(method: SockMethod): never {

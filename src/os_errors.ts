@@ -17,12 +17,12 @@ export interface OSErrorOptions extends ErrorOptions {
  * - `new OSError(errno, strerror, options?)`: `errno` and `strerror` are set
  *   and the message is `[Errno 104] Connection reset by peer` (with
  *   `: 'name'` appended when `filename` is given). When `errno` is `null` the
- *   message is just `strerror` (Python would print `[Errno None] …`).
+ *   message is just `strerror` (Python would print `[Errno None] ...`).
  * - `new OSError(message?, options?)`: `errno` and `strerror` are `null` and
  *   the message is the text as given.
  *
- * Unlike Python, `new OSError(104, …)` does not pick the subclass by itself:
- * construct the subclass (`new ConnectionResetError(104, …)`). The errors
+ * Unlike Python, `new OSError(104, ...)` does not pick the subclass by itself:
+ * construct the subclass (`new ConnectionResetError(104, ...)`). The errors
  * trollius raises for host failures already have the class of their code,
  * keep the host's code string in `code` and the original error in `cause`.
  */
@@ -481,7 +481,7 @@ export class SSLCertVerificationError extends SSLError {
 
 /**
  * Always `true`: trollius wraps every host TLS error into its own
- * {@link SSLError} classes (`SSLWantReadError`, `SSLEOFError`, …), never
+ * {@link SSLError} classes (`SSLWantReadError`, `SSLEOFError`, ...), never
  * passing the host's error through (it stays as `cause`).
  *
  * In Trollius (`py3_ssl`) the flag says the `ssl` module lacked these classes
@@ -494,7 +494,7 @@ export const BACKPORT_SSL_ERRORS = true;
  * Always `false`: this library's `SSLContext` is complete. It verifies
  * certificates and hostnames (`verify_mode`, `check_hostname`), sends SNI
  * (`server_hostname`), and has `load_verify_locations()`,
- * `set_default_verify_paths()`, `set_servername_callback()`, ALPN, ….
+ * `set_default_verify_paths()`, `set_servername_callback()`, ALPN, ....
  *
  * In Trollius (`py3_ssl`) `true` meant that `ssl.SSLContext` was missing and
  * a limited backport was used: no certificate or hostname verification, no

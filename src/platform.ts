@@ -442,7 +442,7 @@ export interface RawStream {
   close(): void;
   /** Close now, dropping buffered data; `_on_raw_close` follows. */
   destroy(): void;
-  /** Transport extra info: `peername`, `sockname`, `socket`, `pipe`, … */
+  /** Transport extra info: `peername`, `sockname`, `socket`, `pipe`, ... */
   readonly extra: Readonly<Record<string, unknown>>;
   /**
    * Set by the transport, before `start()` and whenever its protocol changes:

@@ -40,7 +40,7 @@ export class StalledAwaits {
     const stuck = [...watched].filter((future) => !future.done());
     if (stuck.length === 0) return;
     const what =
-      stuck.length === 1 ? `An await of ${stuck[0]}` : `${stuck.length} awaits (${stuck[0]}, …)`;
+      stuck.length === 1 ? `An await of ${stuck[0]}` : `${stuck.length} awaits (${stuck[0]}, ...)`;
     const why = this._loop.is_closed() ? 'is closed' : 'is not running';
     logger.warning(
       `${what} can never finish: its event loop ${why}. ` +

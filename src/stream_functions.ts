@@ -34,7 +34,7 @@ export interface StartUnixServerOptions extends CreateUnixServerOptions, StreamO
 /**
  * Connect to `host`/`port` and resolve to `[reader, writer]` (asyncio's
  * `open_connection`). `options` are those of `loop.create_connection()`
- * (`ssl`, `family`, `local_addr`, `server_hostname`, `sock`, …) plus `limit`
+ * (`ssl`, `family`, `local_addr`, `server_hostname`, `sock`, ...) plus `limit`
  * (the reader's buffer limit) and `loop`. An unknown key or a value of the
  * wrong type is a `TypeError` at the call, naming the key (the keys other
  * than `limit` and `loop` are checked by `create_connection()`, which the

@@ -147,7 +147,7 @@ export class StreamReader extends _StreamBuffer implements AsyncIterable<Uint8Ar
 
   /**
    * `new StreamReader()`, `new StreamReader(limit)`, `new StreamReader(limit, {loop})`
-   * or `new StreamReader({limit, loop})` (asyncio's `StreamReader(limit=…, loop=…)`).
+   * or `new StreamReader({limit, loop})` (asyncio's `StreamReader(limit=..., loop=...)`).
    *
    * @param limit - the buffer limit (default 64 KiB): a line longer than this
    *   is an error, and reading pauses at twice this much buffered. Or the

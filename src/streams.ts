@@ -64,7 +64,7 @@ function check_limit(limit: unknown): number {
 /**
  * Take the stream keys (`limit`, `loop`) out of the options of `where()`,
  * checked, and return them with the other keys: those belong to the loop
- * method called next (`create_connection()`, `subprocess_exec()`, …), which
+ * method called next (`create_connection()`, `subprocess_exec()`, ...), which
  * checks them and names an unknown one, as asyncio's `**kwds` do.
  * @internal
  */
@@ -340,7 +340,7 @@ export class StreamWriter {
     this._loop = _loop_of(loop, 'StreamWriter()');
   }
 
-  /** The repr, as asyncio's: `<StreamWriter transport=… reader=…>`. */
+  /** The repr, as asyncio's: `<StreamWriter transport=... reader=...>`. */
   toString(): string {
     const info = [`transport=${String(this._transport)}`];
     if (this._reader !== null) info.push(`reader=${String(this._reader)}`);
@@ -392,7 +392,7 @@ export class StreamWriter {
     throw new TypeError(`wait_closed() needs a stream protocol, got ${repr(protocol)}`);
   }
 
-  /** Transport extra info (`peername`, `sockname`, `socket`, …), or `default_value`. */
+  /** Transport extra info (`peername`, `sockname`, `socket`, ...), or `default_value`. */
   get_extra_info(name: string, default_value: unknown = null): unknown {
     return this._transport.get_extra_info(name, default_value);
   }

@@ -92,7 +92,7 @@ export class TaskExtra extends FutureExtra {
   weak_ref: WeakRef<Task<unknown>> | null = null;
 }
 
-/** Numbers the unnamed tasks: `Task-1`, `Task-2`, … (formatted only when asked for). */
+/** Numbers the unnamed tasks: `Task-1`, `Task-2`, ... (formatted only when asked for). */
 let unnamed_tasks = 0;
 
 /**

@@ -1,4 +1,4 @@
-// Abstract transport classes: BaseTransport … SubprocessTransport (asyncio transports.py).
+// Abstract transport classes: BaseTransport ... SubprocessTransport (asyncio transports.py).
 
 import { NotImplementedError } from './exceptions.js';
 import type { SockAddr } from './platform.js';
@@ -22,7 +22,7 @@ export class BaseTransport {
 
   /**
    * Optional information about the transport or its underlying resource:
-   * `'peername'`, `'sockname'`, `'socket'` (the host socket), `'pipe'`, …;
+   * `'peername'`, `'sockname'`, `'socket'` (the host socket), `'pipe'`, ...;
    * `default_value` (default `null`) when the transport has no such key.
    */
   get_extra_info(name: string, default_value: unknown = null): unknown {

@@ -150,7 +150,7 @@ const CLOSE_CODE_NAMES: Record<number, string> = {
 
 /** What a WebSocket close event carries; kept as the mapped error's `cause`. */
 export interface WebSocketCloseInfo {
-  /** The close code (1000 normal, 1006 abnormal closure, …). */
+  /** The close code (1000 normal, 1006 abnormal closure, ...). */
   code: number;
   /** The reason the closing side gave, if any. */
   reason: string;
@@ -167,7 +167,7 @@ export interface WebSocketCloseInfo {
  * - 1006 (abnormal closure: the TCP connection dropped without a closing
  *   handshake): `ConnectionResetError`;
  * - 1015 (TLS failure): `SSLError`;
- * - any other code (the peer closed because of an error: 1002, 1011, …):
+ * - any other code (the peer closed because of an error: 1002, 1011, ...):
  *   `ConnectionAbortedError`, the code and reason in the message.
  *
  * The close info is kept as `cause`.

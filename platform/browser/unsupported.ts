@@ -16,7 +16,7 @@ import type {
 } from '../../src/platform.js';
 
 const SOCKETS_LATER =
-  'use a WebSocket (create_connection(factory, host, port, {path}) or {url: "ws://…"}) or a MessagePort transport (loop.connect_message_port) instead';
+  'use a WebSocket (create_connection(factory, host, port, {path}) or {url: "ws://..."}) or a MessagePort transport (loop.connect_message_port) instead';
 
 /** `create_connection` / `open_connection` / `create_unix_connection`: browsers have no TCP or Unix sockets. */
 export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {

@@ -249,7 +249,7 @@ function check_tls_settings(url: string, opts: WebSocketConnectOptions): void {
  * A `wss://` opening (TLS, then the WebSocket handshake: a browser does not
  * tell them apart) that takes longer than `opts.ssl_handshake_timeout`
  * seconds (default 60) is closed and rejects with asyncio's
- * `ConnectionAbortedError` ("SSL handshake is taking longer than …").
+ * `ConnectionAbortedError` ("SSL handshake is taking longer than ...").
  *
  * @see https://developer.mozilla.org/docs/Web/API/WebSocket
  */

@@ -15,9 +15,9 @@ interface NodeSystemError {
 /**
  * Map a Node error to the OSError tree.
  *
- * A code of `ERRNO_TABLE` (`ECONNRESET`, `EPIPE`, …) gives its class with the
+ * A code of `ERRNO_TABLE` (`ECONNRESET`, `EPIPE`, ...) gives its class with the
  * table's `errno` and Linux's `strerror`; any other code (`ERR_STREAM_DESTROYED`,
- * `ENOTFOUND`, …) a plain `OSError` whose `strerror` is Node's message. The
+ * `ENOTFOUND`, ...) a plain `OSError` whose `strerror` is Node's message. The
  * Node `code` is kept, and the Node error is the `cause`. An `OSError` (already
  * mapped) is returned unchanged; an error without a code becomes an `OSError`
  * with its message.

@@ -38,7 +38,7 @@ class _NodeFileHandle implements RawFile {
   }
 }
 
-/** Reads of a file descriptor: `fs.read(fd, …, position)` (pread), which leaves its position alone. */
+/** Reads of a file descriptor: `fs.read(fd, ..., position)` (pread), which leaves its position alone. */
 class _NodeFileDescriptor implements RawFile {
   constructor(private readonly _fd: number) {}
 

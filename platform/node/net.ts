@@ -141,7 +141,7 @@ function wrap_socket(socket: net.Socket, unix_path: string | null, accepted: boo
  *
  * TCP connect failures carry asyncio's message
  * (`[Errno 111] Connect call failed ('127.0.0.1', 1)`), a failure to bind
- * `local_addr` its own (`error while attempting to bind on address …`).
+ * `local_addr` its own (`error while attempting to bind on address ...`).
  */
 export function connect_stream(opts: StreamConnectOptions): Promise<RawStream> {
   return new Promise<RawStream>((resolve, reject) => {
@@ -247,7 +247,7 @@ function server_on_connection(this: TaggedServer, socket: net.Socket): void {
 }
 
 function server_on_error(this: TaggedServer): void {
-  // After listening, a server error (EMFILE on accept, …) only means one connection was lost.
+  // After listening, a server error (EMFILE on accept, ...) only means one connection was lost.
 }
 
 /** @internal A listening net.Server. */

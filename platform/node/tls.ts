@@ -100,7 +100,7 @@ function secure_context(ctx: SSLContext): tls.SecureContext {
   return context;
 }
 
-/** Python's `getpeercert()` name form: `((('commonName', 'x'),), …)` as nested arrays. */
+/** Python's `getpeercert()` name form: `((('commonName', 'x'),), ...)` as nested arrays. */
 function python_name(name: Record<string, string | string[]> | undefined): string[][][] {
   const out: string[][][] = [];
   if (name === undefined) return out;
