@@ -1,4 +1,4 @@
-// BaseEventLoop: the ready queue, the timer heap, one iteration, and running on a host that cannot block.
+// BaseEventLoop: the ready queue, the timer queue, one iteration, and running on a host that cannot block.
 
 import {
   MAX_ITERATIONS_BETWEEN_CLOCK_CHECKS,
@@ -33,7 +33,7 @@ import { repr } from './format_helpers.js';
 import { Future, isfuture, wrap_future } from './futures.js';
 import { is_thenable } from './thenable.js';
 import { queue_microtask } from './microtask.js';
-import { TimerHeap } from './heap.js';
+import { TimerQueue } from './timer_queue.js';
 import { logger } from './log.js';
 import { get_platform, type Platform, type TimerToken } from './platform.js';
 import type { HostResource } from './raw_transport.js';
@@ -66,7 +66,7 @@ export class BaseEventLoop extends AbstractEventLoop {
   slow_callback_duration = 0.1;
 
   /** @internal */ _ready = new Deque<Runnable>();
-  /** @internal */ _scheduled = new TimerHeap<TimerHandle>();
+  /** @internal */ _scheduled = new TimerQueue<TimerHandle>();
   /** @internal */ _timer_cancelled_count = 0;
   /** @internal */ _debug = false;
   /** @internal The task whose step is running. */ _current_task: Task<unknown> | null = null;
@@ -121,6 +121,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     super();
     this._platform = platform;
     this._clock_resolution = platform.clock_resolution;
+    this._scheduled.advance(platform.monotonic());
     this.set_debug(Boolean(platform.getenv('TROLLIUSDEBUG')));
   }
 
@@ -210,7 +211,9 @@ export class BaseEventLoop extends AbstractEventLoop {
       throw new TypeError(`delay must be a number of seconds, got ${repr(delay)}`);
     }
     this._check_callback(callback, 'call_later');
-    return this._call_at(this.time() + delay, callback, args);
+    const now = this.time();
+    this._scheduled.advance(now);
+    return this._call_at(now + delay, callback, args);
   }
 
   override call_at<A extends unknown[]>(
@@ -279,7 +282,7 @@ export class BaseEventLoop extends AbstractEventLoop {
     }
   }
 
-  /** Count a cancelled timer, so that the heap is rebuilt when too many are. @internal */
+  /** Count a cancelled timer, so that the timer queue is rebuilt when too many are. @internal */
   override _timer_handle_cancelled(handle: TimerHandle): void {
     if (handle._scheduled) this._timer_cancelled_count++;
   }
@@ -433,6 +436,7 @@ export class BaseEventLoop extends AbstractEventLoop {
         }
       }
       const end = this.time() + this._clock_resolution;
+      scheduled.advance(end);
       while (scheduled.next_when() < end) {
         const timer = scheduled.pop()!;
         timer._scheduled = false;

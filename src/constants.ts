@@ -11,7 +11,7 @@ export const ALL_COMPLETED = 'ALL_COMPLETED';
 export const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
 
 /**
- * The loop rebuilds its timer heap when it holds more than this many timers and
+ * The loop rebuilds its timer queue when it holds more than this many timers and
  * more than `MIN_CANCELLED_TIMER_HANDLES_FRACTION` of them are cancelled.
  * @internal
  */

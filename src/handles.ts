@@ -116,7 +116,7 @@ export class Handle {
 export class TimerHandle extends Handle {
   /** @internal */ _when: number;
   /** @internal */ _seq: number;
-  /** @internal Whether the handle is still in the loop's timer heap. */ _scheduled = false;
+  /** @internal Whether the handle is still in the loop's timer queue. */ _scheduled = false;
 
   /** The loop makes timer handles: `call_later()`, `call_at()`. @internal */
   constructor(

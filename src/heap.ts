@@ -1,13 +1,13 @@
-// A binary min-heap of timer handles, ordered by deadline then by scheduling order.
+// Binary min-heaps in typed arrays: TimerHeap (timers by deadline, then scheduling order) and NumberHeap.
 
-/** What the heap needs of an entry: a deadline and a tie-breaking sequence number. @internal */
-export interface HeapEntry {
+/** What the loop's timer structures need of an entry: a deadline and a tie-breaking sequence number. @internal */
+export interface TimerEntry {
   _when: number;
   _seq: number;
 }
 
 /**
- * Min-heap of timers (asyncio keeps `_scheduled` as a heapq list).
+ * Min-heap of timers: the far tier of the loop's `TimerQueue`.
  *
  * Deadlines live in a typed array beside the entries, so sifting compares
  * numbers in contiguous memory instead of loading one object per comparison:
@@ -17,7 +17,7 @@ export interface HeapEntry {
  * entries only on a tie, which keeps a third array out of every sift.
  * @internal
  */
-export class TimerHeap<T extends HeapEntry> {
+export class TimerHeap<T extends TimerEntry> {
   private _items: (T | undefined)[] = [];
   private _whens = new Float64Array(64);
   private _length = 0;
@@ -63,20 +63,12 @@ export class TimerHeap<T extends HeapEntry> {
     return top;
   }
 
-  /** Drop every entry that `keep` rejects (rare: when most timers were cancelled). */
-  filter(keep: (item: T) => boolean): void {
-    const kept = (this._items.slice(0, this._length) as T[]).filter(keep);
-    this._items = [];
-    this._length = 0;
-    for (const item of kept) this.push(item);
-  }
-
   clear(): void {
     this._items = [];
     this._length = 0;
   }
 
-  values(): readonly T[] {
+  values(): T[] {
     return this._items.slice(0, this._length) as T[];
   }
 
@@ -111,5 +103,66 @@ export class TimerHeap<T extends HeapEntry> {
     const whens = new Float64Array(this._whens.length * 2);
     whens.set(this._whens);
     this._whens = whens;
+  }
+}
+
+/**
+ * Min-heap of numbers, kept in a `Float64Array` that doubles when full.
+ * @internal
+ */
+export class NumberHeap {
+  private _values = new Float64Array(16);
+  private _length = 0;
+
+  get length(): number {
+    return this._length;
+  }
+
+  /** The smallest number, `Infinity` when empty. */
+  peek(): number {
+    return this._length > 0 ? this._values[0]! : Infinity;
+  }
+
+  push(value: number): void {
+    if (this._length === this._values.length) {
+      const grown = new Float64Array(this._length * 2);
+      grown.set(this._values);
+      this._values = grown;
+    }
+    const values = this._values;
+    let i = this._length++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (values[parent]! <= value) break;
+      values[i] = values[parent]!;
+      i = parent;
+    }
+    values[i] = value;
+  }
+
+  /** Remove and return the smallest number (`Infinity` when empty). */
+  pop(): number {
+    if (this._length === 0) return Infinity;
+    const values = this._values;
+    const top = values[0]!;
+    const n = --this._length;
+    if (n > 0) {
+      const last = values[n]!;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && values[child + 1]! < values[child]!) child++;
+        if (values[child]! >= last) break;
+        values[i] = values[child]!;
+        i = child;
+      }
+      values[i] = last;
+    }
+    return top;
+  }
+
+  clear(): void {
+    this._length = 0;
   }
 }
