@@ -87,6 +87,15 @@ export const CHECKS = [
     label: 'timer p99 lateness vs setTimeout',
   },
   {
+    workload: 'timers',
+    ours: 'trollius call_later',
+    peer: 'node setTimeout',
+    metric: 'rate',
+    op: '≥',
+    target: 1.0,
+    label: 'timers/s vs setTimeout',
+  },
+  {
     workload: 'browser',
     ours: 'call_soon chain: trollius call_soon',
     peer: 'call_soon chain: setTimeout(0)',
