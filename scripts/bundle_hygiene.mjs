@@ -54,27 +54,37 @@ export function find_host_imports(program) {
 }
 
 /**
+ * A rollup output plugin that fails the build with the message `problem(chunk, context)`
+ * returns for an output chunk (`null`: nothing wrong); `context` is rollup's plugin context.
+ */
+function chunk_check(name, problem) {
+  return {
+    name,
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const message = problem(chunk, this);
+        if (message !== null) this.error(message);
+      }
+    },
+  };
+}
+
+/**
  * A rollup output plugin that fails the build if a bundle imports a Node module or ws, or calls require().
  *
  * The check walks each chunk's syntax tree, so a comment or a string that merely
  * mentions `require(` or `node:` does not trip it.
  */
 export function browser_hygiene() {
-  return {
-    name: 'browser-hygiene',
-    generateBundle(_options, bundle) {
-      for (const chunk of Object.values(bundle)) {
-        if (chunk.type !== 'chunk') continue;
-        const found = find_host_imports(this.parse(chunk.code));
-        if (found.length > 0) {
-          this.error(
-            `${chunk.fileName} must not depend on Node: found ${found.join(', ')} ` +
-              '(Node-only code belongs in platform/node/, never in src/ or platform/browser/)',
-          );
-        }
-      }
-    },
-  };
+  return chunk_check('browser-hygiene', (chunk, context) => {
+    const found = find_host_imports(context.parse(chunk.code));
+    if (found.length === 0) return null;
+    return (
+      `${chunk.fileName} must not depend on Node: found ${found.join(', ')} ` +
+      '(Node-only code belongs in platform/node/, never in src/ or platform/browser/)'
+    );
+  });
 }
 
 /**
@@ -86,21 +96,15 @@ export function browser_hygiene() {
  * heap in every Node process for the Node bundle). Write `...`, `->`, `x` instead.
  */
 export function one_byte_source() {
-  return {
-    name: 'one-byte-source',
-    generateBundle(_options, bundle) {
-      for (const chunk of Object.values(bundle)) {
-        if (chunk.type !== 'chunk') continue;
-        const at = chunk.code.search(/[\u0100-\u{10ffff}]/u);
-        if (at === -1) continue;
-        const line = chunk.code.slice(0, at).split('\n').length;
-        const char = String.fromCodePoint(chunk.code.codePointAt(at));
-        this.error(
-          `${chunk.fileName}:${line} holds '${char}' (U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}): ` +
-            'keep bundles Latin-1, so that engines store their source at one byte a character ' +
-            '(write "..." for "…", "->" for "→")',
-        );
-      }
-    },
-  };
+  return chunk_check('one-byte-source', (chunk) => {
+    const at = chunk.code.search(/[\u0100-\u{10ffff}]/u);
+    if (at === -1) return null;
+    const line = chunk.code.slice(0, at).split('\n').length;
+    const code = chunk.code.codePointAt(at);
+    return (
+      `${chunk.fileName}:${line} holds '${String.fromCodePoint(code)}' ` +
+      `(U+${code.toString(16).toUpperCase().padStart(4, '0')}): keep bundles Latin-1, so that ` +
+      'engines store their source at one byte a character (write "..." for "…", "->" for "→")'
+    );
+  });
 }

@@ -60,6 +60,12 @@ describe('NumberHeap', () => {
 });
 
 type Entry = { _when: number; _seq: number };
+
+/** The same pseudo-random integers on every run (a linear congruential generator). */
+function random_ints(seed: number): () => number {
+  let x = seed;
+  return () => (x = (x * 1103515245 + 12345) % 2147483648);
+}
 type Timers = Pick<
   TimerQueue<Entry>,
   'length' | 'push' | 'pop' | 'peek' | 'next_when' | 'values' | 'clear'
@@ -67,7 +73,7 @@ type Timers = Pick<
 
 // The same order from each structure: the heap, the buckets, and the two-tier
 // queue with its horizon in the middle of the deadlines (timers on both sides).
-describe.each<[string, () => Timers]>([
+const TIMER_STRUCTURES: [string, () => Timers][] = [
   ['TimerHeap', () => new TimerHeap<Entry>()],
   ['TimerBuckets', () => new TimerBuckets<Entry>()],
   [
@@ -78,120 +84,120 @@ describe.each<[string, () => Timers]>([
       return queue;
     },
   ],
-])('%s', (_name, make) => {
-  const entry = (when: number, seq: number): Entry => ({ _when: when, _seq: seq });
-  const in_order = (a: Entry, b: Entry) => a._when - b._when || a._seq - b._seq;
-  const drain = (queue: Timers) => {
-    const out: Entry[] = [];
-    while (queue.length > 0) out.push(queue.pop()!);
-    return out;
-  };
+];
 
-  it('pops by deadline, then by scheduling order', () => {
-    const queue = make();
-    const whens = [5, 1, 3, 1, 9, 0, 3, 3];
-    whens.forEach((w, i) => queue.push(entry(w, i)));
-    expect(drain(queue).map((e) => [e._when, e._seq])).toEqual([
-      [0, 5],
-      [1, 1],
-      [1, 3],
-      [3, 2],
-      [3, 6],
-      [3, 7],
-      [5, 0],
-      [9, 4],
-    ]);
-    expect(queue.pop()).toBeUndefined();
-    expect(queue.peek()).toBeUndefined();
-    expect(queue.next_when()).toBe(Infinity);
-  });
+for (const [name, make] of TIMER_STRUCTURES)
+  describe(name, () => {
+    const entry = (when: number, seq: number): Entry => ({ _when: when, _seq: seq });
+    const in_order = (a: Entry, b: Entry) => a._when - b._when || a._seq - b._seq;
+    const drain = (queue: Timers) => {
+      const out: Entry[] = [];
+      while (queue.length > 0) out.push(queue.pop()!);
+      return out;
+    };
 
-  it('orders deadlines within one millisecond, and any deadline a number can be', () => {
-    const queue = make();
-    const whens = [1.0007, 1.0001, 1.0004, 1.0001, -2.5, Infinity, 1e300, -Infinity, 0, -0.0001];
-    whens.forEach((w, i) => queue.push(entry(w, i)));
-    const expected = whens.map((w, i) => entry(w, i)).sort(in_order);
-    expect(queue.peek()).toEqual(expected[0]);
-    expect(queue.next_when()).toBe(-Infinity);
-    expect(drain(queue)).toEqual(expected);
-  });
+    it('pops by deadline, then by scheduling order', () => {
+      const queue = make();
+      const whens = [5, 1, 3, 1, 9, 0, 3, 3];
+      whens.forEach((w, i) => queue.push(entry(w, i)));
+      expect(drain(queue).map((e) => [e._when, e._seq])).toEqual([
+        [0, 5],
+        [1, 1],
+        [1, 3],
+        [3, 2],
+        [3, 6],
+        [3, 7],
+        [5, 0],
+        [9, 4],
+      ]);
+      expect(queue.pop()).toBeUndefined();
+      expect(queue.peek()).toBeUndefined();
+      expect(queue.next_when()).toBe(Infinity);
+    });
 
-  it('keeps the order through interleaved pushes and pops, ties everywhere', () => {
-    const queue = make();
-    const pending: Entry[] = [];
-    let x = 7;
-    for (let seq = 0; seq < 3000; seq++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      // forty deadlines over four milliseconds: timers join the bucket being read,
-      // and buckets earlier than it, in and out of order
-      const e = entry(1 + (x % 40) / 10_000, seq);
-      queue.push(e);
-      pending.push(e);
-      if (seq % 3 === 2) {
-        pending.sort(in_order);
-        expect(queue.pop()).toBe(pending.shift());
+    it('orders deadlines within one millisecond, and any deadline a number can be', () => {
+      const queue = make();
+      const whens = [1.0007, 1.0001, 1.0004, 1.0001, -2.5, Infinity, 1e300, -Infinity, 0, -0.0001];
+      whens.forEach((w, i) => queue.push(entry(w, i)));
+      const expected = whens.map((w, i) => entry(w, i)).sort(in_order);
+      expect(queue.peek()).toEqual(expected[0]);
+      expect(queue.next_when()).toBe(-Infinity);
+      expect(drain(queue)).toEqual(expected);
+    });
+
+    it('keeps the order through interleaved pushes and pops, ties everywhere', () => {
+      const queue = make();
+      const pending: Entry[] = [];
+      const random = random_ints(7);
+      for (let seq = 0; seq < 3000; seq++) {
+        // forty deadlines over four milliseconds: timers join the bucket being read,
+        // and buckets earlier than it, in and out of order
+        const e = entry(1 + (random() % 40) / 10_000, seq);
+        queue.push(e);
+        pending.push(e);
+        if (seq % 3 === 2) {
+          pending.sort(in_order);
+          expect(queue.pop()).toBe(pending.shift());
+        }
       }
-    }
-    expect(drain(queue)).toEqual(pending.sort(in_order));
+      expect(drain(queue)).toEqual(pending.sort(in_order));
+    });
+
+    it('a timer due before the bucket being read comes out first', () => {
+      const queue = make();
+      queue.push(entry(0.005, 0));
+      queue.push(entry(0.0051, 1));
+      queue.push(entry(0.006, 2));
+      expect(queue.pop()).toEqual(entry(0.005, 0)); // reading the 5 ms bucket
+      queue.push(entry(0.001, 3));
+      expect(queue.peek()).toEqual(entry(0.001, 3));
+      expect(drain(queue).map((e) => e._seq)).toEqual([3, 1, 2]);
+    });
+
+    it('equal deadlines pushed out of scheduling order still pop in it', () => {
+      const queue = make();
+      for (const seq of [5, 2, 9, 1]) queue.push(entry(1, seq));
+      expect(drain(queue).map((e) => e._seq)).toEqual([1, 2, 5, 9]);
+    });
+
+    it('sorts a large bucket as a whole', () => {
+      const queue = make();
+      const entries: Entry[] = [];
+      const random = random_ints(3);
+      for (let seq = 0; seq < 5000; seq++) {
+        entries.push(entry(7 + (random() % 997) / 1e6, seq)); // one millisecond, with ties
+      }
+      entries.forEach((e) => queue.push(e));
+      expect(drain(queue)).toEqual([...entries].sort(in_order));
+    });
+
+    it('values() lists what is left; clear() empties it', () => {
+      const queue = make();
+      for (let i = 0; i < 50; i++) queue.push(entry(0.99 + i / 1000, i));
+      queue.pop();
+      expect(
+        queue
+          .values()
+          .map((e) => e._seq)
+          .sort((a, b) => a - b),
+      ).toEqual([...Array(49).keys()].map((i) => i + 1));
+      queue.clear();
+      expect(queue.length).toBe(0);
+      expect(queue.pop()).toBeUndefined();
+    });
   });
 
-  it('a timer due before the bucket being read comes out first', () => {
-    const queue = make();
-    queue.push(entry(0.005, 0));
-    queue.push(entry(0.0051, 1));
-    queue.push(entry(0.006, 2));
-    expect(queue.pop()).toEqual(entry(0.005, 0)); // reading the 5 ms bucket
-    queue.push(entry(0.001, 3));
-    expect(queue.peek()).toEqual(entry(0.001, 3));
-    expect(drain(queue).map((e) => e._seq)).toEqual([3, 1, 2]);
-  });
-
-  it('equal deadlines pushed out of scheduling order still pop in it', () => {
-    const queue = make();
-    for (const seq of [5, 2, 9, 1]) queue.push(entry(1, seq));
-    expect(drain(queue).map((e) => e._seq)).toEqual([1, 2, 5, 9]);
-  });
-
-  it('sorts a large bucket as a whole', () => {
-    const queue = make();
-    const entries: Entry[] = [];
-    let x = 3;
-    for (let seq = 0; seq < 5000; seq++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      entries.push(entry(7 + (x % 997) / 1e6, seq)); // one millisecond, with ties
-    }
-    entries.forEach((e) => queue.push(e));
-    expect(drain(queue)).toEqual([...entries].sort(in_order));
-  });
-
-  it('values() lists what is left; clear() empties it', () => {
-    const queue = make();
-    for (let i = 0; i < 50; i++) queue.push(entry(0.99 + i / 1000, i));
-    queue.pop();
-    expect(
-      queue
-        .values()
-        .map((e) => e._seq)
-        .sort((a, b) => a - b),
-    ).toEqual([...Array(49).keys()].map((i) => i + 1));
-    queue.clear();
-    expect(queue.length).toBe(0);
-    expect(queue.pop()).toBeUndefined();
-  });
-});
-
-describe('TimerQueue', () => {
+describe('TimerQueue: its two tiers', () => {
   const entry = (when: number, seq: number): Entry => ({ _when: when, _seq: seq });
   const in_order = (a: Entry, b: Entry) => a._when - b._when || a._seq - b._seq;
 
   it('moves timers to the buckets as the horizon passes them, keeping one order', () => {
     const queue = new TimerQueue<Entry>();
     const pending: Entry[] = [];
-    let x = 11;
+    const random = random_ints(11);
     let now = 0;
     for (let seq = 0; seq < 4000; seq++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      const e = entry(now + (x % 3000) / 1000, seq); // due within 3 s: near and far
+      const e = entry(now + (random() % 3000) / 1000, seq); // due within 3 s: near and far
       queue.push(e);
       pending.push(e);
       if (seq % 4 === 3) {
