@@ -105,6 +105,18 @@ describe('timers', () => {
     expect(calls).toEqual([...Array(20).keys()]);
   });
 
+  it('runs timers seconds apart in deadline order as time reaches them', async () => {
+    // The loop keeps timers due within a second apart from later ones: both kinds, and
+    // one scheduled while another is moving over, come out in one order.
+    const calls: number[] = [];
+    for (const delay of [3, 0.5, 2.5, 1.2, 0.001, 1.0005, 5]) {
+      loop.call_later(delay, () => calls.push(delay));
+    }
+    loop.call_later(1.1, () => loop.call_later(0.2, () => calls.push(1.3)));
+    await loop.run_until_complete(sleep(6, null, { loop }));
+    expect(calls).toEqual([0.001, 0.5, 1.0005, 1.2, 1.3, 2.5, 3, 5]);
+  });
+
   it('treats negative delays as due now, ordered by deadline (test_call_later_negative_delays)', async () => {
     const calls: number[] = [];
     loop.call_later(-1, () => calls.push(1));
@@ -128,7 +140,7 @@ describe('timers', () => {
     expect(loop._platform.sleeps).toEqual([10]);
   });
 
-  it('never runs a cancelled timer and rebuilds the heap when most timers are cancelled', async () => {
+  it('never runs a cancelled timer and rebuilds the timer queue when most timers are cancelled', async () => {
     const handles = Array.from({ length: 300 }, (_, i) => loop.call_later(100 + i, () => {}));
     for (const h of handles.slice(0, 250)) h.cancel();
     expect(loop._timer_cancelled_count).toBe(250);
@@ -137,7 +149,7 @@ describe('timers', () => {
     expect(loop._timer_cancelled_count).toBe(0);
   });
 
-  it('pops cancelled timers from the head of the heap (test__run_once_cancelled_event_cleanup)', async () => {
+  it('pops cancelled timers from the head of the timer queue (test__run_once_cancelled_event_cleanup)', async () => {
     const first = loop.call_later(1, () => {});
     loop.call_later(2, () => {});
     first.cancel();
