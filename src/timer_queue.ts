@@ -26,10 +26,8 @@ export class TimerQueue<T extends TimerEntry> {
   private _far = new TimerHeap<T>();
   /** Deadlines before it are near. */
   private _horizon = -Infinity;
-
-  get length(): number {
-    return this._near.length + this._far.length;
-  }
+  /** Entries in both tiers: a field, since the loop reads it every iteration. */
+  length = 0;
 
   /** The loop's time is `now`: move the horizon to a second after it. */
   advance(now: number): void {
@@ -41,6 +39,7 @@ export class TimerQueue<T extends TimerEntry> {
   }
 
   push(item: T): void {
+    this.length++;
     if (item._when < this._horizon) this._near.push(item);
     else this._far.push(item);
   }
@@ -56,6 +55,8 @@ export class TimerQueue<T extends TimerEntry> {
   }
 
   pop(): T | undefined {
+    if (this.length === 0) return undefined;
+    this.length--;
     return this._near.length > 0 ? this._near.pop() : this._far.pop();
   }
 
@@ -69,6 +70,7 @@ export class TimerQueue<T extends TimerEntry> {
   clear(): void {
     this._near.clear();
     this._far.clear();
+    this.length = 0;
   }
 
   /** The entries, in no particular order. */
