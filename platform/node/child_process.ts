@@ -3,7 +3,7 @@
 // Usage: `spawn` becomes the node_platform member of the same name.
 // @see https://nodejs.org/api/child_process.html#child_processspawncommand-args-options
 
-import child_process, { type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { os_error_from_code } from '../../src/errno.js';
 import { OSError } from '../../src/os_errors.js';
 import type { RawProcess, RawStream, SpawnOptions, SpawnStdio } from '../../src/platform.js';
 
+import { node_child_process } from './builtins.js';
 import { map_error } from './errors.js';
 import { _NodeStream } from './stream.js';
 
@@ -251,7 +252,7 @@ export function spawn(opts: SpawnOptions): Promise<RawProcess> {
     const program = opts.shell ? file : (executable ?? opts.args[0]!);
     let child: ChildProcess;
     try {
-      child = child_process.spawn(file, args, {
+      child = node_child_process().spawn(file, args, {
         stdio: stdio as StdioOptions,
         cwd,
         env,

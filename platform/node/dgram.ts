@@ -3,12 +3,13 @@
 // Usage: `open_datagram` becomes the node_platform member of the same name.
 // @see https://nodejs.org/api/dgram.html
 
-import dgram from 'node:dgram';
+import type * as dgram from 'node:dgram';
 
 import { ValueError } from '../../src/exceptions.js';
 import type { DatagramOptions, RawDatagram, SockAddr } from '../../src/platform.js';
 import { socket as S, _format_sockaddr } from '../../src/sockets.js';
 
+import { node_dgram } from './builtins.js';
 import { map_error, map_error_with_message } from './errors.js';
 import { check_reuse_port } from './net.js';
 
@@ -157,7 +158,7 @@ function connect(socket: dgram.Socket, host: string, port: number): Promise<void
 export async function open_datagram(opts: DatagramOptions): Promise<RawDatagram> {
   if (opts.sock !== undefined && opts.sock !== null) {
     const sock = opts.sock;
-    if (!(sock instanceof dgram.Socket)) {
+    if (!(sock instanceof node_dgram().Socket)) {
       throw new TypeError(`sock must be a bound dgram.Socket, got ${String(sock)}`);
     }
     let connected = true;
@@ -180,7 +181,7 @@ export async function open_datagram(opts: DatagramOptions): Promise<RawDatagram>
     reuseAddr: opts.reuse_address ?? false,
   };
   if (opts.reuse_port) socket_opts.reusePort = true;
-  const socket = dgram.createSocket(socket_opts);
+  const socket = node_dgram().createSocket(socket_opts);
   try {
     const [host, port] = opts.local_addr ?? [v6 ? '::' : '0.0.0.0', 0];
     await bind(socket, host, port);

@@ -6,7 +6,7 @@
 // @see https://nodejs.org/api/tls.html
 
 import net from 'node:net';
-import tls from 'node:tls';
+import type * as tls from 'node:tls';
 
 import { SSL_HANDSHAKE_TIMEOUT } from '../../src/constants.js';
 import { ValueError } from '../../src/exceptions.js';
@@ -28,6 +28,7 @@ import {
 } from '../../src/ssl.js';
 import type { RawStream, StartTlsOptions } from '../../src/platform.js';
 
+import { node_tls } from './builtins.js';
 import { _NodeStream } from './stream.js';
 import { map_tls_error } from './tls_errors.js';
 import { ca_of, read_file } from './tls_files.js';
@@ -92,7 +93,7 @@ function secure_context(ctx: SSLContext): tls.SecureContext {
   if (cached !== undefined && cached.revision === ctx._revision) return cached.context;
   let context: tls.SecureContext;
   try {
-    context = tls.createSecureContext(secure_options(ctx));
+    context = node_tls().createSecureContext(secure_options(ctx));
   } catch (err) {
     throw map_tls_error(err);
   }
@@ -215,7 +216,7 @@ export function tls_client(
         options.servername = server_hostname;
       }
       if (ctx._alpn_protocols !== null) options.ALPNProtocols = ctx._alpn_protocols;
-      tls_socket = tls.connect(options);
+      tls_socket = node_tls().connect(options);
     } catch (err) {
       socket.destroy();
       reject(err);
@@ -235,7 +236,7 @@ export function tls_client(
       if (ctx.verify_mode !== CERT_NONE) {
         if (!tls_socket.authorized) return fail(authorization_error(tls_socket, server_hostname));
         if (ctx.check_hostname && server_hostname !== null) {
-          const mismatch = tls.checkServerIdentity(
+          const mismatch = node_tls().checkServerIdentity(
             server_hostname,
             tls_socket.getPeerCertificate(),
           );
@@ -328,7 +329,7 @@ function tls_server_of(ctx: SSLContext): TaggedTlsServer {
   }
   let server: TaggedTlsServer;
   try {
-    server = tls.createServer(options) as TaggedTlsServer;
+    server = node_tls().createServer(options) as TaggedTlsServer;
   } catch (err) {
     throw map_tls_error(err);
   }
@@ -432,7 +433,7 @@ export function tls_connect_options(
     rejectUnauthorized: verify,
     checkServerIdentity:
       verify && ctx.check_hostname
-        ? (host, cert) => tls.checkServerIdentity(server_hostname ?? host, cert)
+        ? (host, cert) => node_tls().checkServerIdentity(server_hostname ?? host, cert)
         : () => undefined,
   };
   if (server_hostname !== null && server_hostname !== '' && net.isIP(server_hostname) === 0) {
@@ -453,7 +454,7 @@ export function is_ssl_context(ssl: unknown): ssl is SSLContext {
  */
 export async function start_tls(raw: RawStream, opts: StartTlsOptions): Promise<RawStream> {
   const socket = (raw as Partial<_NodeStream>)._stream;
-  if (!(socket instanceof net.Socket) || socket instanceof tls.TLSSocket) {
+  if (!(socket instanceof net.Socket) || socket instanceof node_tls().TLSSocket) {
     throw new TypeError('start_tls() needs a plain TCP or Unix socket stream');
   }
   const ctx = opts.ssl;

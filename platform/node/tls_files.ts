@@ -2,14 +2,13 @@
 //
 // Usage: loading this file installs the loader in src/ssl.ts; tls.ts builds secure contexts with ca_of() and read_file().
 
-import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import tls from 'node:tls';
 
 import { SSLError } from '../../src/os_errors.js';
 import { _install_ssl_file_loader, type SSLContext, type SSLFileLoader } from '../../src/ssl.js';
 
+import { node_crypto, node_tls } from './builtins.js';
 import { map_error } from './errors.js';
 import { map_tls_error } from './tls_errors.js';
 
@@ -59,6 +58,7 @@ function pem_certificates(text: string): string[] {
 
 /** Throw the mapped OpenSSL error if `cert` (PEM or DER) does not parse as a certificate. */
 function check_certificate(cert: string | Uint8Array): void {
+  const { X509Certificate } = node_crypto();
   try {
     new X509Certificate(cert);
   } catch (err) {
@@ -86,7 +86,7 @@ const node_file_loader: SSLFileLoader = {
     const key = keyfile === null ? cert : read_file(keyfile);
     try {
       // Parses both and checks that the key belongs to the certificate.
-      tls.createSecureContext(
+      node_tls().createSecureContext(
         password === null ? { cert, key } : { cert, key, passphrase: password },
       );
     } catch (err) {
@@ -119,7 +119,7 @@ const node_file_loader: SSLFileLoader = {
   },
   check_ciphers(ciphers) {
     try {
-      tls.createSecureContext({ ciphers });
+      node_tls().createSecureContext({ ciphers });
     } catch (err) {
       throw new SSLError('No cipher can be selected.', {
         cause: err,
@@ -170,7 +170,7 @@ export function ca_of(ctx: SSLContext): Array<string | Buffer> | undefined {
   }
   if (ctx._default_verify_paths) {
     if (ca.length === 0) return undefined;
-    ca.push(...tls.rootCertificates);
+    ca.push(...node_tls().rootCertificates);
   }
   // An empty list trusts nothing, as an OpenSSL context without CA certificates.
   return ca;

@@ -4,7 +4,7 @@
 // (for a `url`) and `listen_stream` (for the `websocket` option).
 // @see https://github.com/websockets/ws/blob/master/doc/ws.md
 
-import http from 'node:http';
+import type * as http from 'node:http';
 import type { Socket } from 'node:net';
 
 import type * as ws_module from 'ws';
@@ -24,6 +24,7 @@ import {
 import { socket as S } from '../../src/sockets.js';
 import { _websocket_close_error, _websocket_refused_error } from '../../src/websocket.js';
 
+import { node_http } from './builtins.js';
 import { map_error } from './errors.js';
 import { check_reuse_address } from './net.js';
 import {
@@ -392,7 +393,7 @@ function serve_websocket(
     const websocket = opts.websocket!;
     const user_server = websocket.server;
     if (user_server !== null && user_server !== undefined) {
-      if (!(user_server instanceof http.Server)) {
+      if (!(user_server instanceof node_http().Server)) {
         throw new TypeError(
           `websocket.server must be an http.Server or https.Server, got ${String(user_server)}`,
         );
@@ -404,7 +405,7 @@ function serve_websocket(
     }
     if (opts.reuse_port) throw new ValueError('reuse_port is not supported for WebSocket servers');
     check_reuse_address(opts.reuse_address);
-    const server = http.createServer(http_on_request);
+    const server = node_http().createServer(http_on_request);
     const on_error = (err: Error): void => {
       server.removeListener('listening', on_listening);
       reject(map_error(err));

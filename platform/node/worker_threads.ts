@@ -3,14 +3,14 @@
 // Usage: `parent_port` becomes `node_platform.parent_port`.
 // @see https://nodejs.org/api/worker_threads.html#workerparentport
 
-import { parentPort } from 'node:worker_threads';
-
 import type { MessageEndpoint } from '../../src/platform.js';
+
+import { node_worker_threads } from './builtins.js';
 
 /**
  * `worker_threads.parentPort` (a MessagePort, which is an EventTarget in
  * Node), or `null` on the main thread.
  */
 export function parent_port(): MessageEndpoint | null {
-  return parentPort as unknown as MessageEndpoint | null;
+  return node_worker_threads().parentPort as unknown as MessageEndpoint | null;
 }

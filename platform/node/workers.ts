@@ -6,9 +6,10 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 
 import type { ModuleURL, RawWorker } from '../../src/platform.js';
+
+import { node_worker_threads } from './builtins.js';
 
 /** The CPUs this process may use (`os.availableParallelism()`). */
 export function cpu_count(): number {
@@ -24,6 +25,7 @@ export function module_url(module: string | ModuleURL): string {
 
 /** A worker thread running `main` with `parentPort` as its channel; unreferenced until `ref()`. */
 export function start_worker(main: string): RawWorker {
+  const { Worker } = node_worker_threads();
   const worker = new Worker(
     // Not require(): the worker inherits the parent's flags, and `--input-type=module` makes this an ES module.
     `const { parentPort } = process.getBuiltinModule('node:worker_threads');\n` +

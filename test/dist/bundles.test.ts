@@ -41,6 +41,30 @@ describe('node bundles', () => {
     expect(export_names(require_node_cjs())).toEqual(export_names(await import_node_esm()));
   });
 
+  it('importing either node bundle loads no TLS, subprocess, HTTP, worker or UDP module until one is used', () => {
+    // A fresh Node process each: process.moduleLoadList names every built-in loaded so far.
+    const lazy = /^NativeModule (tls|crypto|child_process|http|worker_threads|dgram)$/;
+    const loaded_after = (load_bundle: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `${load_bundle}; console.log(JSON.stringify(process.moduleLoadList.filter((m) => ${lazy}.test(m))));`,
+        ],
+        { cwd: REPO_ROOT, encoding: 'utf8' },
+      );
+    const esm = dist_path(BUNDLES.node_esm);
+    const cjs = dist_path(BUNDLES.node_cjs);
+    expect(JSON.parse(loaded_after(`await import(${JSON.stringify(esm)})`))).toEqual([]);
+    expect(
+      JSON.parse(loaded_after(`(await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(cjs)})`)),
+    ).toEqual([]);
+    // ...and the first call that needs node:tls loads it (set_ciphers checks the names with it).
+    const tls_call = `const { ssl } = await import(${JSON.stringify(esm)}); ssl.create_default_context().set_ciphers('HIGH')`;
+    expect(JSON.parse(loaded_after(tls_call))).toContain('NativeModule tls');
+  });
+
   it("the package name 'trollius' resolves to the node bundles for import and require", () => {
     // A child Node process, so the package's own "exports" map is what resolves the name.
     const script = `
