@@ -302,7 +302,8 @@ export class BaseEventLoop extends AbstractEventLoop {
     const gen = coro instanceof Future || is_thenable(coro) ? awaiting(coro) : coro;
     if (this._task_factory === null)
       return new Task<T>(gen, name === null ? this : { loop: this, name });
-    const task = this._task_factory(this, gen) as Task<T>;
+    const task = this._task_factory(this, gen, name === null ? undefined : { name }) as Task<T>;
+    // A factory that takes no options names its task here, as asyncio 3.11-3.13 do.
     if (name !== null) task.set_name(name);
     return task;
   }

@@ -190,8 +190,9 @@ export abstract class AbstractEventLoop {
     return not_implemented('create_task');
   }
   /**
-   * Set how `create_task()` makes tasks: `factory(loop, coro)` returns a
-   * Future; `null` restores `Task`. Throws `TypeError` for a non-function.
+   * Set how `create_task()` makes tasks: `factory(loop, coro, options)`
+   * returns a Future (`eager_task_factory` makes tasks that start eagerly);
+   * `null` restores `Task`. Throws `TypeError` for a non-function.
    */
   set_task_factory(factory: TaskFactory | null): void {
     not_implemented('set_task_factory');

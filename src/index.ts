@@ -192,6 +192,11 @@ export {
   type TaskFactory,
   type TaskOptions,
 } from './tasks.js';
+export {
+  create_eager_task_factory,
+  eager_task_factory,
+  type TaskConstructor,
+} from './eager_tasks.js';
 export { TaskGroup, task_group } from './taskgroups.js';
 export { Timeout, timeout, timeout_at } from './timeouts.js';
 export { to_thread } from './to_thread.js';

@@ -11,10 +11,15 @@ import { Future, FutureExtra, wrap_future, type FutureOptions } from './futures.
 import { is_thenable } from './thenable.js';
 import { check_options, type OptionSpec } from './options.js';
 
-/** A task factory, set with `loop.set_task_factory()`. */
+/**
+ * A task factory, set with `loop.set_task_factory()`: `create_task()` calls it
+ * with the loop, the coroutine and the options it was given (a name), and
+ * names the task it returns.
+ */
 export type TaskFactory = (
   loop: AbstractEventLoop,
   coro: Generator<unknown, unknown, unknown>,
+  options?: CreateTaskOptions,
 ) => Future<unknown>;
 
 /**
@@ -33,10 +38,15 @@ const NO_EXC: unknown = Symbol('no exception');
 
 type Gen = Generator<unknown, unknown, unknown>;
 
-const TASK_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze(['loop', 'name']);
+const TASK_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze([
+  'loop',
+  'name',
+  'eager_start',
+]);
 
 /**
- * Options of `new Task()`: asyncio's keyword-only `loop` and `name`.
+ * Options of `new Task()`: asyncio's keyword-only `loop`, `name` and
+ * `eager_start` (asyncio 3.12).
  *
  * @example
  * const task = new Task(worker(), { loop, name: 'worker-1' });
@@ -44,6 +54,12 @@ const TASK_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.freeze(['loop
 export interface TaskOptions extends FutureOptions {
   /** The task's name; default `'Task-N'`, N counting the unnamed tasks made so far. */
   name?: string | null;
+  /**
+   * Run the coroutine's first step now, inside the constructor, if the loop
+   * is running: a coroutine that finishes without waiting makes a task that
+   * is done when the constructor returns, and is never scheduled. Default `false`.
+   */
+  eager_start?: boolean | null;
 }
 
 /** asyncio's keyword `loop`, for the functions that also take it by position. */
@@ -171,7 +187,7 @@ export class Task<T = unknown> extends Future<T> {
   private _next_value: unknown = undefined;
   private _next_exc: unknown = NO_EXC;
 
-  /** @param options - `loop` and `name`. */
+  /** @param options - `loop`, `name` and `eager_start`. */
   constructor(coro: Generator<unknown, T, unknown>, options?: TaskOptions);
   /**
    * Internal callers pass their loop itself (an unnamed task, no options
@@ -183,10 +199,9 @@ export class Task<T = unknown> extends Future<T> {
     if (!iscoroutine(coro)) {
       throw new TypeError(`a coroutine was expected, got ${repr(coro)}`);
     }
-    const name =
-      options === undefined || options === null || LOOP_INTERNALS in options
-        ? undefined
-        : options.name;
+    const given =
+      options === undefined || options === null || LOOP_INTERNALS in options ? null : options;
+    const name = given?.name;
     super(options);
     this._coro = coro as Gen;
     this._gen = coro as Gen;
@@ -196,13 +211,23 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       this._name = String(name);
     }
-    // The task queues itself for its steps: no Handle, no closure.
-    this._loop._schedule(this);
     // Link into the loop's list of pending tasks (see all_tasks()).
     const newest = this._loop._newest_task;
     this._older = newest;
     if (newest !== null) newest._newer = this as Task<unknown>;
     this._loop._newest_task = this as Task<unknown>;
+    if (given?.eager_start && this._loop.is_running()) this._eager_start();
+    // The task queues itself for its steps: no Handle, no closure.
+    else this._loop._schedule(this);
+  }
+
+  /**
+   * asyncio 3.12's eager start: the first step runs now, as the current task
+   * of the loop, then the task that was current (the one creating this task,
+   * if any) is current again. A task done by then is out of `all_tasks()`.
+   */
+  private _eager_start(): void {
+    this._step(undefined, NO_EXC);
   }
 
   /** @internal */

@@ -6,6 +6,7 @@ import '../../unit/barrier.test.js';
 import '../../unit/condition.test.js';
 import '../../unit/coroutines.test.js';
 import '../../unit/deque_heap.test.js';
+import '../../unit/eager_tasks.test.js';
 import '../../unit/events.test.js';
 import '../../unit/exception_group.test.js';
 import '../../unit/futures.test.js';
