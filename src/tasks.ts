@@ -161,7 +161,8 @@ const collected_pending_tasks = /* @__PURE__ */ new FinalizationRegistry<WeaklyH
 export class Task<T = unknown> extends Future<T> {
   /** @internal Cancellation counts, weak holding and more: see `TaskExtra`. */
   declare _extra: TaskExtra | null;
-  /** @internal The root coroutine. */ _coro: Gen;
+  /** @internal The root coroutine; `null` once the task finished in its eager step. */
+  _coro: Gen | null;
   /** @internal The generator being run: the root, or the innermost nested coroutine. */ _gen: Gen;
   /**
    * @internal `_gen`'s `next`, read once per generator. Read at each step, it
@@ -228,6 +229,7 @@ export class Task<T = unknown> extends Future<T> {
    */
   private _eager_start(): void {
     this._step(undefined, NO_EXC);
+    if (this._state !== 'PENDING') this._coro = null;
   }
 
   /** @internal */
@@ -250,6 +252,14 @@ export class Task<T = unknown> extends Future<T> {
       if (task !== undefined) tasks.add(task);
     }
     return tasks;
+  }
+
+  /**
+   * The coroutine the task runs (asyncio 3.8), or `null` for a task that
+   * finished in its eager step (asyncio 3.12: see `eager_task_factory`).
+   */
+  get_coro(): Generator<unknown, T, unknown> | null {
+    return this._coro as Generator<unknown, T, unknown> | null;
   }
 
   /** The task's name: the one given, or `'Task-N'`. */
@@ -518,7 +528,7 @@ export class Task<T = unknown> extends Future<T> {
     const held: WeaklyHeldTask = {
       loop: this._loop,
       ref,
-      repr: `<Task pending name=${repr(this.get_name())} coro=<${coroutine_name(this._coro)}() running>>`,
+      repr: `<Task pending name=${repr(this.get_name())} coro=<${coroutine_name(this._coro!)}() running>>`,
       source_traceback: this._source_traceback,
       report: !extra.quiet_if_destroyed,
     };

@@ -92,6 +92,25 @@ for (const [label, make_factory, task_class] of FACTORIES)
       expect(await loop.run_until_complete(run())).toBe('finished after blocking');
     });
 
+    it('drops the coroutine of a task that finished eagerly: get_coro() is null (gh-122332)', async () => {
+      const quick = coroutine(function* () {
+        return 'quick';
+      });
+      const blocking = coroutine(function* () {
+        yield From(sleep(0.1));
+      });
+      const run = coroutine(function* () {
+        const done_eagerly = loop.create_task(quick());
+        expect(done_eagerly.get_coro()).toBeNull();
+        const coro = blocking();
+        const waiting = loop.create_task(coro);
+        expect(waiting.get_coro()).toBe(coro);
+        yield From(waiting);
+        expect(waiting.get_coro()).toBe(coro);
+      });
+      await loop.run_until_complete(run());
+    });
+
     it('cannot cancel a task that finished eagerly', async () => {
       const quick = coroutine(function* () {
         return 'finished without blocking';

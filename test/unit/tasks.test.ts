@@ -644,6 +644,20 @@ describe('names (asyncio 3.8)', () => {
   });
 });
 
+describe('get_coro() (asyncio 3.8)', () => {
+  it('returns the coroutine the task runs, before and after it finished (test_get_coro)', async () => {
+    const child = coroutine(function* () {
+      yield null;
+      return 'done';
+    });
+    const coro = child();
+    const task = loop.create_task(coro);
+    expect(task.get_coro()).toBe(coro);
+    await loop.run_until_complete(task);
+    expect(task.get_coro()).toBe(coro);
+  });
+});
+
 describe('create_task() (asyncio 3.7)', () => {
   it('makes a task on the running loop', async () => {
     const child = coroutine(function* () {
