@@ -2,7 +2,12 @@
 
 export { as_completed, type AsCompletedIterator, type AsCompletedOptions } from './as_completed.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
-export { BaseEventLoop, DefaultEventLoopPolicy } from './base_events.js';
+// `EventLoop`: asyncio 3.13's name for the platform's loop class (`run(main, {loop_factory: EventLoop})`).
+export {
+  BaseEventLoop,
+  BaseEventLoop as EventLoop,
+  DefaultEventLoopPolicy,
+} from './base_events.js';
 export {
   type CreateConnectionOptions,
   type CreateServerOptions,
@@ -197,6 +202,7 @@ export {
   eager_task_factory,
   type TaskConstructor,
 } from './eager_tasks.js';
+export { run_coroutine_threadsafe } from './run_coroutine_threadsafe.js';
 export { TaskGroup, task_group } from './taskgroups.js';
 export { Timeout, timeout, timeout_at } from './timeouts.js';
 export { to_thread } from './to_thread.js';

@@ -27,8 +27,12 @@ import { all_tasks, awaiting } from './tasks.js';
 export interface RunnerOptions {
   /** Set the loop's debug mode (`null`: leave it as `TROLLIUSDEBUG` made it). */
   debug?: boolean | null;
-  /** Make the loop (default: `new_event_loop()`, which is then made the current loop). */
-  loop_factory?: (() => AbstractEventLoop) | null;
+  /**
+   * Make the loop: a function, or a loop class such as `EventLoop` (called
+   * with `new`, as asyncio's `loop_factory=asyncio.EventLoop`). Default:
+   * `new_event_loop()`, which is then made the current loop.
+   */
+  loop_factory?: (() => AbstractEventLoop) | (new () => AbstractEventLoop) | null;
 }
 
 const RUNNER_OPTIONS: OptionSpec = {
@@ -99,7 +103,7 @@ export class Runner {
   constructor(options?: RunnerOptions) {
     const checked = check_options('Runner', options, RUNNER_OPTIONS);
     this._debug = checked.debug ?? null;
-    this._loop_factory = checked.loop_factory ?? null;
+    this._loop_factory = as_function(checked.loop_factory ?? null);
   }
 
   /** The runner's loop, made now if need be. */
@@ -183,6 +187,17 @@ export class Runner {
     if (this._debug !== null) this._loop.set_debug(this._debug);
     this._state = 'initialized';
   }
+}
+
+/** A loop factory as a function: a loop class (`EventLoop`) is called with `new`. */
+function as_function(
+  factory: (() => AbstractEventLoop) | (new () => AbstractEventLoop) | null,
+): (() => AbstractEventLoop) | null {
+  if (factory === null || !(factory.prototype instanceof AbstractEventLoop)) {
+    return factory as (() => AbstractEventLoop) | null;
+  }
+  const loop_class = factory as new () => AbstractEventLoop;
+  return () => new loop_class();
 }
 
 /** The coroutine of `main`'s task: a function is called inside it, with the loop running. */

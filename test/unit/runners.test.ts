@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BaseEventLoop,
   CancelledError,
+  EventLoop,
   From,
   Future,
   RuntimeError,
@@ -194,6 +195,29 @@ describe('run()', () => {
     await expect(run(() => sleep(3600, 'slept'), { loop_factory: factory })).resolves.toBe('slept');
     expect(loops).toHaveLength(1);
     expect(loops[0]!.is_closed()).toBe(true);
+  });
+
+  it('takes a loop class as loop_factory, such as EventLoop (asyncio 3.13)', async () => {
+    expect(EventLoop).toBe(BaseEventLoop);
+    let running: AbstractEventLoop | null = null;
+    const main = coroutine(function* () {
+      running = get_running_loop();
+      yield null;
+      return 'done';
+    });
+    await expect(run(main(), { loop_factory: EventLoop })).resolves.toBe('done');
+    expect(running).toBeInstanceOf(EventLoop);
+    expect(running!.is_closed()).toBe(true);
+    // Its own subclass too.
+    let made = 0;
+    class CountedLoop extends TestLoop {
+      constructor() {
+        super();
+        made++;
+      }
+    }
+    await expect(run(main(), { loop_factory: CountedLoop })).resolves.toBe('done');
+    expect(made).toBe(1);
   });
 
   it('shuts the default executor down before closing the loop', async () => {

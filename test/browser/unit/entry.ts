@@ -14,6 +14,7 @@ import '../../unit/locks.test.js';
 import '../../unit/pipe_transports.test.js';
 import '../../unit/queue_shutdown.test.js';
 import '../../unit/queues.test.js';
+import '../../unit/run_coroutine_threadsafe.test.js';
 import '../../unit/runners.test.js';
 import '../../unit/semaphores.test.js';
 import '../../unit/stream_reader.test.js';
