@@ -77,12 +77,12 @@ export class TaskGroup {
       throw new RuntimeError(`TaskGroup ${this} ${refusal}`);
     }
     const task = this._loop!.create_task(coro, options);
-    if (task.done()) {
-      this._on_task_done(task);
-    } else {
-      this._tasks.add(task as Task<unknown>);
-      task.add_done_callback(this._on_task_done);
-    }
+    // A task done already (an eager task that did not wait) is handled through
+    // its done callback too, at the next iteration: handled now, a failure would
+    // abort the group before the task that created it (an eager child still
+    // inside its own create_task()) is one of the group's (asyncio gh-128550).
+    this._tasks.add(task as Task<unknown>);
+    task.add_done_callback(this._on_task_done);
     return task;
   }
 

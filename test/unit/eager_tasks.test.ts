@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
+  ExceptionGroup,
   From,
   OSError,
   Task,
@@ -217,6 +218,48 @@ for (const [label, make_factory, task_class] of FACTORIES)
       expect(await loop.run_until_complete(task)).toBe('hello');
     });
   });
+
+describe('a task group whose child fails while it is being created (gh-128550)', () => {
+  class MyError extends Error {}
+
+  for (const eager of [true, false]) {
+    it(`cancels the task that created it, at its next wait (${eager ? 'eager' : 'scheduled'} tasks)`, async () => {
+      if (eager) loop.set_task_factory(eager_task_factory);
+      let ran = false;
+      let cancelled_at: number | null = null;
+      const third = coroutine(function* () {
+        throw new MyError('third task failed');
+      });
+      const main = coroutine(function* () {
+        yield* From(
+          task_group(function* (tg) {
+            const second = coroutine(function* () {
+              tg.create_task(third());
+              let waits = 0;
+              try {
+                yield From(sleep(0)); // eager tasks cancel here
+                waits++;
+                yield From(sleep(0)); // scheduled tasks cancel here
+                waits++;
+              } catch (e) {
+                if (!(e instanceof CancelledError)) throw e;
+                cancelled_at = waits;
+              }
+              ran = true;
+            });
+            tg.create_task(second());
+          }),
+        );
+      });
+      const error = await loop.run_until_complete(main()).catch((e: unknown) => e);
+      expect(ran).toBe(true);
+      expect(cancelled_at).toBe(eager ? 0 : 1);
+      expect(error).toBeInstanceOf(ExceptionGroup);
+      const [first] = (error as ExceptionGroup).exceptions;
+      expect(first).toBeInstanceOf(MyError);
+    });
+  }
+});
 
 describe('staggered_race() with eager tasks (gh-124309)', () => {
   beforeEach(() => {
