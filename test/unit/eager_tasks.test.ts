@@ -29,6 +29,17 @@ afterEach(() => {
   if (!loop.is_running()) loop.close();
 });
 
+/** Finishes without waiting: done within its eager step. */
+const quick = coroutine(function* () {
+  return 'finished without blocking';
+});
+
+/** Waits first: pending after its eager step. */
+const blocking = coroutine(function* () {
+  yield From(sleep(0.1));
+  return 'finished after blocking';
+});
+
 /** A Task subclass, to check that the factory makes tasks of the class it was given. */
 class MyTask<T> extends Task<T> {}
 
@@ -54,15 +65,12 @@ for (const [label, make_factory, task_class] of FACTORIES)
     });
 
     it('runs the first step inside create_task(): a coroutine that does not wait is done at once', async () => {
-      const hello = coroutine(function* () {
-        return 'hello';
-      });
       const run = coroutine(function* () {
-        const task = loop.create_task(hello());
+        const task = loop.create_task(quick());
         expect(task.done()).toBe(true);
         return yield* From(task);
       });
-      expect(await loop.run_until_complete(run())).toBe('hello');
+      expect(await loop.run_until_complete(run())).toBe('finished without blocking');
     });
 
     it('lets the eager step complete a future the creator then awaits', async () => {
@@ -79,10 +87,6 @@ for (const [label, make_factory, task_class] of FACTORIES)
     });
 
     it('leaves a task that waits pending, and finishes it on the loop', async () => {
-      const blocking = coroutine(function* () {
-        yield From(sleep(0.1));
-        return 'finished after blocking';
-      });
       const run = coroutine(function* () {
         const task = loop.create_task(blocking());
         expect(task.done()).toBe(false);
@@ -94,12 +98,6 @@ for (const [label, make_factory, task_class] of FACTORIES)
     });
 
     it('drops the coroutine of a task that finished eagerly: get_coro() is null (gh-122332)', async () => {
-      const quick = coroutine(function* () {
-        return 'quick';
-      });
-      const blocking = coroutine(function* () {
-        yield From(sleep(0.1));
-      });
       const run = coroutine(function* () {
         const done_eagerly = loop.create_task(quick());
         expect(done_eagerly.get_coro()).toBeNull();
@@ -113,9 +111,6 @@ for (const [label, make_factory, task_class] of FACTORIES)
     });
 
     it('cannot cancel a task that finished eagerly', async () => {
-      const quick = coroutine(function* () {
-        return 'finished without blocking';
-      });
       const run = coroutine(function* () {
         const task = loop.create_task(quick());
         expect(task.cancel()).toBe(false);
@@ -127,10 +122,6 @@ for (const [label, make_factory, task_class] of FACTORIES)
     });
 
     it('cancels a task that waits after its eager step, with the message', async () => {
-      const blocking = coroutine(function* () {
-        yield From(sleep(0.1));
-        return 'finished after blocking';
-      });
       const run = coroutine(function* () {
         const task = loop.create_task(blocking());
         task.cancel('cancellation message');
@@ -210,12 +201,9 @@ for (const [label, make_factory, task_class] of FACTORIES)
     });
 
     it('starts tasks made before the loop runs on the loop, as usual', async () => {
-      const hello = coroutine(function* () {
-        return 'hello';
-      });
-      const task = loop.create_task(hello());
+      const task = loop.create_task(quick());
       expect(task.done()).toBe(false);
-      expect(await loop.run_until_complete(task)).toBe('hello');
+      expect(await loop.run_until_complete(task)).toBe('finished without blocking');
     });
   });
 
