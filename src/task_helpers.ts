@@ -326,27 +326,33 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   const results = new Array<unknown>(children.length);
   let finished = 0;
 
+  const on_child_done = (fut: Future<unknown>, index: number): void => {
+    if (outer.done()) {
+      if (!fut.cancelled()) fut._retrieved();
+      return;
+    }
+    let result: unknown;
+    if (fut._state === 'CANCELLED') {
+      result = fut._make_cancelled_error();
+      if (!return_exceptions) return outer.set_exception(result);
+    } else if (fut._exception !== null) {
+      result = fut._exception;
+      fut._retrieved();
+      if (!return_exceptions) return outer._set_exception(result);
+    } else {
+      result = fut._result;
+    }
+    results[index] = result;
+    if (++finished === children.length) outer.set_result(results);
+  };
+  const done_already: number[] = [];
   children.forEach((child, index) => {
-    child.add_done_callback((fut: Future<unknown>) => {
-      if (outer.done()) {
-        if (!fut.cancelled()) fut._retrieved();
-        return;
-      }
-      let result: unknown;
-      if (fut._state === 'CANCELLED') {
-        result = fut._make_cancelled_error();
-        if (!return_exceptions) return outer.set_exception(result);
-      } else if (fut._exception !== null) {
-        result = fut._exception;
-        fut._retrieved();
-        if (!return_exceptions) return outer._set_exception(result);
-      } else {
-        result = fut._result;
-      }
-      results[index] = result;
-      if (++finished === children.length) outer.set_result(results);
-    });
+    if (child.done()) done_already.push(index);
+    else child.add_done_callback((fut: Future<unknown>) => on_child_done(fut, index));
   });
+  // Children done already (eager tasks that did not wait, finished futures)
+  // count at once, as in asyncio 3.12: a gather of only those is done when it returns.
+  for (const index of done_already) on_child_done(children[index]!, index);
   return outer;
 }
 

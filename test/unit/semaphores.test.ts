@@ -232,12 +232,23 @@ describe('Semaphore', () => {
 describe('a result dropped by a cancelled task goes back', () => {
   it('hands every permit back when a gather of acquires is dropped', async () => {
     const sem = new Semaphore(2, { loop });
+    // Both permits are out, so the gather's acquires wait (a gather of acquires
+    // that succeed at once would be done when gather() returns, as in asyncio 3.12).
+    sem.acquire();
+    sem.acquire();
+    const gathered = gather(sem.acquire(), sem.acquire(), { loop });
     const task = loop.create_task(
       coroutine(function* () {
-        yield From(gather(sem.acquire(), sem.acquire(), { loop }));
+        yield From(gathered);
       })(),
     );
-    await run_briefly(loop, 2); // both acquired, the gather finished
+    await run_briefly(loop);
+    sem.release();
+    sem.release();
+    await run_briefly(loop);
+    // Both acquired, the gather finished, the task not resumed yet: cancelled now, it drops the permits.
+    expect(gathered.done()).toBe(true);
+    expect(task.done()).toBe(false);
     task.cancel();
     await run_briefly(loop, 3);
     expect(task.cancelled()).toBe(true);

@@ -8,6 +8,7 @@ import {
   Task,
   ValueError,
   coroutine,
+  eager_task_factory,
   ensure_future,
   gather,
   shield,
@@ -161,6 +162,36 @@ describe('gather', () => {
   it('resolves to the results in argument order (GATH-1)', async () => {
     const g = gather(after(0.3, 'a'), after(0.1, 'b'), after(0.2, 'c'), { loop });
     await expect(loop.run_until_complete(g)).resolves.toEqual(['a', 'b', 'c']);
+  });
+
+  it('is done when it returns if every child is done already (asyncio 3.12)', async () => {
+    const done = (value: string): Future<string> => {
+      const f = new Future<string>({ loop });
+      f.set_result(value);
+      return f;
+    };
+    const g = gather(done('a'), done('b'), { loop });
+    expect(g.result()).toEqual(['a', 'b']);
+    const failed = new Future<string>({ loop });
+    failed.set_exception(new ValueError('bad'));
+    const g2 = gather(done('a'), failed, { loop });
+    expect(g2.exception()).toBeInstanceOf(ValueError);
+    const g3 = gather(done('a'), new Future<string>({ loop }), { loop });
+    expect(g3.done()).toBe(false);
+    g3.cancel();
+  });
+
+  it('of eager tasks that did not wait, is done when it returns', async () => {
+    loop.set_task_factory(eager_task_factory);
+    const quick = coroutine(function* (value: number) {
+      return value;
+    });
+    const main = coroutine(function* () {
+      const g = gather(quick(1), quick(2));
+      expect(g.done()).toBe(true);
+      return yield* From(g);
+    });
+    await expect(loop.run_until_complete(main())).resolves.toEqual([1, 2]);
   });
 
   it('accepts a list and an options object', async () => {
