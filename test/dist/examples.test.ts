@@ -19,6 +19,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   'run_async.mjs': [/^\[ 'page 1', 'page 2' \]$/],
   'loop_by_hand.ts': [/^\[ 4, 8 \]$/],
   'locks.ts': [/^a b c 1 2 3 4 at most 2 at once$/],
+  'eager_tasks.mjs': [/^true false$/, /^1 2$/],
   'echo_streams.mjs': [
     /^Serving on 127\.0\.0\.1:\d+$/,
     /^Received "Hello World!" from \["127\.0\.0\.1",\d+\]$/,
