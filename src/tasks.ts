@@ -212,14 +212,15 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       this._name = String(name);
     }
+    const eager = Boolean(given?.eager_start) && this._loop.is_running();
+    // The task queues itself for its steps: no Handle, no closure.
+    if (!eager) this._loop._schedule(this);
     // Link into the loop's list of pending tasks (see all_tasks()).
     const newest = this._loop._newest_task;
     this._older = newest;
     if (newest !== null) newest._newer = this as Task<unknown>;
     this._loop._newest_task = this as Task<unknown>;
-    if (given?.eager_start && this._loop.is_running()) this._eager_start();
-    // The task queues itself for its steps: no Handle, no closure.
-    else this._loop._schedule(this);
+    if (eager) this._eager_start();
   }
 
   /**
