@@ -1,5 +1,7 @@
 // Virtual time for tests: a Platform whose clock jumps to the next deadline, and helpers to step a loop.
 
+import { afterEach, beforeEach } from 'vitest';
+
 import { BaseEventLoop } from '../../src/base_events.js';
 import type { Future } from '../../src/futures.js';
 import { get_platform, type Platform } from '../../src/platform.js';
@@ -69,6 +71,27 @@ export class TestLoop extends BaseEventLoop {
   advance_time(dt: number): void {
     this._platform.now += dt;
   }
+}
+
+/**
+ * Give each test of the file a new TestLoop: `use` receives it before the
+ * test. After the test, `reset` runs (what else the file puts back), then the
+ * loop is closed unless the test left it running.
+ *
+ * @example
+ * let loop: TestLoop;
+ * each_test_on_a_new_loop((fresh) => (loop = fresh));
+ */
+export function each_test_on_a_new_loop(use: (loop: TestLoop) => void, reset?: () => void): void {
+  let loop: TestLoop;
+  beforeEach(() => {
+    loop = new TestLoop();
+    use(loop);
+  });
+  afterEach(() => {
+    reset?.();
+    if (!loop.is_running()) loop.close();
+  });
 }
 
 /** Run exactly `steps` loop iterations (asyncio test_utils.run_briefly). */

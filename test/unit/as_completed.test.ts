@@ -1,5 +1,5 @@
 // as_completed(): the futures' outcomes in completion order, as an iterator and an async iterator (src/as_completed.ts; asyncio test_tasks cases).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   From,
@@ -11,15 +11,10 @@ import {
   sleep,
   wait,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { TestLoop, run_briefly, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** A coroutine that sleeps `delay` seconds of loop time, then returns (or throws) `outcome`. */
 const after = coroutine(function* (delay: number, outcome: unknown) {

@@ -1,5 +1,5 @@
 // Barrier: asyncio's BarrierTests (test_locks), the states and their repr, cancellation, and BrokenBarrierError.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   Barrier,
@@ -17,18 +17,15 @@ import {
   wait_for,
   type Coroutine,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { TestLoop, run_briefly, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 const N = 5;
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 /** One iteration of the loop from inside a coroutine (asyncio's `await asyncio.sleep(0)`). */
 function tick(): Future<null> {

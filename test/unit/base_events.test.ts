@@ -1,5 +1,5 @@
 // The loop: callback order, timers, stop/run semantics, closing, errors, debug mode, the per-turn bound.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   BaseEventLoop,
@@ -19,15 +19,11 @@ import {
   virtual_clock_platform,
   capture_exceptions,
   run_briefly,
+  each_test_on_a_new_loop,
 } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 describe('call_soon', () => {
   it('runs callbacks in FIFO order with their arguments (test_call_soon)', async () => {

@@ -1,5 +1,5 @@
 // Condition (src/condition.ts): asyncio's test_locks ConditionTests cases and lossless cancellation.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -14,16 +14,13 @@ import {
   set_event_loop,
   wait_for,
 } from '../../src/index.js';
-import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 describe('Condition', () => {
   it('uses the loop it is given (test_ctor_loop)', () => {

@@ -1,5 +1,5 @@
 // Eager tasks: eager_task_factory, create_eager_task_factory and Task's eager_start (CPython 3.13 test_eager_task_factory.py).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -19,15 +19,10 @@ import {
   type TaskOptions,
 } from '../../src/index.js';
 import { staggered_race } from '../../src/staggered.js';
-import { TestLoop } from '../support/test_loop.js';
+import { TestLoop, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** Finishes without waiting: done within its eager step. */
 const quick = coroutine(function* () {

@@ -1,5 +1,5 @@
 // Lock and Event (src/locks.ts): asyncio's test_locks cases, scoped use of every primitive, and cancellation races.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   BoundedSemaphore,
@@ -19,16 +19,13 @@ import {
   sleep,
   wait_for,
 } from '../../src/index.js';
-import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 describe('Lock', () => {
   it('uses the loop it is given (test_ctor_loop)', () => {

@@ -1,5 +1,5 @@
 // Queue.shutdown() and QueueShutDown (asyncio 3.13): test_queues' shutdown cases, and shutdown racing the lossless waiters.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   From,
@@ -16,15 +16,10 @@ import {
   sleep,
   wait_for,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { TestLoop, run_briefly, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** Run the loop until `future` is done and return what it failed with (or its result). */
 async function outcome(future: Future<unknown>): Promise<unknown> {

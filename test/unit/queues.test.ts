@@ -1,5 +1,5 @@
 // Queue, PriorityQueue, LifoQueue: asyncio's test_queues cases, Python ordering, join accounting and cancellation races.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -22,16 +22,13 @@ import {
   wait_for,
   type Coroutine,
 } from '../../src/index.js';
-import { run_briefly, settle, TestLoop } from '../support/test_loop.js';
+import { run_briefly, settle, TestLoop, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 function spawn<T>(coro: Coroutine<T> | Future<T>): Task<T> | Future<T> {
   return coro instanceof Future ? coro : loop.create_task(coro);

@@ -1,5 +1,5 @@
 // run_coroutine_threadsafe(): a coroutine handed to a loop from outside it (CPython 3.13 test_tasks.py RunCoroutineThreadsafeTests).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -12,15 +12,10 @@ import {
   sleep,
   type ExceptionContext,
 } from '../../src/index.js';
-import { TestLoop } from '../support/test_loop.js';
+import { TestLoop, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** Add after a sleep; `cancel` makes the coroutine cancel its own task first. */
 const add = coroutine(function* (a: number, b: number, cancel = false) {

@@ -1,6 +1,6 @@
 // StreamReader fed by hand: reads of every kind, limits, exceptions, waiting readers, iteration and flow control (asyncio's test_streams StreamReader cases).
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -18,16 +18,13 @@ import {
 } from '../../src/index.js';
 import { b, concat, s } from '../support/net.js';
 import { FakeTransport } from '../support/recorders.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { TestLoop, run_briefly, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 /** A StreamReader on the test loop. */
 function reader(limit?: number): StreamReader {

@@ -1,5 +1,5 @@
 // StreamReaderProtocol and StreamWriter over a fake transport: asyncio's test_streams cases for the protocol and the writer.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   ConnectionResetError,
@@ -12,16 +12,13 @@ import {
 import { FlowControlMixin } from '../../src/streams.js';
 import { b, concat, s } from '../support/net.js';
 import { FakeTransport } from '../support/recorders.js';
-import { TestLoop, capture_exceptions } from '../support/test_loop.js';
+import { TestLoop, capture_exceptions, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 /** A StreamReader on the test loop. */
 function reader(limit?: number): StreamReader {

@@ -1,5 +1,5 @@
 // ensure_future, sleep, gather and shield (src/task_helpers.ts); wait() and as_completed() have their own files.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -14,15 +14,10 @@ import {
   shield,
   sleep,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { TestLoop, run_briefly, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** A coroutine that sleeps `delay` seconds of loop time, then returns (or throws) `outcome`. */
 const after = coroutine(function* (delay: number, outcome: unknown) {

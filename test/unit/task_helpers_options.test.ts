@@ -1,5 +1,5 @@
 // The task helpers' keyword options: accepted in the trailing options object, checked, positional forms kept.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   From,
@@ -17,16 +17,13 @@ import {
   wait,
   wait_for,
 } from '../../src/index.js';
-import { TestLoop } from '../support/test_loop.js';
+import { TestLoop, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  set_event_loop(null);
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop(
+  (fresh) => (loop = fresh),
+  () => set_event_loop(null),
+);
 
 const job = coroutine(function* (value: string) {
   yield null;

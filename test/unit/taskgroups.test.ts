@@ -1,5 +1,5 @@
 // TaskGroup and task_group(): children, failures as ExceptionGroups, cancellation and its bookkeeping (CPython 3.13 test_taskgroups.py).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -16,15 +16,10 @@ import {
   task_group,
   eager_task_factory,
 } from '../../src/index.js';
-import { TestLoop, rejection } from '../support/test_loop.js';
+import { TestLoop, rejection, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 class MyExc extends Error {}
 

@@ -1,5 +1,5 @@
 // Task: every yield form, inline nested coroutines, exceptions and cancellation through the chain.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -19,15 +19,16 @@ import {
   wait_for,
   type Coroutine,
 } from '../../src/index.js';
-import { IN_PAGE, TestLoop, capture_exceptions, run_briefly } from '../support/test_loop.js';
+import {
+  IN_PAGE,
+  TestLoop,
+  capture_exceptions,
+  run_briefly,
+  each_test_on_a_new_loop,
+} from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** A Future of `loop` already resolved to `value`. */
 function resolved<T>(value: T): Future<T> {

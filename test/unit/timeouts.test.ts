@@ -1,5 +1,5 @@
 // Timeout, timeout() and timeout_at(): deadlines, reschedule(), nesting, and the cancellations that are not theirs (CPython 3.13 test_timeouts.py).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   CancelledError,
@@ -19,15 +19,10 @@ import {
   timeout_at,
   wait_for,
 } from '../../src/index.js';
-import { TestLoop, rejection } from '../support/test_loop.js';
+import { TestLoop, rejection, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 class MyExc extends Error {}
 

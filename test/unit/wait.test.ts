@@ -1,5 +1,5 @@
 // wait() and wait_for(): waiting for futures with a condition or a deadline (src/wait.ts; asyncio test_tasks cases).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   ALL_COMPLETED,
@@ -16,15 +16,10 @@ import {
   wait,
   wait_for,
 } from '../../src/index.js';
-import { TestLoop, run_briefly } from '../support/test_loop.js';
+import { TestLoop, run_briefly, each_test_on_a_new_loop } from '../support/test_loop.js';
 
 let loop: TestLoop;
-beforeEach(() => {
-  loop = new TestLoop();
-});
-afterEach(() => {
-  if (!loop.is_running()) loop.close();
-});
+each_test_on_a_new_loop((fresh) => (loop = fresh));
 
 /** A coroutine that sleeps `delay` seconds of loop time, then returns (or throws) `outcome`. */
 const after = coroutine(function* (delay: number, outcome: unknown) {
