@@ -7,7 +7,7 @@
 // (platform/node/one_loop_world.ts: an ESM and a CJS build loaded together share
 // one implementation) under the names src/index.ts exports. The types come from
 // src/index.ts alone, so both hosts share one public surface.
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import terser from '@rollup/plugin-terser';
@@ -87,6 +87,19 @@ export {};
   };
 }
 
+/**
+ * Empty `dir` before a build writes into it: a module file that a build no
+ * longer emits must not stay behind for a bundler to pick up.
+ */
+function clean_dir(dir) {
+  return {
+    name: 'clean-dir',
+    async buildStart() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** The browser ESM build's entry module, among the modules it keeps apart. */
 const is_browser_entry = ({ facadeModuleId }) =>
   facadeModuleId === `${root}platform/browser/index.ts`;
@@ -122,7 +135,12 @@ export default [
   {
     input: 'platform/browser/index.ts',
     onwarn,
-    plugins: [ts('platform/browser/tsconfig.json'), browser_hygiene(), one_byte_source()],
+    plugins: [
+      clean_dir('dist/browser'),
+      ts('platform/browser/tsconfig.json'),
+      browser_hygiene(),
+      one_byte_source(),
+    ],
     output: [
       // One module per source file (dist/browser/), so that a user's bundler places each
       // by what uses it: the host I/O that platform/browser/index.ts imports dynamically

@@ -52,6 +52,21 @@ const LOADED_METHODS = [
 /** The loop's I/O method bodies, as loop_io_methods.ts exports them (`this` is the loop). */
 export type LoopIoMethods = Pick<AbstractEventLoop, (typeof LOADED_METHODS)[number]>;
 
+/** The I/O methods that need the operating system: browsers have none of them (loop_io_methods.ts). */
+export type OsIoMethod =
+  | 'create_server'
+  | 'create_unix_connection'
+  | 'create_unix_server'
+  | 'connect_read_pipe'
+  | 'connect_write_pipe'
+  | 'create_datagram_endpoint'
+  | 'start_tls'
+  | 'subprocess_exec'
+  | 'subprocess_shell'
+  | 'getaddrinfo'
+  | 'getnameinfo'
+  | 'connect_accepted_socket';
+
 /** The synchronous I/O methods, which need no host I/O loaded: signals and descriptor readiness. */
 const SYNC_METHODS: Partial<AbstractEventLoop> & ThisType<BaseEventLoop> = {
   add_signal_handler(sig, callback, ...args) {

@@ -5,7 +5,7 @@
 // (src/loop_io_methods.ts and the transports) in a chunk of its own.
 
 import { repr } from '../../src/format_helpers.js';
-import { IO_METHODS } from '../../src/loop_io_methods.js';
+import { PORTABLE_IO_METHODS } from '../../src/loop_io_methods.js';
 import type { LoadedIo, RawFile } from '../../src/platform.js';
 
 import {
@@ -18,6 +18,7 @@ import {
   open_pipe,
   spawn,
   start_tls,
+  UNSUPPORTED_IO_METHODS,
 } from './unsupported.js';
 import { connect_websocket } from './websocket.js';
 
@@ -40,7 +41,7 @@ function open_file(file: unknown): RawFile {
   };
 }
 
-/** The browser's `HostIo` and the loop methods over it. */
+/** The browser's `HostIo`, and the loop methods: the portable ones over it, and refusals for the rest. */
 export const browser_io: LoadedIo = {
   host: {
     getaddrinfo,
@@ -56,5 +57,6 @@ export const browser_io: LoadedIo = {
     host_port_websocket: true,
     map_error,
   },
-  loop_io: IO_METHODS,
+  // Marked pure, so that a bundler may drop this module when nothing uses it.
+  loop_io: /* @__PURE__ */ Object.assign({}, PORTABLE_IO_METHODS, UNSUPPORTED_IO_METHODS),
 };
