@@ -28,7 +28,12 @@ export function _any_loop_running(): boolean {
   return running_loop !== null || running_loops.size > 0;
 }
 
-/** Set the loop whose callbacks are running; returns the previous one. @internal */
+/**
+ * Set the loop whose callbacks are running, which `get_running_loop()`
+ * returns: asyncio's low-level function for event loops that run their
+ * callbacks themselves (trollius' loops call it around each turn). Returns the
+ * previous one, to be set back afterwards (asyncio returns `None`).
+ */
 export function _set_running_loop(loop: AbstractEventLoop | null): AbstractEventLoop | null {
   const previous = running_loop;
   running_loop = loop;

@@ -2,10 +2,12 @@
 
 export { as_completed, type AsCompletedIterator, type AsCompletedOptions } from './as_completed.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
-// `EventLoop`: asyncio 3.13's name for the platform's loop class (`run(main, {loop_factory: EventLoop})`).
+// `EventLoop`: asyncio 3.13's name for the platform's loop class (`run(main, {loop_factory: EventLoop})`);
+// `SelectorEventLoop`: the name older asyncio code makes its loops with.
 export {
   BaseEventLoop,
   BaseEventLoop as EventLoop,
+  BaseEventLoop as SelectorEventLoop,
   DefaultEventLoopPolicy,
 } from './base_events.js';
 export {
@@ -40,6 +42,8 @@ export { AbstractEventLoop } from './events.js';
 export type { ExceptionContext, ExceptionHandler } from './exception_handler.js';
 export {
   AbstractEventLoopPolicy,
+  _get_running_loop,
+  _set_running_loop,
   get_event_loop,
   get_event_loop_policy,
   get_running_loop,
@@ -202,6 +206,7 @@ export {
   eager_task_factory,
   type TaskConstructor,
 } from './eager_tasks.js';
+export { _enter_task, _leave_task } from './task_bookkeeping.js';
 export { run_coroutine_threadsafe } from './run_coroutine_threadsafe.js';
 export { TaskGroup, task_group } from './taskgroups.js';
 export { Timeout, timeout, timeout_at } from './timeouts.js';

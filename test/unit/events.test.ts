@@ -12,7 +12,10 @@ import {
   NotImplementedError,
   Queue,
   RuntimeError,
+  SelectorEventLoop,
   TimerHandle,
+  _get_running_loop,
+  _set_running_loop,
   all_tasks,
   get_event_loop,
   get_event_loop_policy,
@@ -189,6 +192,40 @@ describe('policy', () => {
     );
     expect(seen).toBe(other);
     other.close();
+  });
+});
+
+describe('_get_running_loop() and _set_running_loop(), for loops that run their own callbacks', () => {
+  it('_get_running_loop() is the running loop, or null where get_running_loop() throws', async () => {
+    const loop = new TestLoop();
+    let inside: unknown;
+    loop.call_soon(() => {
+      inside = _get_running_loop();
+    });
+    await run_briefly(loop);
+    expect(inside).toBe(loop);
+    expect(_get_running_loop()).toBeNull();
+    loop.close();
+  });
+
+  it('_set_running_loop() sets what get_running_loop() returns, and gives back the loop it replaces', () => {
+    const loop = new TestLoop();
+    expect(_set_running_loop(loop)).toBeNull();
+    try {
+      expect(get_running_loop()).toBe(loop);
+      expect(get_event_loop()).toBe(loop);
+    } finally {
+      expect(_set_running_loop(null)).toBe(loop);
+    }
+    expect(() => get_running_loop()).toThrow(new RuntimeError('no running event loop'));
+    loop.close();
+  });
+
+  it('SelectorEventLoop, as older asyncio code makes its loops, is the platform loop class', () => {
+    expect(SelectorEventLoop).toBe(BaseEventLoop);
+    const loop = new SelectorEventLoop();
+    expect(loop.is_running()).toBe(false);
+    loop.close();
   });
 });
 

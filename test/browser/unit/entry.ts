@@ -20,6 +20,7 @@ import '../../unit/run_coroutine_threadsafe.test.js';
 import '../../unit/runners.test.js';
 import '../../unit/semaphores.test.js';
 import '../../unit/stream_reader.test.js';
+import '../../unit/task_bookkeeping.test.js';
 import '../../unit/task_helpers.test.js';
 import '../../unit/task_helpers_options.test.js';
 import '../../unit/taskgroups.test.js';
