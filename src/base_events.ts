@@ -28,7 +28,11 @@ import { check_options, type OptionSpec } from './options.js';
 import { LOOP_INTERNALS } from './loop_internals.js';
 import { install_io_methods } from './loop_io_forwarders.js';
 import { StalledAwaits } from './stalled_awaits.js';
-import { SynchronousExecutor, type Executor } from './executor.js';
+import {
+  SynchronousExecutor,
+  type Executor,
+  type ShutdownDefaultExecutorOptions,
+} from './executor.js';
 import { repr } from './format_helpers.js';
 import { Future, isfuture, wrap_future } from './futures.js';
 import { is_thenable } from './thenable.js';
@@ -41,6 +45,7 @@ import { ensure_future } from './task_helpers.js';
 import { Task, awaiting, type CreateTaskOptions, type TaskFactory } from './tasks.js';
 
 const CREATE_TASK_OPTIONS: OptionSpec = { name: ['string', 'number', 'null'] };
+const SHUTDOWN_OPTIONS: OptionSpec = { timeout: ['number', 'null'] };
 
 function completes_no_future(runnable: Runnable): boolean {
   return runnable._completes_no_future === true;
@@ -356,19 +361,40 @@ export class BaseEventLoop extends AbstractEventLoop {
     return (this._worker_pool ??= make_pool());
   }
 
-  override shutdown_default_executor(): Future<null> {
-    this._executor_shutdown_called = true;
-    const stopping = this._take_executors()
-      .map((executor) => executor.shutdown?.(true))
-      .filter(is_thenable);
-    const result = this.create_future<null>();
-    if (stopping.length === 0) result.set_result(null);
-    else {
-      const all = wrap_future(Promise.all(stopping), { loop: this });
-      all.add_done_callback(() => {
-        if (!result.done()) result.set_result(null);
-      });
+  override shutdown_default_executor(
+    timeout: number | null | ShutdownDefaultExecutorOptions = null,
+  ): Future<null> {
+    if (typeof timeout === 'object' && timeout !== null) {
+      const options = check_options('shutdown_default_executor', timeout, SHUTDOWN_OPTIONS);
+      timeout = options.timeout ?? null;
     }
+    if (timeout !== null && (typeof timeout !== 'number' || Number.isNaN(timeout))) {
+      throw new TypeError(`timeout must be a number of seconds or null, got ${repr(timeout)}`);
+    }
+    this._executor_shutdown_called = true;
+    const executors = this._take_executors();
+    const stopping = executors.map((executor) => executor.shutdown?.(true)).filter(is_thenable);
+    const result = this.create_future<null>();
+    if (stopping.length === 0) {
+      result.set_result(null);
+      return result;
+    }
+    const give_up =
+      timeout === null
+        ? null
+        : this.call_later(timeout, () => {
+            if (result.done()) return;
+            // asyncio's words, "finishing" included.
+            logger.warning(
+              `The executor did not finishing joining its threads within ${timeout} seconds.`,
+            );
+            for (const executor of executors) executor.shutdown?.(false);
+            result.set_result(null);
+          });
+    wrap_future(Promise.all(stopping), { loop: this }).add_done_callback(() => {
+      give_up?.cancel();
+      if (!result.done()) result.set_result(null);
+    });
     return result;
   }
 

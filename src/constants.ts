@@ -55,3 +55,10 @@ export const SSL_HANDSHAKE_TIMEOUT = 60;
  * every `ssl_shutdown_timeout`.
  */
 export const SSL_SHUTDOWN_TIMEOUT = 30;
+
+/**
+ * Seconds `run()` and `Runner.close()` give the default executor to finish
+ * its work when they shut it down, before they warn and go on (asyncio's
+ * `THREAD_JOIN_TIMEOUT`).
+ */
+export const THREAD_JOIN_TIMEOUT = 300;

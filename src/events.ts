@@ -19,7 +19,7 @@ import type { ConnectAcceptedSocketOptions } from './connect_accepted_socket.js'
 import type { SubprocessExecArgs, SubprocessOptions } from './subprocess_options.js';
 import type { CreateDatagramEndpointOptions } from './datagram_transport.js';
 import type { ExceptionContext, ExceptionHandler } from './exception_handler.js';
-import type { Executor } from './executor.js';
+import type { Executor, ShutdownDefaultExecutorOptions } from './executor.js';
 import type { Handle, TimerHandle } from './handles.js';
 import type { SendfileOptions } from './sendfile.js';
 import type { SSLContext } from './ssl.js';
@@ -274,9 +274,16 @@ export abstract class AbstractEventLoop {
   /**
    * Shut the default executor down and resolve once its running work is done
    * (asyncio 3.9); `run_in_executor(null, ...)` is refused afterwards. `run()`
-   * calls it before closing its loop.
+   * calls it before closing its loop, with a `timeout` of 300 seconds.
+   *
+   * @param timeout - seconds to wait at most (asyncio 3.12), also as
+   *   `{timeout}`; `null` (the default): as long as the work takes. Past it, a
+   *   warning is logged, the executor is told to shut down without waiting, and
+   *   the Future resolves.
    */
-  shutdown_default_executor(): Future<null> {
+  shutdown_default_executor(
+    timeout?: number | null | ShutdownDefaultExecutorOptions,
+  ): Future<null> {
     return not_implemented('shutdown_default_executor');
   }
 

@@ -16,6 +16,12 @@ export interface Executor {
   shutdown?(wait?: boolean): void | PromiseLike<void>;
 }
 
+/** The keyword form of `loop.shutdown_default_executor(timeout)`. */
+export interface ShutdownDefaultExecutorOptions {
+  /** Seconds to wait at most for the executor's work; `null` (the default): no limit. */
+  timeout?: number | null;
+}
+
 /**
  * Run each submitted function synchronously and return a Promise of its
  * outcome. It is what Trollius falls back to without `concurrent.futures`:

@@ -69,7 +69,11 @@ export {
   WorkerCrashedError,
 } from './exceptions.js';
 export { ConcurrentFuture } from './concurrent_future.js';
-export { SynchronousExecutor, type Executor } from './executor.js';
+export {
+  SynchronousExecutor,
+  type Executor,
+  type ShutdownDefaultExecutorOptions,
+} from './executor.js';
 export {
   Future,
   isfuture,

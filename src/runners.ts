@@ -1,5 +1,6 @@
 // run() and Runner: the front door, a fresh loop per program, and nothing left running after it (asyncio 3.11 runners.py).
 
+import { THREAD_JOIN_TIMEOUT } from './constants.js';
 import { iscoroutine } from './coroutines.js';
 import './disposal.js'; // the types of Symbol.dispose and Symbol.asyncDispose (see there)
 import { AbstractEventLoop } from './events.js';
@@ -161,7 +162,7 @@ export class Runner {
   private async _shut_down(loop: AbstractEventLoop): Promise<void> {
     try {
       await cancel_all_tasks(loop);
-      await loop.run_until_complete(loop.shutdown_default_executor());
+      await loop.run_until_complete(loop.shutdown_default_executor(THREAD_JOIN_TIMEOUT));
     } finally {
       this._finish(loop);
     }

@@ -311,6 +311,97 @@ describe('close', () => {
       new RuntimeError('Executor shutdown has been called'),
     );
   });
+
+  describe('shutdown_default_executor(timeout) (asyncio 3.12)', () => {
+    /** A default executor whose work never ends: shutdown(true) never settles. Records each shutdown call. */
+    function stuck_executor(): unknown[] {
+      const calls: unknown[] = [];
+      loop.set_default_executor({
+        submit: () => Promise.resolve(1) as never,
+        shutdown: (wait) => {
+          calls.push(wait);
+          return wait ? new Promise<void>(() => {}) : undefined;
+        },
+      });
+      return calls;
+    }
+
+    /** Log records of level WARNING and above while `body` runs. */
+    async function warnings_of(body: () => Promise<void>): Promise<string[]> {
+      const records: LogRecord[] = [];
+      logger.set_handler((record) => records.push(record));
+      try {
+        await body();
+      } finally {
+        logger.set_handler(null);
+      }
+      return records.map((record) => record.message);
+    }
+
+    it('gives up after `timeout` seconds: warns, shuts the executor down without waiting, resolves', async () => {
+      const calls = stuck_executor();
+      const started = loop.time();
+      const warnings = await warnings_of(async () => {
+        await expect(loop.run_until_complete(loop.shutdown_default_executor(2.5))).resolves.toBe(
+          null,
+        );
+      });
+      expect(loop.time() - started).toBeCloseTo(2.5, 3);
+      expect(calls).toEqual([true, false]);
+      expect(warnings).toEqual([
+        'The executor did not finishing joining its threads within 2.5 seconds.',
+      ]);
+    });
+
+    it('takes the timeout as {timeout} too; null waits without a limit', async () => {
+      const calls = stuck_executor();
+      const warnings = await warnings_of(async () => {
+        await loop.run_until_complete(loop.shutdown_default_executor({ timeout: 1 }));
+      });
+      expect(calls).toEqual([true, false]);
+      expect(warnings).toHaveLength(1);
+
+      const unlimited = new TestLoop();
+      let finish!: () => void;
+      unlimited.set_default_executor({
+        submit: () => Promise.resolve(1) as never,
+        shutdown: () => new Promise<void>((resolve) => (finish = resolve)),
+      });
+      const stopped = unlimited.shutdown_default_executor({ timeout: null });
+      await run_briefly(unlimited, 3);
+      expect(stopped.done()).toBe(false);
+      expect(unlimited._scheduled.length).toBe(0);
+      finish();
+      await expect(unlimited.run_until_complete(stopped)).resolves.toBe(null);
+      unlimited.close();
+    });
+
+    it('cancels its timer when the executor finishes in time: no warning', async () => {
+      let finish!: () => void;
+      loop.set_default_executor({
+        submit: () => Promise.resolve(1) as never,
+        shutdown: () => new Promise<void>((resolve) => (finish = resolve)),
+      });
+      const warnings = await warnings_of(async () => {
+        const stopped = loop.shutdown_default_executor(60);
+        await run_briefly(loop);
+        finish();
+        await loop.run_until_complete(stopped);
+      });
+      expect(warnings).toEqual([]);
+      expect(loop._scheduled.length).toBe(0);
+    });
+
+    it('refuses a timeout that is not a number of seconds, or an unknown option, at the call', () => {
+      expect(() => loop.shutdown_default_executor('soon' as never)).toThrow(
+        new TypeError("timeout must be a number of seconds or null, got 'soon'"),
+      );
+      expect(() => loop.shutdown_default_executor({ timeout: 'soon' } as never)).toThrow(TypeError);
+      expect(() => loop.shutdown_default_executor({ wait: true } as never)).toThrow(
+        /shutdown_default_executor\(\) got an unexpected keyword argument 'wait'/,
+      );
+    });
+  });
 });
 
 describe('exception handler', () => {

@@ -235,6 +235,38 @@ describe('run()', () => {
     );
     expect(shutdowns).toEqual([true]);
   });
+
+  it('gives the default executor 300 seconds to finish, then warns and closes the loop (THREAD_JOIN_TIMEOUT)', async () => {
+    const shutdowns: unknown[] = [];
+    const warnings: string[] = [];
+    let loop!: TestLoop;
+    logger.set_handler((record) => warnings.push(record.message));
+    try {
+      await run(
+        coroutine(function* () {
+          loop = get_running_loop() as TestLoop;
+          loop.set_default_executor({
+            submit: () => Promise.resolve(1) as never,
+            // Work that never ends: shutdown(true) never settles.
+            shutdown: (wait) => {
+              shutdowns.push(wait);
+              return wait ? new Promise<void>(() => {}) : undefined;
+            },
+          });
+          yield null;
+        })(),
+        { loop_factory: TestLoop }, // a virtual clock: the 300 seconds take no time
+      );
+    } finally {
+      logger.set_handler(null);
+    }
+    expect(loop.time()).toBeGreaterThanOrEqual(300);
+    expect(shutdowns).toEqual([true, false]);
+    expect(warnings).toEqual([
+      'The executor did not finishing joining its threads within 300 seconds.',
+    ]);
+    expect(loop.is_closed()).toBe(true);
+  });
 });
 
 describe('Runner', () => {
