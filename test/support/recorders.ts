@@ -1,5 +1,6 @@
-// Test doubles that record the calls they get: a Transport under StreamReader/StreamWriter, and a Protocol over the transport under test.
+// Test doubles that record the calls they get: a Transport under StreamReader/StreamWriter, a Protocol over the transport under test, an executor whose work never ends.
 
+import type { Executor } from '../../src/executor.js';
 import { Protocol } from '../../src/protocols.js';
 import { Transport, type BaseTransport } from '../../src/transports.js';
 import { s } from './net.js';
@@ -77,4 +78,18 @@ export class Recorder extends Protocol {
   count(event: string): number {
     return this.events.filter((e) => e === event).length;
   }
+}
+
+/**
+ * An executor whose work never ends: `shutdown(true)` returns a Promise that
+ * never settles. Each `shutdown(wait)` call's `wait` goes into `calls`.
+ */
+export function stuck_executor(calls: unknown[]): Executor {
+  return {
+    submit: () => Promise.resolve(1) as never,
+    shutdown: (wait) => {
+      calls.push(wait);
+      return wait ? new Promise<void>(() => {}) : undefined;
+    },
+  };
 }

@@ -21,6 +21,7 @@ import {
   run_briefly,
   each_test_on_a_new_loop,
 } from '../support/test_loop.js';
+import { stuck_executor } from '../support/recorders.js';
 
 let loop: TestLoop;
 each_test_on_a_new_loop((fresh) => (loop = fresh));
@@ -313,16 +314,10 @@ describe('close', () => {
   });
 
   describe('shutdown_default_executor(timeout) (asyncio 3.12)', () => {
-    /** A default executor whose work never ends: shutdown(true) never settles. Records each shutdown call. */
-    function stuck_executor(): unknown[] {
+    /** Give `loop` a default executor whose work never ends; returns its shutdown calls. */
+    function stuck_default_executor(): unknown[] {
       const calls: unknown[] = [];
-      loop.set_default_executor({
-        submit: () => Promise.resolve(1) as never,
-        shutdown: (wait) => {
-          calls.push(wait);
-          return wait ? new Promise<void>(() => {}) : undefined;
-        },
-      });
+      loop.set_default_executor(stuck_executor(calls));
       return calls;
     }
 
@@ -339,7 +334,7 @@ describe('close', () => {
     }
 
     it('gives up after `timeout` seconds: warns, shuts the executor down without waiting, resolves', async () => {
-      const calls = stuck_executor();
+      const calls = stuck_default_executor();
       const started = loop.time();
       const warnings = await warnings_of(async () => {
         await expect(loop.run_until_complete(loop.shutdown_default_executor(2.5))).resolves.toBe(
@@ -354,7 +349,7 @@ describe('close', () => {
     });
 
     it('takes the timeout as {timeout} too; null waits without a limit', async () => {
-      const calls = stuck_executor();
+      const calls = stuck_default_executor();
       const warnings = await warnings_of(async () => {
         await loop.run_until_complete(loop.shutdown_default_executor({ timeout: 1 }));
       });

@@ -27,6 +27,7 @@ import {
 } from '../../src/index.js';
 import { BaseDefaultEventLoopPolicy } from '../../src/event_loop_policy.js';
 import { get_platform } from '../../src/platform.js';
+import { stuck_executor } from '../support/recorders.js';
 import { TestLoop } from '../support/test_loop.js';
 
 // Each test leaves the current loop as it found it (the unit files share one realm in Chromium).
@@ -245,14 +246,7 @@ describe('run()', () => {
       await run(
         coroutine(function* () {
           loop = get_running_loop() as TestLoop;
-          loop.set_default_executor({
-            submit: () => Promise.resolve(1) as never,
-            // Work that never ends: shutdown(true) never settles.
-            shutdown: (wait) => {
-              shutdowns.push(wait);
-              return wait ? new Promise<void>(() => {}) : undefined;
-            },
-          });
+          loop.set_default_executor(stuck_executor(shutdowns));
           yield null;
         })(),
         { loop_factory: TestLoop }, // a virtual clock: the 300 seconds take no time
